@@ -1,0 +1,143 @@
+package io.switchboard.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Parsing and validation of ACL rules — one implementation for the config file and for
+ * {@code POST /api/v1/acl/rules}.
+ */
+public final class AclRules {
+
+  static final List<String> KEYS = List.of("name", "priority", "bridge", "network", "match", "action");
+  static final String PRIORITY_EXPECTED = "a priority (1-65000, higher wins)";
+  static final String RULE_EXPECTED = "an ACL rule (a mapping with " + String.join(", ", KEYS) + ")";
+
+  private AclRules() {}
+
+  /**
+   * Parses one rule from a JSON body and checks its references.
+   *
+   * @param knownBridges  bridge names/dpids a rule may be scoped to
+   * @param knownNetworks overlay network names a rule may be scoped to
+   * @return the rule (match with prerequisites filled in), or errors whose paths are relative
+   *         to the body ({@code priority}, {@code match.tcp-dst})
+   */
+  public static Result<AclRule> parseRule(Map<String, ?> body, Set<String> knownBridges, Set<String> knownNetworks) {
+    Errors errors = new Errors(null);
+    Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, knownBridges, knownNetworks);
+    return errors.isEmpty() ? Result.ok(rule.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /** {@link #parseRule(Map, Set, Set)} with the bridges and networks of {@code config}. */
+  public static Result<AclRule> parseRule(Map<String, ?> body, SwitchboardConfig config) {
+    return parseRule(body, knownBridges(config), knownNetworks(config.overlay()));
+  }
+
+  /** The bridges under {@code bridges:} and the overlay hosts' bridges. */
+  public static Set<String> knownBridges(SwitchboardConfig config) {
+    Set<String> out = new LinkedHashSet<>();
+    config.bridges().forEach(b -> out.add(b.bridge()));
+    config.overlay().hosts().forEach(h -> out.add(h.bridge()));
+    return Collections.unmodifiableSet(out);
+  }
+
+  public static Set<String> knownNetworks(OverlayConfig overlay) {
+    Set<String> out = new LinkedHashSet<>();
+    overlay.networks().forEach(n -> out.add(n.name()));
+    return Collections.unmodifiableSet(out);
+  }
+
+  /**
+   * Why {@code rule} cannot join {@code existing}: a rule of the same name exists, or one with the
+   * same priority, scope and match (a switch holds only one flow per priority and match).
+   * Paths are relative to the rule ({@code name}, {@code priority}).
+   */
+  public static List<ConfigError> conflicts(AclRule rule, Collection<AclRule> existing) {
+    List<ConfigError> out = new ArrayList<>();
+    for (AclRule e : existing) {
+      if (e.name().equals(rule.name())) {
+        out.add(ConfigError.of("name", "a rule named '" + rule.name() + "' already exists"));
+      } else if (e.priority() == rule.priority() && e.bridge().equals(rule.bridge())
+          && e.network().equals(rule.network()) && e.match().equals(rule.match())) {
+        out.add(ConfigError.of("priority", "rule '" + e.name() + "' has the same priority, scope and match;"
+            + " a switch can hold only one of them"));
+      }
+    }
+    return out;
+  }
+
+  static Optional<AclRule> parse(Node node, String path, Errors errors, Set<String> knownBridges,
+      Set<String> knownNetworks) {
+    if (Node.isAbsent(node)) {
+      errors.add(node == null ? 0 : node.line(), path, "expected " + RULE_EXPECTED + ", got nothing");
+      return Optional.empty();
+    }
+    int before = errors.size();
+    MapView m = MapView.of(node, path, errors, RULE_EXPECTED, KEYS);
+    if (!m.isMapping()) {
+      return Optional.empty();
+    }
+    Optional<String> name = m.required("name", Values.NAME, Values::name);
+    Optional<Integer> priority = m.required("priority", PRIORITY_EXPECTED,
+        t -> (int) Values.integer(t, AclRule.MIN_PRIORITY, AclRule.MAX_PRIORITY, PRIORITY_EXPECTED));
+    Optional<String> bridge = m.optional("bridge", "a bridge name or dpid", t -> Values.token(t, "a bridge name or dpid"));
+    bridge.ifPresent(b -> {
+      if (knownBridges.stream().noneMatch(k -> Dpid.sameBridge(k, b))) {
+        m.error("bridge", "unknown bridge '" + b + "'" + Suggest.didYouMean(b, knownBridges)
+            + (knownBridges.isEmpty() ? "; no bridges are declared" : " (known: " + String.join(", ", knownBridges) + ")")
+            + "; declare it under 'bridges:' or as an overlay host's bridge");
+      }
+    });
+    Optional<String> network = m.optional("network", "an overlay network name", Values::name);
+    network.ifPresent(n -> {
+      if (!knownNetworks.contains(n)) {
+        m.error("network", "unknown network '" + n + "'" + Suggest.didYouMean(n, knownNetworks)
+            + (knownNetworks.isEmpty() ? "; no overlay networks are declared"
+                : " (overlay networks: " + String.join(", ", knownNetworks) + ")"));
+      }
+    });
+    PacketMatch match = PacketMatch.ANY;
+    Node matchNode = m.node("match");
+    if (matchNode != null) {
+      match = parseMatch(matchNode, m.pathOf("match"), errors).orElse(PacketMatch.ANY);
+    }
+    Optional<AclAction> action = m.required("action", AclAction.EXPECTED, AclAction::parse);
+    if (errors.size() != before) {
+      return Optional.empty();
+    }
+    return Optional.of(new AclRule(name.orElseThrow(), priority.orElseThrow(), bridge, network, match,
+        action.orElseThrow()));
+  }
+
+  /** Parses a rule's match and completes its prerequisites; contradictions are reported on their field. */
+  private static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
+    Optional<PacketMatch> parsed = PacketMatch.parse(node, path, errors);
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    Node.Mapping fields = (Node.Mapping) node;
+    PacketMatch m = parsed.get();
+    boolean ttl = m.ttl().isPresent();
+    if (ttl) {
+      errors.add(lineOf(fields, PacketMatch.TTL), KeyPath.key(path, PacketMatch.TTL),
+          "an ACL rule cannot match ttl (OpenFlow 1.3 has no TTL match); ttl is for trace packets");
+    }
+    Result<PacketMatch> full = m.withPrerequisites();
+    for (ConfigError e : full.errors()) {
+      errors.add(lineOf(fields, e.path()), KeyPath.key(path, e.path()), e.message());
+    }
+    return ttl ? Optional.empty() : full.toOptional();
+  }
+
+  private static int lineOf(Node.Mapping fields, String key) {
+    Node.Entry e = fields.entries().get(key);
+    return e == null ? fields.line() : e.value().line();
+  }
+}

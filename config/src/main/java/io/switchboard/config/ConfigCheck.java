@@ -1,0 +1,45 @@
+package io.switchboard.config;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/** {@code switchboard check-config FILE}: validate a config and say what is wrong, all at once. */
+public final class ConfigCheck {
+
+  private ConfigCheck() {}
+
+  /**
+   * Prints {@code FILE: OK (apps: ..., N bridges, N acl rules, N overlay endpoints)} and returns 0,
+   * or prints every error (one per line) and a count, and returns 1.
+   */
+  public static int run(Path file, PrintStream out) {
+    try {
+      SwitchboardConfig c = ConfigLoader.load(file);
+      out.println(file + ": OK (apps: " + (c.apps().isEmpty() ? "none" : String.join(", ", c.apps())) + ", "
+          + count(c.bridges().size(), "bridge") + ", " + count(c.acl().rules().size(), "acl rule") + ", "
+          + count(c.overlay().endpoints().size(), "overlay endpoint") + ")");
+      return 0;
+    } catch (ConfigException e) {
+      e.errors().forEach(out::println);
+      out.println(count(e.errors().size(), "error"));
+      return 1;
+    }
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /** {@code java -cp ... io.switchboard.config.ConfigCheck FILE...}; exit status 0 when every file is OK. */
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      System.err.println("usage: ConfigCheck FILE...");
+      System.exit(2);
+    }
+    int status = 0;
+    for (String a : args) {
+      status = Math.max(status, run(Path.of(a), System.out));
+    }
+    System.exit(status);
+  }
+}

@@ -1,0 +1,357 @@
+package io.switchboard.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and validates a YAML config as a whole. Every problem is collected and reported at
+ * once in a {@link ConfigException}: nothing of a bad file is ever used.
+ */
+public final class ConfigLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
+  /** The apps this build knows: l2-learning, acl, vxlan-overlay. */
+  public static final Set<String> KNOWN_APPS =
+      Collections.unmodifiableSet(new LinkedHashSet<>(List.of("l2-learning", "acl", "vxlan-overlay")));
+
+  static final List<String> TOP_KEYS = List.of("openflow", "rest", "cluster", "apps", "bridges", "l2-learning",
+      "acl", "overlay", "reconcile");
+
+  static final String ROLE_EXPECTED = "a port role: {vlan: N} (access) or {trunk: [N, ...]}";
+
+  private static final Duration MAX_INTERVAL = Duration.ofHours(24);
+
+  private ConfigLoader() {}
+
+  public static SwitchboardConfig load(Path file) throws ConfigException {
+    return load(file, KNOWN_APPS);
+  }
+
+  /** Errors name the file as given in {@code file}. */
+  public static SwitchboardConfig load(Path file, Set<String> knownApps) throws ConfigException {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(new ConfigError(name, 0, "", "no such file")));
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(List.of(new ConfigError(name, 0, "", "cannot read file: not UTF-8 text")));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(new ConfigError(name, 0, "", "cannot read file: " + e)));
+    }
+    return parse(text, name, knownApps);
+  }
+
+  /** @param fileName used in error messages and as {@link SwitchboardConfig#source()} */
+  public static SwitchboardConfig parse(String yamlText, String fileName) throws ConfigException {
+    return parse(yamlText, fileName, KNOWN_APPS);
+  }
+
+  /**
+   * An empty document is the default config.
+   *
+   * @param knownApps the names {@code apps:} may list
+   */
+  public static SwitchboardConfig parse(String yamlText, String fileName, Set<String> knownApps)
+      throws ConfigException {
+    Errors errors = new Errors(fileName);
+    Optional<Node> root = YamlTree.read(yamlText, errors);
+    SwitchboardConfig config = new Sections(errors, knownApps, fileName).build(root.orElse(null));
+    if (!errors.isEmpty()) {
+      List<ConfigError> inFileOrder = new ArrayList<>(errors.list());
+      inFileOrder.sort(Comparator.comparingInt(ConfigError::line));
+      throw new ConfigException(inFileOrder);
+    }
+    LOG.debug("loaded {}: apps {}, {} bridges, {} acl rules, {} overlay endpoints", fileName, config.apps(),
+        config.bridges().size(), config.acl().rules().size(), config.overlay().endpoints().size());
+    return config;
+  }
+
+  /** One parse of one document. */
+  private static final class Sections {
+    private final Errors errors;
+    private final Set<String> knownApps;
+    private final String source;
+    private final SwitchboardConfig defaults = SwitchboardConfig.defaults();
+    /** Listening sockets seen so far: address to the key path that claimed it. */
+    private final Map<HostPort, String> listeners = new LinkedHashMap<>();
+    /** Every bridge named under bridges:, valid or not, so that references to it are not reported twice. */
+    private final Set<String> declaredBridges = new LinkedHashSet<>();
+
+    Sections(Errors errors, Set<String> knownApps, String source) {
+      this.errors = errors;
+      this.knownApps = knownApps;
+      this.source = source;
+    }
+
+    SwitchboardConfig build(Node root) {
+      MapView top = MapView.of(root, "", errors, "a mapping of sections (" + String.join(", ", TOP_KEYS) + ")",
+          TOP_KEYS);
+      OpenFlowSettings openflow = openflow(top);
+      RestSettings rest = rest(top);
+      ClusterSettings cluster = cluster(top);
+      List<String> apps = top.has("apps") ? apps(top) : defaults.apps();
+      List<BridgeConfig> bridges = bridges(top);
+      L2Settings l2 = l2(top);
+      OverlayLoader.Parsed overlay = OverlayLoader.parse(top.node("overlay"), top.pathOf("overlay"), errors);
+      Set<String> knownBridges = new LinkedHashSet<>(declaredBridges);
+      overlay.overlay().hosts().forEach(h -> knownBridges.add(h.bridge()));
+      AclSettings acl = acl(top, knownBridges, overlay.networkNames());
+      ReconcileSettings reconcile = reconcile(top);
+      return new SwitchboardConfig(openflow, rest, cluster, apps, bridges, l2, acl, overlay.overlay(), reconcile,
+          source);
+    }
+
+    private MapView section(MapView top, String key, List<String> keys) {
+      return MapView.of(top.node(key), top.pathOf(key), errors,
+          "the " + key + " settings (a mapping with " + String.join(", ", keys) + ")", keys);
+    }
+
+    private OpenFlowSettings openflow(MapView top) {
+      MapView m = section(top, "openflow", List.of("listen", "echo-interval"));
+      HostPort listen = listen(m, "listen", defaults.openflow().listen());
+      Duration echo = m.optional("echo-interval", Values.DURATION,
+          t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
+          .orElse(defaults.openflow().echoInterval());
+      return new OpenFlowSettings(listen, echo);
+    }
+
+    private RestSettings rest(MapView top) {
+      MapView m = section(top, "rest", List.of("listen"));
+      return new RestSettings(listen(m, "listen", defaults.rest().listen()));
+    }
+
+    private ClusterSettings cluster(MapView top) {
+      MapView m = section(top, "cluster", List.of("enabled", "bind", "members"));
+      boolean enabled = m.bool("enabled").orElse(false);
+      HostPort bind = enabled ? listen(m, "bind", defaults.cluster().bind())
+          : m.optional("bind", HostPort.EXPECTED, HostPort::parse).orElse(defaults.cluster().bind());
+      List<HostPort> members = new ArrayList<>();
+      List<Node> items = m.list("members", "a list of host:port addresses");
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(m.pathOf("members"), i);
+        Node item = items.get(i);
+        MapView.scalar(item, path, errors, HostPort.EXPECTED, HostPort::parse).ifPresent(hp -> {
+          if (hp.port() == 0) {
+            errors.add(item.line(), path, "expected a member's host:port, got \"" + hp + "\" (port 0)");
+          } else if (members.contains(hp)) {
+            errors.add(item.line(), path, "member " + hp + " is listed twice");
+          } else {
+            members.add(hp);
+          }
+        });
+      }
+      return new ClusterSettings(enabled, bind, members);
+    }
+
+    /** A listening address; two sections may not listen on the same port. */
+    private HostPort listen(MapView m, String key, HostPort fallback) {
+      Optional<HostPort> parsed = m.optional(key, HostPort.EXPECTED, HostPort::parse);
+      HostPort hp = parsed.orElse(fallback);
+      String path = m.pathOf(key);
+      if (hp.port() != 0) {
+        for (Map.Entry<HostPort, String> e : listeners.entrySet()) {
+          HostPort other = e.getKey();
+          boolean sameHost = other.host().equals(hp.host()) || isWildcard(other.host()) || isWildcard(hp.host());
+          if (other.port() == hp.port() && sameHost) {
+            errors.add(m.lineOf(key), path, "port " + hp.port() + " is already used by " + e.getValue()
+                + " (" + other + ")");
+          }
+        }
+        listeners.put(hp, path);
+      }
+      return hp;
+    }
+
+    private static boolean isWildcard(String host) {
+      return host.equals("0.0.0.0") || host.equals("::");
+    }
+
+    private List<String> apps(MapView top) {
+      List<String> out = new ArrayList<>();
+      List<Node> items = top.list("apps", "a list of app names like [l2-learning, acl]");
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(top.pathOf("apps"), i);
+        Node item = items.get(i);
+        MapView.scalar(item, path, errors, "an app name", t -> t).ifPresent(app -> {
+          if (!knownApps.contains(app)) {
+            errors.add(item.line(), path, "unknown app '" + app + "'" + Suggest.didYouMean(app, knownApps)
+                + " (known apps: " + String.join(", ", knownApps) + ")");
+          } else if (out.contains(app)) {
+            errors.add(item.line(), path, "app '" + app + "' is listed twice");
+          } else {
+            out.add(app);
+          }
+        });
+      }
+      return out;
+    }
+
+    private List<BridgeConfig> bridges(MapView top) {
+      List<BridgeConfig> out = new ArrayList<>();
+      Map<String, Integer> firstLines = new LinkedHashMap<>();
+      List<Node> items = top.list("bridges", "a list of bridges (- bridge: NAME, ports: {...})");
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(top.pathOf("bridges"), i);
+        if (Node.isAbsent(items.get(i))) {
+          errors.add(items.get(i).line(), path, "expected a bridge (a mapping with bridge, ports), got nothing");
+          continue;
+        }
+        int before = errors.size();
+        MapView b = MapView.of(items.get(i), path, errors, "a bridge (a mapping with bridge, ports)",
+            List.of("bridge", "ports"));
+        if (!b.isMapping()) {
+          continue;
+        }
+        Optional<String> name = b.required("bridge", "a bridge name or dpid",
+            t -> Values.token(t, "a bridge name or dpid"));
+        name.ifPresent(declaredBridges::add);
+        name.ifPresent(n -> {
+          for (Map.Entry<String, Integer> e : firstLines.entrySet()) {
+            if (Dpid.sameBridge(e.getKey(), n)) {
+              b.error("bridge", "bridge '" + n + "' is declared twice (first at line " + e.getValue() + ")");
+              return;
+            }
+          }
+          firstLines.put(n, b.lineOf("bridge"));
+        });
+        Map<String, PortRole> ports = ports(b);
+        if (errors.size() == before) {
+          out.add(new BridgeConfig(name.orElseThrow(), ports));
+        }
+      }
+      return out;
+    }
+
+    private Map<String, PortRole> ports(MapView bridge) {
+      Map<String, PortRole> out = new LinkedHashMap<>();
+      Node node = bridge.node("ports");
+      if (node == null) {
+        return out;
+      }
+      if (!(node instanceof Node.Mapping ports)) {
+        bridge.error("ports", "expected a mapping of port name to role, like {con6-eth: {vlan: 100}}, got "
+            + Node.describe(node));
+        return out;
+      }
+      for (Node.Entry e : ports.entries().values()) {
+        String path = KeyPath.key(bridge.pathOf("ports"), e.key());
+        if (e.key().isEmpty() || e.key().chars().anyMatch(Character::isWhitespace)) {
+          errors.add(e.keyLine(), path, "expected a port name, got " + Values.quote(e.key()));
+          continue;
+        }
+        role(e, path).ifPresent(r -> out.put(e.key(), r));
+      }
+      return out;
+    }
+
+    private Optional<PortRole> role(Node.Entry entry, String path) {
+      Node v = entry.value();
+      if (Node.isAbsent(v)) {
+        errors.add(entry.keyLine(), path, "expected " + ROLE_EXPECTED + ", got nothing");
+        return Optional.empty();
+      }
+      MapView r = MapView.of(v, path, errors, ROLE_EXPECTED, List.of("vlan", "trunk"));
+      if (!r.isMapping()) {
+        return Optional.empty();
+      }
+      if (r.has("vlan") && r.has("trunk")) {
+        errors.add(v.line(), path, "a port is either access {vlan: N} or trunk {trunk: [N, ...]}, not both");
+        return Optional.empty();
+      }
+      if (r.has("vlan")) {
+        return r.optional("vlan", PacketMatch.VLAN_EXPECTED,
+            t -> (int) Values.integer(t, 1, 4094, PacketMatch.VLAN_EXPECTED)).map(PortRole.Access::new);
+      }
+      if (r.has("trunk")) {
+        int before = errors.size();
+        List<Node> items = r.list("trunk", "a list of VLAN ids like [100, 200]");
+        List<Integer> vlans = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+          String itemPath = KeyPath.index(r.pathOf("trunk"), i);
+          Node item = items.get(i);
+          MapView.scalar(item, itemPath, errors, PacketMatch.VLAN_EXPECTED,
+              t -> (int) Values.integer(t, 1, 4094, PacketMatch.VLAN_EXPECTED)).ifPresent(vlan -> {
+                if (!seen.add(vlan)) {
+                  errors.add(item.line(), itemPath, "VLAN " + vlan + " is listed twice");
+                } else {
+                  vlans.add(vlan);
+                }
+              });
+        }
+        if (errors.size() != before) {
+          return Optional.empty();
+        }
+        if (vlans.isEmpty()) {
+          r.error("trunk", "a trunk needs at least one VLAN, e.g. [100, 200]");
+          return Optional.empty();
+        }
+        return Optional.of(new PortRole.Trunk(vlans));
+      }
+      errors.add(v.line(), path, "expected " + ROLE_EXPECTED + ", got an empty mapping");
+      return Optional.empty();
+    }
+
+    private L2Settings l2(MapView top) {
+      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget"));
+      Duration idle = m.optional("idle-timeout", Values.DURATION,
+          t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofSeconds(65535), true))
+          .orElse(defaults.l2Learning().idleTimeout());
+      String budgetExpected = "packet-ins per second per switch (1-1000000)";
+      int budget = m.optional("packet-in-budget", budgetExpected,
+          t -> (int) Values.integer(t, 1, 1_000_000, budgetExpected)).orElse(defaults.l2Learning().packetInBudget());
+      return new L2Settings(idle, budget);
+    }
+
+    private ReconcileSettings reconcile(MapView top) {
+      MapView m = section(top, "reconcile", List.of("audit-interval"));
+      Duration audit = m.optional("audit-interval", Values.DURATION,
+          t -> Values.duration(t, Duration.ofSeconds(1), MAX_INTERVAL, false))
+          .orElse(defaults.reconcile().auditInterval());
+      return new ReconcileSettings(audit);
+    }
+
+    private AclSettings acl(MapView top, Set<String> knownBridges, Set<String> knownNetworks) {
+      MapView m = section(top, "acl", List.of("default", "rules"));
+      AclAction def = m.optional("default", AclAction.EXPECTED, AclAction::parse)
+          .orElse(defaults.acl().defaultAction());
+      List<AclRule> rules = new ArrayList<>();
+      List<Node> items = m.list("rules", "a list of rules");
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(m.pathOf("rules"), i);
+        Node item = items.get(i);
+        AclRules.parse(item, path, errors, knownBridges, knownNetworks).ifPresent(rule -> {
+          List<ConfigError> conflicts = AclRules.conflicts(rule, rules);
+          Node.Mapping fields = (Node.Mapping) item;
+          for (ConfigError c : conflicts) {
+            Node.Entry at = fields.entries().get(c.path());
+            errors.add(at == null ? item.line() : at.value().line(), KeyPath.key(path, c.path()), c.message());
+          }
+          if (conflicts.isEmpty()) {
+            rules.add(rule);
+          }
+        });
+      }
+      return new AclSettings(def, rules);
+    }
+  }
+}

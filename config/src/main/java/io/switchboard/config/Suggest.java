@@ -1,0 +1,67 @@
+package io.switchboard.config;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/** "did you mean ...?" for misspelt keys and names. */
+final class Suggest {
+
+  private Suggest() {}
+
+  /** The closest candidate within a small edit distance (case, '_' and '-' differences are free). */
+  static Optional<String> closest(String input, Collection<String> candidates) {
+    String in = normalize(input);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      String cn = normalize(c);
+      int limit = Math.min(in.length(), cn.length()) <= 3 ? 1 : 2;
+      int d = distance(in, cn);
+      if (d <= limit && d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** "; did you mean 'x'?" or "" — to append to a message. */
+  static String didYouMean(String input, Collection<String> candidates) {
+    return closest(input, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
+  }
+
+  /** Like {@link #didYouMean(String, Collection)}, also knowing other tools' names for the same thing. */
+  static String didYouMean(String input, Collection<String> candidates, Map<String, String> aliases) {
+    String alias = aliases.get(normalize(input));
+    if (alias != null) {
+      return "; did you mean '" + alias + "'?";
+    }
+    return didYouMean(input, candidates);
+  }
+
+  static String normalize(String s) {
+    return s.toLowerCase().replace('_', '-');
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}

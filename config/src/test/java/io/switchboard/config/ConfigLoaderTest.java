@@ -1,0 +1,657 @@
+package io.switchboard.config;
+
+import static io.switchboard.config.Check.error;
+import static io.switchboard.config.Check.errors;
+import static io.switchboard.config.Check.load;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  /** The example of DESIGN.md, with bridge ovs0 also known to the ACL. */
+  static final String DESIGN_EXAMPLE = """
+      openflow:
+        listen: 0.0.0.0:6653
+        echo-interval: 5s            # keepalive
+      rest:
+        listen: 127.0.0.1:8080
+      cluster:
+        enabled: false
+        bind: 127.0.0.1:5701
+        members: [127.0.0.1:5701, 127.0.0.1:5702]
+      apps: [l2-learning, acl]
+
+      bridges:
+        - bridge: ovs0
+          ports:
+            con6-eth: {vlan: 100}
+            con7-eth: {vlan: 200}
+            vxlan1: {trunk: [100, 200]}
+
+      l2-learning:
+        idle-timeout: 300s
+
+      acl:
+        default: allow
+        rules:
+          - name: isolate-con7
+            priority: 200
+            bridge: ovs0
+            match: {in-port: con7-eth}
+            action: drop
+          - name: no-ssh-to-net2
+            priority: 100
+            match: {eth-type: ipv4, ip-proto: tcp, ipv4-dst: 192.168.2.0/24, tcp-dst: 22}
+            action: drop
+
+      overlay:
+        tunnel-port: vxlan0
+        hosts:
+          - {name: host1, bridge: br-int, tunnel-ip: 10.99.0.1}
+        networks:
+          - {name: net1, vni: 100, subnet: 192.168.1.0/24, gateway: 192.168.1.1}
+          - {name: net2, vni: 200, subnet: 192.168.2.0/24, gateway: 192.168.2.1}
+        routers:
+          - {name: r1, networks: [net1, net2]}
+        endpoints:
+          - {name: con6, network: net1, host: host1, port: con6-eth, mac: "02:00:00:00:01:02", ip: 192.168.1.2}
+      """;
+
+  // ---- defaults and a full file ---------------------------------------------------------------
+
+  @Test
+  void defaults() {
+    SwitchboardConfig d = SwitchboardConfig.defaults();
+    assertEquals(new HostPort("0.0.0.0", 6653), d.openflow().listen());
+    assertEquals(Duration.ofSeconds(5), d.openflow().echoInterval());
+    assertEquals("127.0.0.1:8080", d.rest().listen().toString());
+    assertFalse(d.cluster().enabled());
+    assertEquals(List.of("l2-learning"), d.apps());
+    assertTrue(d.bridges().isEmpty());
+    assertEquals(Duration.ofSeconds(300), d.l2Learning().idleTimeout());
+    assertEquals(1000, d.l2Learning().packetInBudget());
+    assertEquals(AclAction.ALLOW, d.acl().defaultAction());
+    assertTrue(d.acl().rules().isEmpty());
+    assertEquals(OverlayConfig.empty(), d.overlay());
+    assertEquals("vxlan0", d.overlay().tunnelPort());
+    assertEquals(Duration.ofSeconds(30), d.reconcile().auditInterval());
+    assertEquals("<default>", d.source());
+  }
+
+  @Test
+  void emptyFileAndEmptySectionsAreTheDefaults() {
+    SwitchboardConfig empty = load("");
+    SwitchboardConfig d = SwitchboardConfig.defaults();
+    assertEquals(new SwitchboardConfig(d.openflow(), d.rest(), d.cluster(), d.apps(), d.bridges(), d.l2Learning(),
+        d.acl(), d.overlay(), d.reconcile(), "t.yaml"), empty);
+    SwitchboardConfig sections = load("openflow:\nrest:\nacl:\noverlay:\nbridges:\n");
+    assertEquals(empty, sections);
+  }
+
+  @Test
+  void designExampleLoads() {
+    SwitchboardConfig c = load(DESIGN_EXAMPLE);
+    assertEquals(List.of("l2-learning", "acl"), c.apps());
+    assertEquals(List.of(new HostPort("127.0.0.1", 5701), new HostPort("127.0.0.1", 5702)), c.cluster().members());
+    BridgeConfig ovs0 = c.bridge("ovs0").orElseThrow();
+    assertEquals(List.of("con6-eth", "con7-eth", "vxlan1"), List.copyOf(ovs0.ports().keySet()));
+    assertEquals(new PortRole.Access(100), ovs0.ports().get("con6-eth"));
+    assertEquals(new PortRole.Trunk(List.of(100, 200)), ovs0.ports().get("vxlan1"));
+    assertTrue(ovs0.ports().get("vxlan1").carries(200));
+    assertFalse(ovs0.ports().get("con7-eth").carries(100));
+
+    AclRule isolate = c.acl().rule("isolate-con7").orElseThrow();
+    assertEquals(200, isolate.priority());
+    assertEquals(Optional.of("ovs0"), isolate.bridge());
+    assertEquals(Optional.of("con7-eth"), isolate.match().inPort());
+    assertEquals(AclAction.DROP, isolate.action());
+    AclRule ssh = c.acl().rule("no-ssh-to-net2").orElseThrow();
+    assertEquals("eth-type=ipv4,ipv4-dst=192.168.2.0/24,ip-proto=tcp,tcp-dst=22", ssh.match().toString());
+    assertEquals(List.of("isolate-con7", "no-ssh-to-net2"), c.acl().byPriority().stream().map(AclRule::name).toList());
+
+    OverlayConfig o = c.overlay();
+    assertEquals("10.99.0.1", o.host("host1").orElseThrow().tunnelIpText());
+    OverlayNetwork net2 = o.network("net2").orElseThrow();
+    assertEquals(200, net2.vni());
+    assertEquals(Ipv4Prefix.parse("192.168.2.0/24"), net2.subnet());
+    assertEquals(Optional.of("192.168.2.1"), net2.gatewayText());
+    assertEquals(List.of("net1", "net2"), o.router("r1").orElseThrow().networks());
+    assertEquals("r1", o.routerOf("net1").orElseThrow().name());
+    OverlayEndpoint con6 = o.endpoint("con6").orElseThrow();
+    assertEquals("02:00:00:00:01:02", con6.mac().toString());
+    assertEquals("192.168.1.2", con6.ipText());
+    assertEquals("con6-eth", con6.port());
+  }
+
+  @Test
+  void bridgeLookupByNameOrDpid() {
+    SwitchboardConfig c = load("""
+        bridges:
+          - bridge: ovs0
+          - bridge: "00:00:00:00:00:00:00:2a"
+            ports: {p1: {vlan: 7}}
+        """);
+    assertTrue(c.bridge("ovs0").isPresent());
+    assertTrue(c.bridge("0x2a").isPresent());
+    assertTrue(c.bridge("000000000000002a").isPresent());
+    assertTrue(c.bridge("ovs0").orElseThrow().ports().isEmpty());
+    assertEquals(Optional.empty(), c.bridge("ovs1"));
+    assertEquals(new PortRole.Access(7), c.bridge("whatever-name", 42).orElseThrow().ports().get("p1"));
+    assertEquals("ovs0", c.bridge("ovs0", 99).orElseThrow().bridge());
+    assertEquals(Optional.empty(), c.bridge("ovs1", 41));
+  }
+
+  @Test
+  void durationForms() {
+    SwitchboardConfig c = load("""
+        openflow: {echo-interval: 2m}
+        l2-learning: {idle-timeout: 1h, packet-in-budget: 50}
+        reconcile: {audit-interval: 1m30s}
+        """);
+    assertEquals(Duration.ofMinutes(2), c.openflow().echoInterval());
+    assertEquals(Duration.ofHours(1), c.l2Learning().idleTimeout());
+    assertEquals(50, c.l2Learning().packetInBudget());
+    assertEquals(Duration.ofSeconds(90), c.reconcile().auditInterval());
+    assertEquals(Duration.ofMillis(1500), load("openflow: {echo-interval: 1500ms}").openflow().echoInterval());
+  }
+
+  @Test
+  void knownAppsAreAParameter() throws ConfigException {
+    SwitchboardConfig c = ConfigLoader.parse("apps: [l2-learning, metrics]", "t.yaml", Set.of("l2-learning", "metrics"));
+    assertEquals(List.of("l2-learning", "metrics"), c.apps());
+    assertTrue(c.appEnabled("metrics"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("apps: [acl]", "t.yaml", Set.of("l2-learning")));
+    assertTrue(e.getMessage().contains("unknown app 'acl'"), e.getMessage());
+  }
+
+  @Test
+  void loadNamesTheFileAndSetsTheSource(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("mine.yaml");
+    Files.writeString(f, "apps: [acl]\n");
+    assertEquals(f.toString(), ConfigLoader.load(f).source());
+    Files.writeString(f, "apps: [acl]\nrest: {listen: nowhere}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertEquals(f + ":2: rest.listen: expected host:port, e.g. 0.0.0.0:6653, got \"nowhere\" (no port)",
+        e.errors().get(0).toString());
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml")));
+    assertEquals(dir.resolve("nope.yaml") + ": no such file", missing.getMessage());
+  }
+
+  // ---- every error at once ----------------------------------------------------------------------
+
+  @Test
+  void everyErrorIsReportedAtOnceInFileOrder() {
+    List<ConfigError> errs = errors("""
+        openflow:
+          listen: 0.0.0.0
+          echo-intervall: 5s
+        apps: [l2-learning, acll]
+        bridges:
+          - bridge: ovs0
+            ports:
+              con6-eth: {vlan: 5000}
+        l2-learning:
+          idle-timeout: 300
+        acl:
+          default: deny
+          rules:
+            - {name: r1, priority: 10, match: {tcp-dst: 22}, action: drop}
+            - {name: r2, priority: 10, match: {tcp-dst: 70000}, action: drop}
+        overlay:
+          networks:
+            - {name: net1, vni: 0, subnet: 10.0.0.0/24}
+        reconcile: {audit-interval: 30}
+        """);
+    assertEquals(9, errs.size(), Check.text(errs));
+    assertEquals(List.of(2, 3, 4, 8, 10, 12, 15, 18, 19), errs.stream().map(ConfigError::line).distinct().toList());
+    error(errs, 2, "openflow.listen", "expected host:port");
+    error(errs, 3, "openflow.echo-intervall", "did you mean 'echo-interval'?");
+    error(errs, 4, "apps[1]", "unknown app 'acll'", "did you mean 'acl'?");
+    error(errs, 8, "bridges[0].ports.con6-eth.vlan", "expected a VLAN id (1-4094)", "\"5000\"");
+    error(errs, 10, "l2-learning.idle-timeout", "bare number");
+    error(errs, 12, "acl.default", "expected allow or drop, got \"deny\"");
+    assertEquals("t.yaml:15: acl.rules[1].match.tcp-dst: expected a port (0-65535) or a range lo-hi, got \"70000\"",
+        error(errs, 15, "acl.rules[1].match.tcp-dst").toString());
+    error(errs, 18, "overlay.networks[0].vni", "expected a VNI (1-16777215)");
+    error(errs, 19, "reconcile.audit-interval", "e.g. 5s");
+  }
+
+  @Test
+  void exceptionMessageListsEveryErrorOnItsOwnLine() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.parse("apps: [foo]\nrest: {listen: x}\n", "m.yaml"));
+    assertEquals(List.of(
+        "m.yaml:1: apps[0]: unknown app 'foo' (known apps: l2-learning, acl, vxlan-overlay)",
+        "m.yaml:2: rest.listen: expected host:port, e.g. 0.0.0.0:6653, got \"x\" (no port)"),
+        List.of(e.getMessage().split("\n")));
+  }
+
+  // ---- YAML itself --------------------------------------------------------------------------------
+
+  @Test
+  void syntaxErrorHasItsLine() {
+    List<ConfigError> errs = errors("apps: [l2-learning\nrest:\n  listen: 1.2.3.4:80\n");
+    assertEquals(1, errs.size());
+    assertEquals(2, errs.get(0).line());
+    assertTrue(errs.get(0).message().startsWith("YAML syntax error:"), errs.get(0).toString());
+    ConfigError tab = errors("rest:\n\tlisten: 1.2.3.4:80\n").get(0);
+    assertEquals(2, tab.line(), tab.toString());
+    assertTrue(tab.message().contains("tab"), tab.toString());
+  }
+
+  @Test
+  void duplicateKeysAreErrors() {
+    error("""
+        apps: [acl]
+        rest: {listen: 1.2.3.4:80}
+        apps: [l2-learning]
+        """, 3, "apps", "duplicate key 'apps' (first defined at line 1)");
+    error("""
+        bridges:
+          - bridge: ovs0
+            ports:
+              con6-eth: {vlan: 100}
+              con6-eth: {vlan: 200}
+        """, 5, "bridges[0].ports.con6-eth", "duplicate key 'con6-eth' (first defined at line 4)");
+  }
+
+  @Test
+  void aliasesAndSecondDocumentsAreErrors() {
+    error("""
+        rest: {listen: &addr 127.0.0.1:8080}
+        openflow: {listen: *addr}
+        """, 2, "openflow.listen", "aliases");
+    error("apps: [acl]\n---\napps: [l2-learning]\n", 3, "", "single YAML document");
+  }
+
+  @Test
+  void rootMustBeAMapping() {
+    error("- a\n- b\n", 1, "", "expected a mapping of sections", "got a list");
+  }
+
+  // ---- keys and types ---------------------------------------------------------------------------
+
+  @Test
+  void unknownKeysSuggestTheNearestKnownKey() {
+    error("overlays: {}\n", 1, "overlays", "unknown key; did you mean 'overlay'?");
+    error("openflow:\n  echo_interval: 5s\n", 2, "openflow.echo_interval", "did you mean 'echo-interval'?");
+    error("acl:\n  rules:\n    - {name: a, priority: 1, action: drop, macth: {}}\n", 3, "acl.rules[0].macth",
+        "did you mean 'match'?");
+    error("cluster: {peers: []}\n", 1, "cluster.peers", "unknown key; expected one of: enabled, bind, members");
+  }
+
+  @Test
+  void wrongTypesNameWhatWasExpected() {
+    error("openflow: 5\n", 1, "openflow", "expected the openflow settings (a mapping", "got \"5\"");
+    error("apps: l2-learning\n", 1, "apps", "expected a list of app names", "got \"l2-learning\"");
+    error("rest: {listen: [1, 2]}\n", 1, "rest.listen", "expected host:port", "got a list");
+    error("cluster: {enabled: maybe}\n", 1, "cluster.enabled", "expected true or false, got \"maybe\"");
+    error("bridges: {ovs0: {}}\n", 1, "bridges", "expected a list of bridges", "got a mapping");
+  }
+
+  @Test
+  void hostPortErrors() {
+    error("openflow: {listen: 0.0.0.0:70000}\n", 1, "openflow.listen", "port must be 0-65535");
+    error("openflow: {listen: 6653}\n", 1, "openflow.listen", "expected host:port, e.g. 0.0.0.0:6653, got \"6653\"");
+    error("openflow: {listen: ':6653'}\n", 1, "openflow.listen", "bad host");
+    error("""
+        openflow: {listen: 0.0.0.0:8080}
+        rest: {listen: 127.0.0.1:8080}
+        """, 2, "rest.listen", "port 8080 is already used by openflow.listen");
+    assertEquals(new HostPort("::1", 6653), load("openflow: {listen: '[::1]:6653'}").openflow().listen());
+  }
+
+  @Test
+  void durationErrors() {
+    error("openflow: {echo-interval: 5}\n", 1, "openflow.echo-interval",
+        "expected a duration with a unit (ms, s, m, h), e.g. 5s, 500ms, 2m or 1h, got \"5\" (a bare number has no unit)");
+    error("openflow: {echo-interval: 5 sec}\n", 1, "openflow.echo-interval", "got \"5 sec\"");
+    error("openflow: {echo-interval: 0s}\n", 1, "openflow.echo-interval", "between 1s and 1h", "out of range");
+    error("l2-learning: {idle-timeout: 1500ms}\n", 1, "l2-learning.idle-timeout", "a whole number of seconds");
+    error("l2-learning: {idle-timeout: 19h}\n", 1, "l2-learning.idle-timeout", "between 1s and 65535s");
+    error("reconcile: {audit-interval: -5s}\n", 1, "reconcile.audit-interval", "got \"-5s\"");
+  }
+
+  @Test
+  void clusterErrors() {
+    List<ConfigError> errs = errors("""
+        cluster:
+          enabled: true
+          bind: 127.0.0.1:5701
+          members:
+            - 127.0.0.1:5701
+            - 127.0.0.1:5701
+            - 10.0.0.1:0
+            - 10.0.0.2
+        """);
+    error(errs, 6, "cluster.members[1]", "listed twice");
+    error(errs, 7, "cluster.members[2]", "port 0");
+    error(errs, 8, "cluster.members[3]", "expected host:port");
+    SwitchboardConfig c = load("cluster: {enabled: true, bind: 10.0.0.1:5701, members: [10.0.0.1:5701, 10.0.0.2:5701]}");
+    assertTrue(c.cluster().enabled());
+    assertEquals(new HostPort("10.0.0.1", 5701), c.cluster().bind());
+  }
+
+  @Test
+  void appErrors() {
+    error("apps: [l2-learning, vxlan_overlay]\n", 1, "apps[1]", "did you mean 'vxlan-overlay'?");
+    error("apps: [l2-learning, acl, acl]\n", 1, "apps[2]", "'acl' is listed twice");
+    error("apps: [firewall]\n", 1, "apps[0]", "unknown app 'firewall' (known apps: l2-learning, acl, vxlan-overlay)");
+    assertEquals(List.of(), load("apps: []").apps());
+  }
+
+  // ---- bridges ------------------------------------------------------------------------------------
+
+  @Test
+  void portRoleErrors() {
+    List<ConfigError> errs = errors("""
+        bridges:
+          - bridge: ovs0
+            ports:
+              a: {vlan: 0}
+              b: {vlan: 100, trunk: [100, 200]}
+              c: {trunk: []}
+              d: {trunk: [100, 4095]}
+              e: {trunk: [100, 100]}
+              f: {}
+              g:
+              h: {vlan: 100, native: 1}
+              i: {trunk: 100}
+              j: access
+        """);
+    error(errs, 4, "bridges[0].ports.a.vlan", "expected a VLAN id (1-4094), got \"0\"");
+    error(errs, 5, "bridges[0].ports.b", "either access {vlan: N} or trunk {trunk: [N, ...]}, not both");
+    error(errs, 6, "bridges[0].ports.c.trunk", "at least one VLAN");
+    error(errs, 7, "bridges[0].ports.d.trunk[1]", "expected a VLAN id (1-4094), got \"4095\"");
+    error(errs, 8, "bridges[0].ports.e.trunk[1]", "VLAN 100 is listed twice");
+    error(errs, 9, "bridges[0].ports.f", "expected a port role", "got an empty mapping");
+    error(errs, 10, "bridges[0].ports.g", "expected a port role", "got nothing");
+    error(errs, 11, "bridges[0].ports.h.native", "unknown key; expected one of: vlan, trunk");
+    error(errs, 12, "bridges[0].ports.i.trunk", "expected a list of VLAN ids like [100, 200], got \"100\"");
+    error(errs, 13, "bridges[0].ports.j", "expected a port role: {vlan: N} (access) or {trunk: [N, ...]}, got \"access\"");
+    assertEquals(10, errs.size(), Check.text(errs));
+  }
+
+  @Test
+  void bridgeErrors() {
+    error("""
+        bridges:
+          - bridge: ovs0
+          - bridge: ovs1
+          - bridge: ovs0
+        """, 4, "bridges[2].bridge", "bridge 'ovs0' is declared twice (first at line 2)");
+    error("""
+        bridges:
+          - bridge: "0000000000000001"
+          - bridge: "00:00:00:00:00:00:00:01"
+        """, 3, "bridges[1].bridge", "declared twice");
+    error("bridges:\n  - ports: {a: {vlan: 1}}\n", 2, "bridges[0].bridge", "missing; expected a bridge name or dpid");
+    error("bridges:\n  - bridge: ovs0\n    ports: [a, b]\n", 3, "bridges[0].ports",
+        "expected a mapping of port name to role");
+    error("bridges:\n  -\n", 2, "bridges[0]", "expected a bridge");
+  }
+
+  @Test
+  void l2Errors() {
+    error("l2-learning: {packet-in-budget: 0}\n", 1, "l2-learning.packet-in-budget",
+        "expected packet-ins per second per switch (1-1000000), got \"0\"");
+  }
+
+  // ---- acl ----------------------------------------------------------------------------------------
+
+  @Test
+  void aclRuleErrors() {
+    List<ConfigError> errs = errors("""
+        bridges:
+          - bridge: ovs0
+        acl:
+          rules:
+            - name: a
+              priority: 0
+              action: drop
+            - name: b
+              priority: 65001
+            - name: a
+              priority: 10
+              action: reject
+            - {priority: 5, action: drop, bridge: ovs00}
+            - {name: e, priority: 5, action: drop, network: net1}
+            - {name: f, priority: 5, action: drop, match: {ttl: 5}}
+            - {name: "bad name", priority: 5, action: drop}
+        """);
+    error(errs, 6, "acl.rules[0].priority", "expected a priority (1-65000, higher wins), got \"0\"");
+    error(errs, 9, "acl.rules[1].priority", "got \"65001\"");
+    error(errs, 8, "acl.rules[1].action", "missing; expected allow or drop");
+    error(errs, 12, "acl.rules[2].action", "expected allow or drop, got \"reject\"");
+    error(errs, 13, "acl.rules[3].name", "missing");
+    error(errs, 13, "acl.rules[3].bridge", "unknown bridge 'ovs00'; did you mean 'ovs0'?", "declare it under 'bridges:'");
+    error(errs, 14, "acl.rules[4].network", "unknown network 'net1'; no overlay networks are declared");
+    error(errs, 15, "acl.rules[5].match.ttl", "cannot match ttl");
+    error(errs, 16, "acl.rules[6].name", "expected a name");
+  }
+
+  @Test
+  void duplicateRuleNamesAndIdenticalRules() {
+    List<ConfigError> errs = errors("""
+        acl:
+          rules:
+            - {name: a, priority: 10, match: {tcp-dst: 22}, action: drop}
+            - {name: a, priority: 20, action: drop}
+            - {name: c, priority: 10, match: {ip-proto: tcp, tcp-dst: 22}, action: allow}
+        """);
+    error(errs, 4, "acl.rules[1].name", "a rule named 'a' already exists");
+    error(errs, 5, "acl.rules[2].priority", "rule 'a' has the same priority, scope and match");
+  }
+
+  @Test
+  void aclReferencesResolveAgainstBridgesOverlayHostsAndNetworks() {
+    SwitchboardConfig c = load("""
+        apps: [vxlan-overlay, acl]
+        overlay:
+          hosts: [{name: h1, bridge: br-int, tunnel-ip: 10.0.0.1}]
+          networks: [{name: net1, vni: 5, subnet: 192.168.1.0/24}]
+        acl:
+          default: drop
+          rules:
+            - {name: a, priority: 10, bridge: br-int, network: net1, match: {udp-dst: 53}, action: allow}
+        """);
+    AclRule a = c.acl().rules().get(0);
+    assertEquals(AclAction.DROP, c.acl().defaultAction());
+    assertEquals(Optional.of("br-int"), a.bridge());
+    assertEquals(Optional.of("net1"), a.network());
+    assertEquals(OptionalInt.of(IpProto.UDP), a.match().ipProto());
+    assertEquals(OptionalInt.of(EthType.IPV4), a.match().ethType());
+  }
+
+  @Test
+  void aclMatchContradictionsNameTheField() {
+    List<ConfigError> errs = errors("""
+        acl:
+          rules:
+            - name: a
+              priority: 10
+              match:
+                ip-proto: udp
+                tcp-dst: 22
+              action: drop
+            - name: b
+              priority: 10
+              match: {eth-type: arp, ipv4-dst: 10.0.0.0/8}
+              action: drop
+        """);
+    error(errs, 7, "acl.rules[0].match.tcp-dst", "tcp-dst needs ip-proto tcp, but ip-proto is udp");
+    error(errs, 11, "acl.rules[1].match.ipv4-dst", "ipv4-dst needs eth-type ipv4, but eth-type is arp");
+  }
+
+  // ---- overlay ------------------------------------------------------------------------------------
+
+  static final String OVERLAY_HEAD = """
+      overlay:
+        hosts:
+          - {name: host1, bridge: br-int, tunnel-ip: 10.99.0.1}
+          - {name: host2, bridge: br-int, tunnel-ip: 10.99.0.2}
+        networks:
+          - {name: net1, vni: 100, subnet: 192.168.1.0/24, gateway: 192.168.1.1}
+          - {name: net2, vni: 200, subnet: 192.168.2.0/24, gateway: 192.168.2.1}
+      """;
+
+  @Test
+  void overlayHostAndNetworkErrors() {
+    List<ConfigError> errs = errors(OVERLAY_HEAD + """
+          - {name: net1, vni: 300, subnet: 10.0.0.0/24}
+          - {name: net4, vni: 200, subnet: 10.1.0.0/24, gateway: 10.2.0.1}
+          - {name: net5, vni: 16777216, subnet: 10.3.0.0}
+          - {name: net6, vni: 6, subnet: 10.4.0.0/24, gateway: 10.4.0.0}
+          - {name: net7, vni: 7, subnet: 10.5.0.0/33}
+      """ + """
+        hosts2: []
+      """);
+    error(errs, 8, "overlay.networks[2].name", "duplicate network name 'net1' (first defined at line 6)");
+    error(errs, 9, "overlay.networks[3].vni", "VNI 200 is already used by network 'net2'");
+    error(errs, 9, "overlay.networks[3].gateway", "gateway 10.2.0.1 is outside the subnet 10.1.0.0/24");
+    error(errs, 10, "overlay.networks[4].vni", "expected a VNI (1-16777215), got \"16777216\"");
+    error(errs, 10, "overlay.networks[4].subnet", "expected a subnet like 192.168.1.0/24", "no prefix length");
+    error(errs, 11, "overlay.networks[5].gateway", "network address of 10.4.0.0/24");
+    error(errs, 12, "overlay.networks[6].subnet", "prefix length must be 0-32");
+    error(errs, 13, "overlay.hosts2", "did you mean 'hosts'?");
+
+    List<ConfigError> hostErrs = errors("""
+        overlay:
+          hosts:
+            - {name: host1, bridge: br-int, tunnel-ip: 10.99.0.1}
+            - {name: host1, bridge: br-int, tunnel-ip: 10.99.0.1}
+            - {name: host3, tunnel-ip: 10.99.0.300}
+        """);
+    error(hostErrs, 4, "overlay.hosts[1].name", "duplicate host name 'host1' (first defined at line 3)");
+    error(hostErrs, 4, "overlay.hosts[1].tunnel-ip", "already used by host 'host1'");
+    error(hostErrs, 5, "overlay.hosts[2].bridge", "missing");
+    error(hostErrs, 5, "overlay.hosts[2].tunnel-ip", "expected an IPv4 address like 192.168.1.2, got \"10.99.0.300\"");
+  }
+
+  @Test
+  void subnetHostBitsAreNormalized() {
+    SwitchboardConfig c = load("overlay: {networks: [{name: n, vni: 1, subnet: 192.168.1.77/24, gateway: 192.168.1.1}]}");
+    assertEquals("192.168.1.0/24", c.overlay().network("n").orElseThrow().subnet().toString());
+  }
+
+  @Test
+  void routerErrors() {
+    List<ConfigError> errs = errors(OVERLAY_HEAD + """
+          - {name: net3, vni: 300, subnet: 192.168.1.128/25, gateway: 192.168.1.129}
+          - {name: net4, vni: 400, subnet: 10.0.0.0/24}
+        routers:
+          - {name: r1, networks: [net1, net2]}
+          - {name: r1, networks: [net3, net4]}
+          - {name: r3, networks: [net1, net9]}
+          - {name: r4, networks: [net2]}
+          - {name: r5, networks: [net3, net3]}
+          - {name: r6}
+      """);
+    error(errs, 12, "overlay.routers[1].name", "duplicate router name 'r1' (first defined at line 11)");
+    error(errs, 12, "overlay.routers[1].networks[1]", "network 'net4' has no gateway; a network joined by a router needs one");
+    error(errs, 13, "overlay.routers[2].networks[0]", "network 'net1' is already joined to router 'r1'");
+    error(errs, 13, "overlay.routers[2].networks[1]", "unknown network 'net9'; did you mean 'net1'?");
+    error(errs, 14, "overlay.routers[3].networks", "a router joins at least 2 networks, got 1");
+    error(errs, 15, "overlay.routers[4].networks[1]", "network 'net3' is listed twice");
+    error(errs, 16, "overlay.routers[5].networks", "missing");
+
+    error(OVERLAY_HEAD + """
+          - {name: net3, vni: 300, subnet: 192.168.1.128/25, gateway: 192.168.1.129}
+        routers:
+          - {name: r1, networks: [net1, net3]}
+      """, 10, "overlay.routers[0].networks[1]",
+        "network 'net3' (192.168.1.128/25) overlaps network 'net1' (192.168.1.0/24); overlapping subnets cannot be routed");
+  }
+
+  @Test
+  void endpointErrors() {
+    List<ConfigError> errs = errors(OVERLAY_HEAD + """
+        endpoints:
+          - {name: con6, network: net1, host: host1, port: con6-eth, mac: "02:00:00:00:01:02", ip: 192.168.1.2}
+          - {name: con6, network: net1, host: host2, port: p1, mac: "02:00:00:00:01:03", ip: 192.168.1.3}
+          - {name: e2, network: net1, host: host2, port: p2, mac: "02:00:00:00:01:02", ip: 192.168.1.2}
+          - {name: e3, network: net3, host: host3, port: p3, mac: "02:00:00:00:01:04", ip: 192.168.1.4}
+          - {name: e4, network: net1, host: host1, port: con6-eth, mac: "02:00:00:00:01:05", ip: 192.168.2.5}
+          - {name: e5, network: net1, host: host1, port: p5, mac: "02:00:00:00:01:06", ip: 192.168.1.1}
+          - {name: e6, network: net1, host: host1, port: p6, mac: "ff:ff:ff:ff:ff:ff", ip: 192.168.1.255}
+          - {name: e7, network: net1, host: host1, port: p7, mac: "02:00:00:00:01:0g", ip: 192.168.1}
+          - {name: e8, network: net1, host: host1, port: p8}
+      """);
+    error(errs, 10, "overlay.endpoints[1].name", "an endpoint named 'con6' already exists");
+    error(errs, 11, "overlay.endpoints[2].mac", "MAC 02:00:00:00:01:02 is already used by endpoint 'con6' in network net1");
+    error(errs, 11, "overlay.endpoints[2].ip", "192.168.1.2 is already used by endpoint 'con6' in network net1");
+    error(errs, 12, "overlay.endpoints[3].network", "unknown network 'net3'; did you mean 'net1'?");
+    error(errs, 12, "overlay.endpoints[3].host", "unknown host 'host3'; did you mean 'host1'?");
+    error(errs, 13, "overlay.endpoints[4].ip", "192.168.2.5 is outside network net1's subnet 192.168.1.0/24");
+    error(errs, 13, "overlay.endpoints[4].port", "port con6-eth on host1 is already used by endpoint 'con6'");
+    error(errs, 14, "overlay.endpoints[5].ip", "192.168.1.1 is the gateway of network net1");
+    error(errs, 15, "overlay.endpoints[6].mac", "expected a unicast MAC address");
+    error(errs, 15, "overlay.endpoints[6].ip", "broadcast address");
+    error(errs, 16, "overlay.endpoints[7].mac", "expected a MAC address like 02:00:00:00:01:02, got \"02:00:00:00:01:0g\"");
+    error(errs, 16, "overlay.endpoints[7].ip", "expected an IPv4 address");
+    error(errs, 17, "overlay.endpoints[8].mac", "missing");
+  }
+
+  @Test
+  void sameAddressInDifferentNetworksIsFine() {
+    SwitchboardConfig c = load("""
+        overlay:
+          hosts: [{name: h, bridge: br-int, tunnel-ip: 10.99.0.1}]
+          networks:
+            - {name: a, vni: 1, subnet: 10.0.0.0/24}
+            - {name: b, vni: 2, subnet: 10.0.0.0/24}
+          endpoints:
+            - {name: a1, network: a, host: h, port: a1, mac: "02:00:00:00:00:01", ip: 10.0.0.2}
+            - {name: b1, network: b, host: h, port: b1, mac: "02:00:00:00:00:01", ip: 10.0.0.2}
+        """);
+    assertEquals(2, c.overlay().endpoints().size());
+  }
+
+  @Test
+  void brokenDeclarationsDoNotCascade() {
+    // net1 is declared (with a bad VNI): the endpoint and the rule that name it get no second error
+    List<ConfigError> errs = errors("""
+        overlay:
+          hosts: [{name: h, bridge: br-int, tunnel-ip: 10.99.0.1}]
+          networks: [{name: net1, vni: zero, subnet: 10.0.0.0/24}]
+          endpoints: [{name: e, network: net1, host: h, port: p, mac: "02:00:00:00:00:01", ip: 10.0.0.2}]
+        bridges:
+          - bridge: ovs0
+            ports: {p: {vlan: 0}}
+        acl:
+          rules: [{name: r, priority: 1, bridge: ovs0, network: net1, action: drop}]
+        """);
+    assertEquals(2, errs.size(), Check.text(errs));
+    error(errs, 3, "overlay.networks[0].vni");
+    error(errs, 7, "bridges[0].ports.p.vlan");
+  }
+
+  @Test
+  void recordsAreImmutable() {
+    SwitchboardConfig c = load(DESIGN_EXAMPLE);
+    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, () -> c.apps().add("x"));
+    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+        () -> c.bridges().get(0).ports().put("x", new PortRole.Access(1)));
+    org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+        () -> c.acl().rules().get(0).toMap().put("x", 1));
+    Map<String, PortRole> m = new java.util.LinkedHashMap<>();
+    m.put("a", new PortRole.Access(1));
+    BridgeConfig b = new BridgeConfig("x", m);
+    m.put("b", new PortRole.Access(2));
+    assertEquals(1, b.ports().size());
+  }
+}

@@ -1,0 +1,611 @@
+package io.switchboard.controller.core;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.controller.flow.Cookies;
+import io.switchboard.controller.flow.DesiredFlow;
+import io.switchboard.controller.flow.FlowKey;
+import io.switchboard.controller.flow.FlowProgrammer;
+import io.switchboard.controller.flow.InstalledFlow;
+import io.switchboard.controller.openflow.OpenFlowServer;
+import io.switchboard.controller.openflow.SwitchChannelHandler;
+import io.switchboard.controller.openflow.SwitchListener;
+import io.switchboard.controller.openflow.SwitchSession;
+import io.switchboard.controller.openflow.Undecodable;
+import io.switchboard.controller.spi.Action;
+import io.switchboard.controller.spi.AppContext;
+import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.PacketIn;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.Stage;
+import io.switchboard.controller.spi.StoreFactory;
+import io.switchboard.controller.spi.SwitchView;
+import io.switchboard.controller.spi.Values;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPortReason;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller runtime: connected switches, the enabled apps, and the one place that decides when flows are
+ * computed and reconciled. Apps' work runs on per-switch workers, never on Netty's event loops.
+ */
+public final class Controller implements SwitchListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  private final Map<String, ControllerApp> available = new LinkedHashMap<>();
+  private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
+  private final Map<String, AppCtx> contexts = new ConcurrentHashMap<>();
+  private final ExecutorService appPool;
+  private final ScheduledExecutorService timers;
+  private final Metrics metrics = new Metrics();
+  private final StoreFactory stores;
+  private final Mastership mastership;
+  private final long startedAt = System.currentTimeMillis();
+  private volatile SwitchboardConfig config;
+  private volatile List<ControllerApp> enabled = List.of();
+  private OpenFlowServer server;
+  private InetSocketAddress openflowAddress;
+  private ScheduledFuture<?> audit;
+
+  public Controller(SwitchboardConfig config, Collection<ControllerApp> apps, StoreFactory stores,
+                    Mastership mastership) {
+    this.config = config;
+    for (ControllerApp a : apps) {
+      available.put(a.name(), a);
+    }
+    this.stores = stores;
+    this.mastership = mastership;
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.appPool = Executors.newFixedThreadPool(threads, r -> daemon(r, "switch-worker-" + n.incrementAndGet()));
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "controller-timer"));
+    metrics.describe("switchboard_switches_connected", "Bridges connected to this instance");
+    metrics.gauge("switchboard_switches_connected", () -> (double) sessions.size());
+    metrics.gauge("switchboard_uptime_seconds", () -> (System.currentTimeMillis() - startedAt) / 1000.0);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Starts the enabled apps, the OpenFlow listener and the periodic audit. */
+  public InetSocketAddress start() throws InterruptedException {
+    enableApps(config);
+    server = new OpenFlowServer();
+    var listen = config.openflow().listen();
+    openflowAddress = server.start(listen.host(), listen.port(), config.openflow().echoInterval(), this, appPool);
+    scheduleAudit(config.reconcile().auditInterval());
+    return openflowAddress;
+  }
+
+  private void scheduleAudit(Duration every) {
+    if (audit != null) {
+      audit.cancel(false);
+    }
+    long ms = Math.max(100, every.toMillis());
+    audit = timers.scheduleAtFixedRate(this::auditAll, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void enableApps(SwitchboardConfig cfg) {
+    List<ControllerApp> list = new ArrayList<>();
+    for (String name : cfg.apps()) {
+      ControllerApp app = available.get(name);
+      if (app == null) {
+        throw new IllegalArgumentException("unknown app '" + name + "'; available: " + available.keySet());
+      }
+      list.add(app);
+    }
+    for (ControllerApp app : list) {
+      AppCtx ctx = contexts.computeIfAbsent(app.name(), n -> new AppCtx(app));
+      app.start(ctx);
+      log.info("app {} enabled", app.name());
+    }
+    enabled = List.copyOf(list);
+  }
+
+  public InetSocketAddress openflowAddress() {
+    return openflowAddress;
+  }
+
+  public SwitchboardConfig config() {
+    return config;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public long startedAt() {
+    return startedAt;
+  }
+
+  public Mastership mastership() {
+    return mastership;
+  }
+
+  public Collection<ControllerApp> availableApps() {
+    return available.values();
+  }
+
+  public List<ControllerApp> enabledApps() {
+    return enabled;
+  }
+
+  public Collection<SwitchSession> sessions() {
+    return sessions.values();
+  }
+
+  /** A bridge by dpid (16 hex digits, colons allowed) or by name. */
+  public Optional<SwitchSession> session(String id) {
+    long dpid = Values.parseDpid(id);
+    if (dpid != -1 && sessions.containsKey(dpid)) {
+      return Optional.of(sessions.get(dpid));
+    }
+    return sessions.values().stream().filter(s -> id.equals(s.name())).findFirst();
+  }
+
+  public Optional<SwitchSession> session(long dpid) {
+    return Optional.ofNullable(sessions.get(dpid));
+  }
+
+  /** The merged desired entries of a bridge, read on its worker. */
+  public CompletableFuture<Map<FlowKey, DesiredFlow>> desiredFlows(SwitchSession s) {
+    CompletableFuture<Map<FlowKey, DesiredFlow>> f = new CompletableFuture<>();
+    s.worker().execute(() -> {
+      FlowProgrammer p = s.programmer();
+      if (p == null) {
+        f.complete(Map.of());
+      } else {
+        f.complete(p.desired());
+      }
+    });
+    return f;
+  }
+
+  /** What the switch really holds (flow stats). */
+  public CompletableFuture<List<InstalledFlow>> liveFlows(SwitchSession s) {
+    return s.readFlows();
+  }
+
+  /** The app that owns a cookie, or null. */
+  public String appOf(long cookie) {
+    int id = Cookies.appIdOf(cookie);
+    if (id == Cookies.appId(Cookies.CORE)) {
+      return Cookies.CORE;
+    }
+    for (String name : available.keySet()) {
+      if (Cookies.appId(name) == id) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  // ---- SwitchListener
+
+  @Override
+  public void switchUp(SwitchSession s) {
+    SwitchSession old = sessions.put(s.dpid(), s);
+    if (old != null && old != s) {
+      log.info("switch {}: a new connection replaces the old one (OVS restarted?)", s.dpidText());
+      old.close("replaced by a new connection from the same dpid");
+    }
+    metrics.inc("switchboard_switch_connects_total");
+    metrics.gauge("switchboard_echo_rtt_seconds", () -> s.echoRttNanos() < 0 ? Double.NaN
+        : s.echoRttNanos() / 1e9, "dpid", s.dpidText());
+    mastership.switchUp(s, () -> s.worker().execute(() -> program(s)));
+  }
+
+  /** Becomes the programmer of a bridge: computes every app's entries and reconciles with the switch. */
+  private void program(SwitchSession s) {
+    if (!s.isOpen()) {
+      return;
+    }
+    FlowProgrammer p = new FlowProgrammer(s.dpidText(), s.pipeline(), s, new ProgrammerEvents(s), s.worker());
+    available.keySet().forEach(p::registerApp);
+    s.programmer(p);
+    SwitchView view = s.view();
+    for (ControllerApp app : enabled) {
+      List<FlowEntry> entries = compute(app, view);
+      if (entries != null) {
+        p.setDesired(app.name(), entries);
+      }
+    }
+    p.reconcile();
+  }
+
+  /** This instance stops programming a bridge (another became master). */
+  public void unprogram(SwitchSession s) {
+    s.worker().execute(() -> s.programmer(null));
+  }
+
+  /** This instance (again) programs a bridge. */
+  public void reprogram(SwitchSession s) {
+    s.worker().execute(() -> program(s));
+  }
+
+  @Override
+  public void switchDown(SwitchSession s) {
+    if (sessions.remove(s.dpid(), s)) {
+      log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
+      metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
+      for (ControllerApp app : enabled) {
+        try {
+          app.onSwitchDown(s.dpid());
+        } catch (RuntimeException e) {
+          log.error("switch {}: app {} failed on switch down", s.dpidText(), app.name(), e);
+        }
+      }
+      mastership.switchDown(s);
+    }
+  }
+
+  @Override
+  public void message(SwitchSession s, OFMessage m) {
+    switch (m.getType()) {
+      case PACKET_IN -> packetIn(s, (OFPacketIn) m);
+      case PORT_STATUS -> portStatus(s, (OFPortStatus) m);
+      case FLOW_REMOVED -> flowRemoved(s, (OFFlowRemoved) m);
+      case ERROR -> error(s, (OFErrorMsg) m);
+      default -> log.debug("switch {}: unhandled {}", s.dpidText(), m.getType());
+    }
+  }
+
+  @Override
+  public void undecodable(SwitchSession s, Undecodable u) {
+    metrics.inc("switchboard_messages_undecodable_total", "dpid", s.dpidText());
+    // An error we cannot parse (e.g. an experimenter error code openflowj lacks) still names the request by xid.
+    FlowKey key = u.type() == 1 ? s.inflight(u.xid()) : null;
+    if (key != null) {
+      FlowProgrammer p = s.programmer();
+      DesiredFlow d = p == null ? null : p.desired(key);
+      log.warn("switch {} refused the flow {}{} with an error openflowj cannot parse", s.dpidText(),
+          d != null ? d.entry() : key, d != null ? " (app " + d.app() + ")" : "");
+      if (p != null) {
+        p.flowFailed(key);
+      }
+    }
+  }
+
+  @Override
+  public void counted(boolean in, String type) {
+    metrics.inc(in ? "switchboard_messages_in_total" : "switchboard_messages_out_total", "type", type);
+  }
+
+  private void packetIn(SwitchSession s, OFPacketIn pi) {
+    FlowProgrammer p = s.programmer();
+    if (p == null) {
+      return; // not master: another instance handles it
+    }
+    boolean v10 = pi.getVersion() == OFVersion.OF_10;
+    long inPort;
+    long metadata = 0;
+    long tunnelId = 0;
+    Stage stage = null;
+    String owner = null;
+    if (v10) {
+      inPort = pi.getInPort().getPortNumber() & 0xffffffffL;
+    } else {
+      var match = pi.getMatch();
+      OFPort port = match.get(MatchField.IN_PORT);
+      inPort = port == null ? 0 : port.getPortNumber() & 0xffffffffL;
+      if (match.supports(MatchField.METADATA) && match.get(MatchField.METADATA) != null) {
+        metadata = match.get(MatchField.METADATA).getValue().getValue();
+      }
+      if (match.supports(MatchField.TUNNEL_ID) && match.get(MatchField.TUNNEL_ID) != null) {
+        tunnelId = match.get(MatchField.TUNNEL_ID).getValue();
+      }
+      stage = s.pipeline().stage(pi.getTableId().getValue());
+      owner = appOf(pi.getCookie().getValue());
+    }
+    int bufferId = pi.getBufferId().equals(OFBufferId.NO_BUFFER) ? PacketIn.NO_BUFFER : pi.getBufferId().getInt();
+    PacketIn in = new PacketIn(inPort, stage, metadata, tunnelId, bufferId, pi.getData());
+    SwitchView view = s.view();
+    for (ControllerApp app : enabled) {
+      if (owner != null && !Cookies.CORE.equals(owner) && !owner.equals(app.name())) {
+        continue;
+      }
+      metrics.inc("switchboard_packet_ins_total", "app", app.name(), "dpid", s.dpidText());
+      try {
+        app.onPacketIn(view, in, contexts.get(app.name()));
+      } catch (RuntimeException e) {
+        log.error("switch {}: app {} failed on a packet-in", s.dpidText(), app.name(), e);
+      }
+    }
+  }
+
+  private void portStatus(SwitchSession s, OFPortStatus ps) {
+    PortInfo port = SwitchChannelHandler.port(ps.getDesc());
+    boolean removed = ps.getReason() == OFPortReason.DELETE;
+    s.portChanged(port, removed);
+    log.info("switch {}: port {} ({}) {}", s.dpidText(), port.name(), port.number(),
+        removed ? "removed" : ps.getReason() == OFPortReason.ADD ? "added" : port.up() ? "up" : "down");
+    SwitchView view = s.view();
+    for (ControllerApp app : enabled) {
+      try {
+        app.onPortChange(view, port, removed);
+      } catch (RuntimeException e) {
+        log.error("switch {}: app {} failed on a port change", s.dpidText(), app.name(), e);
+      }
+    }
+    recomputeNow(s);
+  }
+
+  private void flowRemoved(SwitchSession s, OFFlowRemoved fr) {
+    FlowProgrammer p = s.programmer();
+    if (p == null) {
+      return;
+    }
+    int table = fr.getVersion() == OFVersion.OF_10 ? 0 : fr.getTableId().getValue();
+    FlowKey key = new FlowKey(table, fr.getPriority(), s.translator().fromMatch(fr.getMatch()));
+    p.flowRemoved(key);
+  }
+
+  private void error(SwitchSession s, OFErrorMsg err) {
+    FlowKey key = s.inflight(err.getXid());
+    metrics.inc("switchboard_switch_errors_total", "dpid", s.dpidText(), "type", err.getErrType().name());
+    FlowProgrammer p = s.programmer();
+    if (key != null) {
+      DesiredFlow d = p == null ? null : p.desired(key);
+      log.warn("switch {} refused the flow {}{}: {}", s.dpidText(), d != null ? d.entry() : key,
+          d != null ? " (app " + d.app() + ")" : "", err);
+      if (p != null) {
+        p.flowFailed(key);
+      }
+    } else {
+      log.warn("switch {} reported an error (xid {}): {}", s.dpidText(), err.getXid(), err);
+    }
+  }
+
+  // ---- computing desired flows
+
+  private List<FlowEntry> compute(ControllerApp app, SwitchView view) {
+    List<FlowEntry> out = new ArrayList<>();
+    try {
+      app.desiredFlows(view, out::add);
+      return out;
+    } catch (RuntimeException e) {
+      log.error("switch {}: app {} failed to compute its flows; keeping the previous ones",
+          Values.dpid(view.dpid()), app.name(), e);
+      return null;
+    }
+  }
+
+  private void recomputeNow(SwitchSession s) {
+    FlowProgrammer p = s.programmer();
+    if (p == null) {
+      return;
+    }
+    SwitchView view = s.view();
+    for (ControllerApp app : enabled) {
+      List<FlowEntry> entries = compute(app, view);
+      if (entries != null) {
+        p.setDesired(app.name(), entries);
+      }
+    }
+  }
+
+  private void recompute(ControllerApp app, SwitchSession s) {
+    s.worker().execute(() -> {
+      FlowProgrammer p = s.programmer();
+      if (p == null || !enabled.contains(app)) {
+        return;
+      }
+      List<FlowEntry> entries = compute(app, s.view());
+      if (entries != null) {
+        p.setDesired(app.name(), entries);
+      }
+    });
+  }
+
+  /** Reads every switch's table and repairs drift. */
+  public void auditAll() {
+    for (SwitchSession s : sessions.values()) {
+      audit(s);
+    }
+  }
+
+  public void audit(SwitchSession s) {
+    s.worker().execute(() -> {
+      FlowProgrammer p = s.programmer();
+      if (p != null && s.isOpen()) {
+        p.reconcile();
+      }
+    });
+  }
+
+  // ---- config
+
+  /**
+   * Applies a new config to the running controller: apps are enabled or disabled, every app restarted with the new
+   * config, and every bridge's flows recomputed; only the difference reaches the switches.
+   */
+  public void applyConfig(SwitchboardConfig next) {
+    SwitchboardConfig prev = config;
+    config = next;
+    List<ControllerApp> before = enabled;
+    for (ControllerApp app : before) {
+      app.stop();
+    }
+    enableApps(next);
+    for (ControllerApp app : before) {
+      if (!enabled.contains(app)) {
+        log.info("app {} disabled", app.name());
+        for (SwitchSession s : sessions.values()) {
+          s.worker().execute(() -> {
+            if (s.programmer() != null) {
+              s.programmer().removeApp(app.name());
+            }
+          });
+        }
+      }
+    }
+    if (!prev.reconcile().auditInterval().equals(next.reconcile().auditInterval())) {
+      scheduleAudit(next.reconcile().auditInterval());
+    }
+    for (SwitchSession s : sessions.values()) {
+      s.worker().execute(() -> recomputeNow(s));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (audit != null) {
+      audit.cancel(false);
+    }
+    if (server != null) {
+      server.close();
+    }
+    for (ControllerApp app : enabled) {
+      try {
+        app.stop();
+      } catch (RuntimeException e) {
+        log.warn("app {} failed to stop", app.name(), e);
+      }
+    }
+    timers.shutdownNow();
+    appPool.shutdown();
+    try {
+      appPool.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- glue
+
+  private final class ProgrammerEvents implements FlowProgrammer.Listener {
+    private final SwitchSession s;
+
+    ProgrammerEvents(SwitchSession s) {
+      this.s = s;
+    }
+
+    @Override
+    public void adopt(String app, List<FlowEntry> entries) {
+      ControllerApp a = available.get(app);
+      if (a != null && enabled.contains(a)) {
+        a.adoptFlows(s.view(), entries);
+        List<FlowEntry> recomputed = compute(a, s.view());
+        if (recomputed != null) {
+          s.programmer().setDesired(app, recomputed);
+        }
+      }
+    }
+
+    @Override
+    public void expired(String app, FlowEntry entry) {
+      ControllerApp a = available.get(app);
+      if (a != null && enabled.contains(a)) {
+        a.onFlowExpired(s.view(), entry);
+      }
+    }
+
+    @Override
+    public void reconciled(boolean initial, int ops, long nanos) {
+      metrics.inc("switchboard_reconciliations_total", "kind", initial ? "connect" : "audit");
+      metrics.observeSeconds("switchboard_reconciliation_seconds", nanos / 1e9);
+      if (!initial) {
+        metrics.add("switchboard_drift_repaired_total", ops, "dpid", s.dpidText());
+      }
+      metrics.add("switchboard_flow_mods_total", ops, "dpid", s.dpidText());
+    }
+  }
+
+  private final class AppCtx implements AppContext {
+    private final ControllerApp app;
+
+    AppCtx(ControllerApp app) {
+      this.app = app;
+    }
+
+    public SwitchboardConfig config() {
+      return config;
+    }
+
+    public Collection<SwitchView> switches() {
+      List<SwitchView> out = new ArrayList<>();
+      for (SwitchSession s : sessions.values()) {
+        out.add(s.view());
+      }
+      return out;
+    }
+
+    public Optional<SwitchView> switchView(long dpid) {
+      return session(dpid).map(SwitchSession::view);
+    }
+
+    public void recompute(long dpid) {
+      session(dpid).ifPresent(s -> Controller.this.recompute(app, s));
+    }
+
+    public void recomputeAll() {
+      sessions.values().forEach(s -> Controller.this.recompute(app, s));
+    }
+
+    public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {
+      session(dpid).ifPresent(s -> s.worker().execute(() -> {
+        FlowProgrammer p = s.programmer();
+        if (p != null && enabled.contains(app)) {
+          int before = (int) p.flowModsSent();
+          p.update(app.name(), added, removed);
+          metrics.add("switchboard_flow_mods_total", p.flowModsSent() - before, "dpid", s.dpidText());
+        }
+      }));
+    }
+
+    public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
+      session(dpid).ifPresent(s -> {
+        var f = s.factory();
+        var b = f.buildPacketOut().setXid(s.nextXid()).setBufferId(OFBufferId.NO_BUFFER)
+            .setActions(s.translator().actions(actions)).setData(data);
+        OFPort port = OFPort.of((int) inPort);
+        if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
+          b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, port).build());
+        } else {
+          b.setInPort(port);
+        }
+        s.send(b.build());
+      });
+    }
+
+    public void count(long dpid, String event) {
+      metrics.inc("switchboard_app_events_total", "app", app.name(), "event", event, "dpid", Values.dpid(dpid));
+    }
+
+    public StoreFactory stores() {
+      return stores;
+    }
+
+    public boolean isMaster(long dpid) {
+      return mastership.isMaster(dpid);
+    }
+  }
+}

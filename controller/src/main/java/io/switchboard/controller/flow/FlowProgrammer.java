@@ -1,0 +1,316 @@
+package io.switchboard.controller.flow;
+
+import io.switchboard.controller.pipeline.Pipeline;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.Stage;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one switch's flow table equal to the union of the apps' desired entries, sending only differences
+ * (OVN's ofctrl in spirit). Not thread-safe: every method runs on the switch's worker.
+ */
+public final class FlowProgrammer {
+  private static final Logger log = LoggerFactory.getLogger(FlowProgrammer.class);
+
+  /** How the programmer reaches the switch. */
+  public interface Channel {
+    /** Sends the ops as one batch, closed by a barrier (inside a bundle where the switch supports it). */
+    void apply(List<FlowOp> ops);
+
+    /** Reads every entry of every table (flow stats). */
+    CompletableFuture<List<InstalledFlow>> readFlows();
+  }
+
+  /** What the programmer tells the rest of the controller. */
+  public interface Listener {
+    /** Before the first diff after a connect: the entries on the switch that carry this app's cookie. */
+    void adopt(String app, List<FlowEntry> entries);
+
+    /** An entry with a timeout disappeared from the switch: the app forgets it. */
+    void expired(String app, FlowEntry entry);
+
+    /** A reconciliation finished: how many ops it sent, and how long it took. */
+    void reconciled(boolean initial, int ops, long nanos);
+  }
+
+  private final String dpidText;
+  private final Pipeline pipeline;
+  private final Channel channel;
+  private final Listener listener;
+  private final Executor worker;
+  private final Map<String, Integer> appIdsByName = new HashMap<>();
+  private final Map<Integer, String> appNamesById = new HashMap<>();
+  private final Map<String, Map<FlowKey, DesiredFlow>> desiredByApp = new LinkedHashMap<>();
+  private final Map<FlowKey, DesiredFlow> merged = new HashMap<>();
+  private final Map<FlowKey, InstalledFlow> installed = new HashMap<>();
+  /** The sequence number at which each key was last sent to the switch. */
+  private final Map<FlowKey, Long> sentSeq = new HashMap<>();
+  private long seq;
+  private boolean synced;
+  private boolean reading;
+  private boolean readAgain;
+  private long flowModsSent;
+
+  public FlowProgrammer(String dpidText, Pipeline pipeline, Channel channel, Listener listener, Executor worker) {
+    this.dpidText = dpidText;
+    this.pipeline = pipeline;
+    this.channel = channel;
+    this.listener = listener;
+    this.worker = worker;
+    setDesired(Cookies.CORE, pipeline.defaultEntries());
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public boolean synced() {
+    return synced;
+  }
+
+  public long flowModsSent() {
+    return flowModsSent;
+  }
+
+  /** The merged desired entries, keyed as on the switch. */
+  public Map<FlowKey, DesiredFlow> desired() {
+    return Map.copyOf(merged);
+  }
+
+  public DesiredFlow desired(FlowKey key) {
+    return merged.get(key);
+  }
+
+  /** The app that owns a cookie, or null when no known app does. */
+  public String appOf(long cookie) {
+    return appNamesById.get(Cookies.appIdOf(cookie));
+  }
+
+  public void registerApp(String app) {
+    int id = Cookies.appId(app);
+    appIdsByName.put(app, id);
+    appNamesById.put(id, app);
+  }
+
+  /** Replaces one app's whole desired set; sends the difference once the switch is synced. */
+  public void setDesired(String app, Collection<FlowEntry> entries) {
+    registerApp(app);
+    Map<FlowKey, DesiredFlow> next = new LinkedHashMap<>();
+    for (FlowEntry e : entries) {
+      DesiredFlow d = place(app, e);
+      DesiredFlow clash = next.putIfAbsent(d.key(), d);
+      if (clash != null && !clash.entry().equals(e)) {
+        log.warn("switch {}: app {} wants two different entries at {}; keeping the first", dpidText, app, d.key());
+      }
+    }
+    Map<FlowKey, DesiredFlow> prev = desiredByApp.put(app, next);
+    Set<FlowKey> touched = new HashSet<>(next.keySet());
+    if (prev != null) {
+      for (Map.Entry<FlowKey, DesiredFlow> e : prev.entrySet()) {
+        if (!e.getValue().equals(next.get(e.getKey()))) {
+          touched.add(e.getKey());
+        } else {
+          touched.remove(e.getKey());
+        }
+      }
+    }
+    remerge(touched);
+  }
+
+  /** The reactive path: a few entries of one app change. */
+  public void update(String app, List<FlowEntry> added, List<FlowEntry> removed) {
+    registerApp(app);
+    Map<FlowKey, DesiredFlow> mine = desiredByApp.computeIfAbsent(app, a -> new LinkedHashMap<>());
+    Set<FlowKey> touched = new HashSet<>();
+    for (FlowEntry e : removed) {
+      FlowKey k = key(e);
+      if (mine.remove(k) != null) {
+        touched.add(k);
+      }
+    }
+    for (FlowEntry e : added) {
+      DesiredFlow d = place(app, e);
+      mine.put(d.key(), d);
+      touched.add(d.key());
+    }
+    remerge(touched);
+  }
+
+  public void removeApp(String app) {
+    Map<FlowKey, DesiredFlow> prev = desiredByApp.remove(app);
+    if (prev != null) {
+      remerge(prev.keySet());
+    }
+  }
+
+  /** Reads the switch's table and sends the difference. On connect, first lets the apps adopt their entries. */
+  public void reconcile() {
+    if (reading) {
+      readAgain = true;
+      return;
+    }
+    reading = true;
+    long requestedAt = seq;
+    long started = System.nanoTime();
+    channel.readFlows().whenCompleteAsync((flows, err) -> {
+      reading = false;
+      if (err != null) {
+        log.warn("switch {}: reading flows failed: {}", dpidText, err.toString());
+      } else {
+        try {
+          onFlowsRead(flows, requestedAt, started);
+        } catch (RuntimeException e) {
+          log.error("switch {}: reconciliation failed", dpidText, e);
+        }
+      }
+      if (readAgain) {
+        readAgain = false;
+        reconcile();
+      }
+    }, worker);
+  }
+
+  private void onFlowsRead(List<InstalledFlow> flows, long requestedAt, long started) {
+    boolean initial = !synced;
+    installed.clear();
+    for (InstalledFlow f : flows) {
+      installed.put(f.key(), f);
+    }
+    if (initial) {
+      Map<String, List<FlowEntry>> byApp = new LinkedHashMap<>();
+      for (InstalledFlow f : flows) {
+        String app = appOf(f.cookie());
+        if (app != null && !Cookies.CORE.equals(app) && f.entry() != null) {
+          FlowEntry e = f.entry().toBuilder().idleTimeout(f.idleTimeout()).hardTimeout(f.hardTimeout())
+              .tag(Cookies.tagOf(f.cookie())).build();
+          byApp.computeIfAbsent(app, a -> new ArrayList<>()).add(e);
+        }
+      }
+      byApp.forEach(listener::adopt);
+    } else {
+      forgetExpired(requestedAt);
+    }
+    synced = true;
+    List<FlowOp> ops = FlowReconciler.diff(merged, installed);
+    send(ops);
+    if (!ops.isEmpty()) {
+      log.info("switch {}: {} reconciliation sent {} change(s)", dpidText, initial ? "initial" : "audit",
+          ops.size());
+    }
+    listener.reconciled(initial, ops.size(), System.nanoTime() - started);
+  }
+
+  /** Entries with a timeout that the switch no longer holds, though they were sent before the read: expired. */
+  private void forgetExpired(long requestedAt) {
+    List<DesiredFlow> gone = new ArrayList<>();
+    for (DesiredFlow d : merged.values()) {
+      FlowEntry e = d.entry();
+      if ((e.idleTimeout() > 0 || e.hardTimeout() > 0) && !installed.containsKey(d.key())) {
+        Long sent = sentSeq.get(d.key());
+        if (sent != null && sent < requestedAt) {
+          gone.add(d);
+        }
+      }
+    }
+    for (DesiredFlow d : gone) {
+      flowRemoved(d.key());
+    }
+  }
+
+  /** The switch removed an entry (timeout, or a flow-removed message). */
+  public void flowRemoved(FlowKey key) {
+    installed.remove(key);
+    sentSeq.remove(key);
+    DesiredFlow d = merged.get(key);
+    if (d == null) {
+      return;
+    }
+    FlowEntry e = d.entry();
+    if (e.idleTimeout() > 0 || e.hardTimeout() > 0) {
+      Map<FlowKey, DesiredFlow> mine = desiredByApp.get(d.app());
+      if (mine != null) {
+        mine.remove(key);
+      }
+      merged.remove(key);
+      remerge(Set.of(key));
+      listener.expired(d.app(), e);
+    }
+  }
+
+  /** The switch refused an entry: forget that it is installed, so the next audit tries again. */
+  public void flowFailed(FlowKey key) {
+    installed.remove(key);
+    sentSeq.remove(key);
+  }
+
+  private void remerge(Collection<FlowKey> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    for (FlowKey k : keys) {
+      DesiredFlow winner = null;
+      for (Map<FlowKey, DesiredFlow> m : desiredByApp.values()) {
+        DesiredFlow d = m.get(k);
+        if (d != null) {
+          winner = d;
+          break;
+        }
+      }
+      if (winner == null) {
+        merged.remove(k);
+      } else {
+        merged.put(k, winner);
+      }
+    }
+    if (synced) {
+      send(FlowReconciler.diff(keys, merged, installed));
+    }
+  }
+
+  private void send(List<FlowOp> ops) {
+    if (ops.isEmpty()) {
+      return;
+    }
+    seq++;
+    for (FlowOp op : ops) {
+      if (op instanceof FlowOp.Delete) {
+        installed.remove(op.key());
+        sentSeq.remove(op.key());
+      } else if (op instanceof FlowOp.Add a) {
+        assumeInstalled(a.flow());
+      } else if (op instanceof FlowOp.Modify m) {
+        assumeInstalled(m.flow());
+      }
+    }
+    flowModsSent += ops.size();
+    channel.apply(ops);
+  }
+
+  private void assumeInstalled(DesiredFlow d) {
+    InstalledFlow prev = installed.get(d.key());
+    FlowEntry e = d.entry();
+    installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
+        prev == null ? 0 : prev.packets(), prev == null ? 0 : prev.bytes(), 0, null));
+    sentSeq.put(d.key(), seq);
+  }
+
+  private DesiredFlow place(String app, FlowEntry e) {
+    return new DesiredFlow(key(e), e, app, Cookies.cookie(app, e.tag()));
+  }
+
+  private FlowKey key(FlowEntry e) {
+    Stage s = e.stage();
+    return new FlowKey(pipeline.table(s), e.priority(), e.match());
+  }
+}

@@ -1,0 +1,37 @@
+package io.switchboard.controller.openflow;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMessageReader;
+
+/** One framed message -> an openflowj message, or an {@link Undecodable} when it cannot be parsed. */
+public final class OFMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
+  private static final OFMessageReader<OFMessage> READER = OFFactories.getGenericReader();
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+    int start = frame.readerIndex();
+    try {
+      OFMessage msg = READER.readFrom(frame);
+      if (msg == null) {
+        out.add(undecodable(frame, start, "incomplete message"));
+      } else {
+        out.add(msg);
+      }
+    } catch (Exception | AssertionError e) {
+      out.add(undecodable(frame, start, String.valueOf(e.getMessage())));
+    }
+  }
+
+  private static Undecodable undecodable(ByteBuf frame, int start, String reason) {
+    int len = frame.writerIndex() - start;
+    byte[] head = ByteBufUtil.getBytes(frame, start, Math.min(len, 64));
+    return new Undecodable(frame.getUnsignedByte(start), frame.getUnsignedByte(start + 1),
+        frame.getUnsignedInt(start + 4), head, reason);
+  }
+}

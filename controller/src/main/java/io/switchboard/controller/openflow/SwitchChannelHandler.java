@@ -1,0 +1,308 @@
+package io.switchboard.controller.openflow;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.switchboard.controller.core.SerialExecutor;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
+import org.projectfloodlight.openflow.protocol.OFEchoReply;
+import org.projectfloodlight.openflow.protocol.OFEchoRequest;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
+import org.projectfloodlight.openflow.protocol.OFHello;
+import org.projectfloodlight.openflow.protocol.OFHelloElem;
+import org.projectfloodlight.openflow.protocol.OFHelloElemVersionbitmap;
+import org.projectfloodlight.openflow.protocol.OFHelloFailedCode;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortConfig;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFPortDescStatsReply;
+import org.projectfloodlight.openflow.protocol.OFPortState;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.U32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handshake (HELLO with version bitmap, FEATURES, SET_CONFIG, PORT_DESC), keepalive, and hand-off of every
+ * later message to the switch's worker. Runs on the Netty event loop: nothing here blocks.
+ */
+public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(SwitchChannelHandler.class);
+  /**
+   * The versions offered by default, highest first. OpenFlow 1.5 is left out: openflowj 3.2.1 cannot parse OVS's
+   * 1.5 flow stats (OXS) or its 1.5 bundle errors, and reconciliation needs both. See {@link #ALL}.
+   */
+  public static final List<OFVersion> SUPPORTED = List.of(OFVersion.OF_14, OFVersion.OF_13, OFVersion.OF_10);
+  /** Every version the handshake can negotiate. */
+  public static final List<OFVersion> ALL = List.of(OFVersion.OF_15, OFVersion.OF_14, OFVersion.OF_13,
+      OFVersion.OF_10);
+  private static final long HANDSHAKE_TIMEOUT_SECONDS = 15;
+
+  private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, ACTIVE }
+
+  private final SwitchListener listener;
+  private final Executor pool;
+  private final List<OFVersion> offered;
+  private State state = State.WAIT_HELLO;
+  private OFFactory factory;
+  private OFFeaturesReply features;
+  private final List<PortInfo> portDescs = new ArrayList<>();
+  private SwitchSession session;
+  private ScheduledFuture<?> handshakeTimer;
+  private long echoSentAt;
+  private long echoXid = -1;
+
+  public SwitchChannelHandler(SwitchListener listener, Executor pool) {
+    this(listener, pool, SUPPORTED);
+  }
+
+  /** {@code offered}: the versions to offer (tests and the bench use fewer). */
+  public SwitchChannelHandler(SwitchListener listener, Executor pool, List<OFVersion> offered) {
+    this.listener = listener;
+    this.pool = pool;
+    this.offered = offered;
+  }
+
+  public SwitchSession session() {
+    return session;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    OFVersion top = offered.get(0);
+    OFFactory f = OFFactories.getFactory(top);
+    OFHello hello;
+    if (top == OFVersion.OF_10) {
+      hello = f.buildHello().setXid(1).build();
+    } else {
+      hello = f.buildHello().setXid(1).setElements(List.of(f.helloElemVersionbitmap(List.of(U32.of(bitmap(offered))))))
+          .build();
+    }
+    ctx.writeAndFlush(hello);
+    handshakeTimer = ctx.executor().schedule(() -> {
+      if (state != State.ACTIVE) {
+        log.warn("{}: no handshake within {} s, closing", ctx.channel().remoteAddress(), HANDSHAKE_TIMEOUT_SECONDS);
+        ctx.close();
+      }
+    }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    ctx.fireChannelActive();
+  }
+
+  static long bitmap(List<OFVersion> versions) {
+    long bits = 0;
+    for (OFVersion v : versions) {
+      bits |= 1L << v.getWireVersion();
+    }
+    return bits;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object obj) {
+    if (obj instanceof Undecodable u) {
+      onUndecodable(ctx, u);
+      return;
+    }
+    OFMessage m = (OFMessage) obj;
+    listener.counted(true, m.getType().name());
+    if (m.getType() == OFType.ECHO_REQUEST) {
+      OFEchoRequest req = (OFEchoRequest) m;
+      OFFactory f = factory != null ? factory : OFFactories.getFactory(m.getVersion());
+      ctx.writeAndFlush(f.buildEchoReply().setXid(req.getXid()).setData(req.getData()).build());
+      return;
+    }
+    if (m.getType() == OFType.ECHO_REPLY) {
+      if (session != null && ((OFEchoReply) m).getXid() == echoXid) {
+        session.echoRtt(System.nanoTime() - echoSentAt);
+      }
+      return;
+    }
+    switch (state) {
+      case WAIT_HELLO -> onHello(ctx, m);
+      case WAIT_FEATURES -> onFeatures(ctx, m);
+      case WAIT_PORT_DESC -> onPortDesc(ctx, m);
+      case ACTIVE -> {
+        if (!session.reply(m)) {
+          session.worker().execute(() -> listener.message(session, m));
+        } else if (m instanceof OFErrorMsg) {
+          session.worker().execute(() -> listener.message(session, m));
+        }
+      }
+    }
+  }
+
+  private void onHello(ChannelHandlerContext ctx, OFMessage m) {
+    if (!(m instanceof OFHello hello)) {
+      log.warn("{}: expected HELLO, got {}; closing", ctx.channel().remoteAddress(), m.getType());
+      ctx.close();
+      return;
+    }
+    OFVersion v = negotiate(hello, offered);
+    if (v == null) {
+      OFFactory f = OFFactories.getFactory(offered.get(offered.size() - 1));
+      log.warn("{}: no common OpenFlow version (switch offers {}), closing", ctx.channel().remoteAddress(),
+          hello.getVersion());
+      ctx.writeAndFlush(f.errorMsgs().buildHelloFailedErrorMsg().setXid(hello.getXid())
+          .setCode(OFHelloFailedCode.INCOMPATIBLE).build()).addListener(x -> ctx.close());
+      return;
+    }
+    factory = OFFactories.getFactory(v);
+    state = State.WAIT_FEATURES;
+    ctx.writeAndFlush(factory.buildFeaturesRequest().setXid(2).build());
+  }
+
+  /** The highest version both sides support, or null. */
+  public static OFVersion negotiate(OFHello hello, List<OFVersion> ours) {
+    long theirs = 0;
+    if (hello.getVersion() != OFVersion.OF_10) {
+      for (OFHelloElem e : hello.getElements()) {
+        if (e instanceof OFHelloElemVersionbitmap bm && !bm.getBitmaps().isEmpty()) {
+          theirs = bm.getBitmaps().get(0).getValue();
+        }
+      }
+    }
+    if (theirs != 0) {
+      for (OFVersion v : ours) {
+        if ((theirs & (1L << v.getWireVersion())) != 0) {
+          return v;
+        }
+      }
+      return null;
+    }
+    int wire = Math.min(hello.getVersion().getWireVersion(), ours.get(0).getWireVersion());
+    for (OFVersion v : ours) {
+      if (v.getWireVersion() == wire) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private void onFeatures(ChannelHandlerContext ctx, OFMessage m) {
+    if (!(m instanceof OFFeaturesReply fr)) {
+      log.debug("{}: ignoring {} during handshake", ctx.channel().remoteAddress(), m.getType());
+      return;
+    }
+    features = fr;
+    ctx.write(factory.buildSetConfig().setXid(3).setMissSendLen(0xffff).build());
+    if (factory.getVersion() == OFVersion.OF_10) {
+      fr.getPorts().forEach(p -> portDescs.add(port(p)));
+      ctx.flush();
+      up(ctx);
+    } else {
+      state = State.WAIT_PORT_DESC;
+      ctx.writeAndFlush(factory.buildPortDescStatsRequest().setXid(4).build());
+    }
+  }
+
+  private void onPortDesc(ChannelHandlerContext ctx, OFMessage m) {
+    if (!(m instanceof OFPortDescStatsReply r)) {
+      log.debug("{}: ignoring {} during handshake", ctx.channel().remoteAddress(), m.getType());
+      return;
+    }
+    r.getEntries().forEach(p -> portDescs.add(port(p)));
+    if (!r.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+      up(ctx);
+    }
+  }
+
+  private void up(ChannelHandlerContext ctx) {
+    state = State.ACTIVE;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    long dpid = features.getDatapathId().getLong();
+    session = new SwitchSession(ctx.channel(), factory, dpid, portDescs, new SerialExecutor(pool,
+        "switch " + Values.dpid(dpid)), listener);
+    log.info("switch {} ({}) connected from {}: OpenFlow {}, {} ports", session.dpidText(), session.name(),
+        session.remoteAddress(), session.versionText(), session.ports().size());
+    session.worker().execute(() -> listener.switchUp(session));
+  }
+
+  public static PortInfo port(OFPortDesc p) {
+    boolean up = !p.getConfig().contains(OFPortConfig.PORT_DOWN) && !p.getState().contains(OFPortState.LINK_DOWN);
+    return new PortInfo(p.getPortNo().getPortNumber() & 0xffffffffL, p.getName(), p.getHwAddr().getLong(), up);
+  }
+
+  private void onUndecodable(ChannelHandlerContext ctx, Undecodable u) {
+    String who = session != null ? "switch " + session.dpidText() : String.valueOf(ctx.channel().remoteAddress());
+    log.warn("{}: skipped a message it could not parse (version {}, type {}, xid {}): {}", who, u.version(),
+        u.type(), u.xid(), u.reason());
+    listener.counted(true, "UNDECODABLE");
+    if (session != null) {
+      session.failRequest(u.xid(), "the switch's reply could not be parsed: " + u.reason());
+      session.worker().execute(() -> listener.undecodable(session, u));
+    }
+    // An unknown message type is answered as the spec says; replies and known types are just skipped.
+    if (factory != null && !isKnownType(factory.getVersion(), u.type())) {
+      ctx.writeAndFlush(factory.errorMsgs().buildBadRequestErrorMsg().setXid(u.xid())
+          .setCode(OFBadRequestCode.BAD_TYPE)
+          .setData(org.projectfloodlight.openflow.types.OFErrorCauseData.of(u.head(), factory.getVersion()))
+          .build());
+    }
+  }
+
+  static boolean isKnownType(OFVersion v, int type) {
+    try {
+      byte b = (byte) type;
+      switch (v) {
+        case OF_10 -> org.projectfloodlight.openflow.protocol.ver10.OFTypeSerializerVer10.ofWireValue(b);
+        case OF_13 -> org.projectfloodlight.openflow.protocol.ver13.OFTypeSerializerVer13.ofWireValue(b);
+        case OF_14 -> org.projectfloodlight.openflow.protocol.ver14.OFTypeSerializerVer14.ofWireValue(b);
+        default -> org.projectfloodlight.openflow.protocol.ver15.OFTypeSerializerVer15.ofWireValue(b);
+      }
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent e) {
+      if (e.state() == IdleState.READER_IDLE) {
+        log.warn("{}: silent for 3 echo intervals, disconnecting",
+            session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress());
+        ctx.close();
+      } else if (e.state() == IdleState.ALL_IDLE && factory != null) {
+        echoXid = session != null ? session.nextXid() : 5;
+        echoSentAt = System.nanoTime();
+        ctx.writeAndFlush(factory.buildEchoRequest().setXid(echoXid).setData(new byte[0]).build());
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.warn("{}: {}; closing the connection",
+        session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    if (session != null) {
+      session.markClosed();
+      SwitchSession s = session;
+      s.worker().execute(() -> listener.switchDown(s));
+    }
+    ctx.fireChannelInactive();
+  }
+}

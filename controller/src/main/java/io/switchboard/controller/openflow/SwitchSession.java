@@ -1,0 +1,408 @@
+package io.switchboard.controller.openflow;
+
+import io.netty.channel.Channel;
+import io.switchboard.controller.core.SerialExecutor;
+import io.switchboard.controller.flow.FlowKey;
+import io.switchboard.controller.flow.FlowOp;
+import io.switchboard.controller.flow.FlowProgrammer;
+import io.switchboard.controller.flow.InstalledFlow;
+import io.switchboard.controller.pipeline.Pipeline;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.SwitchView;
+import io.switchboard.controller.spi.Values;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
+import org.projectfloodlight.openflow.protocol.OFBundleFlags;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.BundleId;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.U64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One connected bridge: its channel, identity, ports, worker, and request/reply bookkeeping. */
+public final class SwitchSession implements FlowProgrammer.Channel {
+  private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
+  private static final long REQUEST_TIMEOUT_SECONDS = 30;
+
+  private final Channel channel;
+  private final OFFactory factory;
+  private final long dpid;
+  private final String dpidText;
+  private final SerialExecutor worker;
+  private final Pipeline pipeline;
+  private final OFTranslator translator;
+  private final Instant connectedAt = Instant.now();
+  private final AtomicLong xids = new AtomicLong(0x1000);
+  private final AtomicInteger bundleIds = new AtomicInteger(1);
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+  /** Flow-mods sent and not yet confirmed by a barrier: xid -> the entry they were about. */
+  private final Map<Long, FlowKey> inflight = new ConcurrentHashMap<>();
+  private final SwitchListener listener;
+  private volatile Map<Long, PortInfo> ports;
+  private volatile String name;
+  private volatile FlowProgrammer programmer;
+  private volatile long echoRttNanos = -1;
+  private volatile String role = "equal";
+  private volatile boolean closed;
+
+  private static final class Pending {
+    final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
+    final List<OFMessage> parts = new ArrayList<>();
+  }
+
+  SwitchSession(Channel channel, OFFactory factory, long dpid, List<PortInfo> ports, SerialExecutor worker,
+                SwitchListener listener) {
+    this.channel = channel;
+    this.factory = factory;
+    this.dpid = dpid;
+    this.dpidText = Values.dpid(dpid);
+    this.worker = worker;
+    this.listener = listener;
+    this.pipeline = Pipeline.forVersion(factory.getVersion() != OFVersion.OF_10);
+    this.translator = new OFTranslator(factory, pipeline);
+    setPorts(ports);
+  }
+
+  public long dpid() {
+    return dpid;
+  }
+
+  public String dpidText() {
+    return dpidText;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public OFVersion version() {
+    return factory.getVersion();
+  }
+
+  public String versionText() {
+    return versionText(factory.getVersion());
+  }
+
+  public static String versionText(OFVersion v) {
+    return switch (v) {
+      case OF_10 -> "1.0";
+      case OF_11 -> "1.1";
+      case OF_12 -> "1.2";
+      case OF_13 -> "1.3";
+      case OF_14 -> "1.4";
+      case OF_15 -> "1.5";
+      default -> v.toString();
+    };
+  }
+
+  public OFFactory factory() {
+    return factory;
+  }
+
+  public OFTranslator translator() {
+    return translator;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public SerialExecutor worker() {
+    return worker;
+  }
+
+  public Instant connectedAt() {
+    return connectedAt;
+  }
+
+  public String remoteAddress() {
+    return channel.remoteAddress() instanceof InetSocketAddress a
+        ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(channel.remoteAddress());
+  }
+
+  public Collection<PortInfo> ports() {
+    return ports.values();
+  }
+
+  public FlowProgrammer programmer() {
+    return programmer;
+  }
+
+  public void programmer(FlowProgrammer p) {
+    this.programmer = p;
+  }
+
+  public long echoRttNanos() {
+    return echoRttNanos;
+  }
+
+  void echoRtt(long nanos) {
+    this.echoRttNanos = nanos;
+  }
+
+  public String role() {
+    return role;
+  }
+
+  public void role(String r) {
+    this.role = r;
+  }
+
+  public boolean isOpen() {
+    return !closed && channel.isActive();
+  }
+
+  public void close(String why) {
+    if (!closed) {
+      log.info("switch {}: closing connection: {}", dpidText, why);
+    }
+    closed = true;
+    channel.close();
+  }
+
+  void markClosed() {
+    closed = true;
+    pending.values().forEach(p -> p.future.completeExceptionally(new IllegalStateException("switch disconnected")));
+    pending.clear();
+  }
+
+  /** Replaces the port list (ports from FEATURES or PORT_DESC). */
+  public void setPorts(List<PortInfo> list) {
+    Map<Long, PortInfo> m = new ConcurrentHashMap<>();
+    String n = name;
+    for (PortInfo p : list) {
+      if (p.isLocal()) {
+        n = p.name();
+      } else {
+        m.put(p.number(), p);
+      }
+    }
+    this.name = n == null ? dpidText : n;
+    this.ports = m;
+  }
+
+  public void portChanged(PortInfo p, boolean removed) {
+    Map<Long, PortInfo> m = new ConcurrentHashMap<>(ports);
+    if (p.isLocal()) {
+      if (!removed) {
+        name = p.name();
+      }
+      return;
+    }
+    if (removed) {
+      m.remove(p.number());
+    } else {
+      m.put(p.number(), p);
+    }
+    ports = m;
+  }
+
+  /** An immutable view for apps. */
+  public SwitchView view() {
+    Map<Long, PortInfo> snapshot = Map.copyOf(ports);
+    String n = name;
+    boolean multi = pipeline.multiTable();
+    String ver = versionText();
+    return new SwitchView() {
+      public long dpid() {
+        return dpid;
+      }
+
+      public String name() {
+        return n;
+      }
+
+      public String openFlowVersion() {
+        return ver;
+      }
+
+      public boolean multiTable() {
+        return multi;
+      }
+
+      public Collection<PortInfo> ports() {
+        return snapshot.values();
+      }
+
+      public Optional<PortInfo> port(String portName) {
+        return snapshot.values().stream().filter(p -> p.name().equals(portName)).findFirst();
+      }
+
+      public Optional<PortInfo> port(long number) {
+        return Optional.ofNullable(snapshot.get(number));
+      }
+
+      @Override
+      public String toString() {
+        return n + " (" + dpidText + ")";
+      }
+    };
+  }
+
+  // ---- sending
+
+  public long nextXid() {
+    return xids.incrementAndGet() & 0xffffffffL;
+  }
+
+  public void send(OFMessage m) {
+    listener.counted(false, m.getType().name());
+    channel.writeAndFlush(m, channel.voidPromise());
+  }
+
+  public void write(OFMessage m) {
+    listener.counted(false, m.getType().name());
+    channel.write(m, channel.voidPromise());
+  }
+
+  public void flush() {
+    channel.flush();
+  }
+
+  /** Sends a request and collects its reply (all parts of a multipart reply). */
+  public CompletableFuture<List<OFMessage>> request(OFMessage m) {
+    Pending p = new Pending();
+    pending.put(m.getXid(), p);
+    p.future.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .whenComplete((r, e) -> pending.remove(m.getXid()));
+    send(m);
+    return p.future;
+  }
+
+  /** Called from the channel for every message: true when it answered a pending request. */
+  boolean reply(OFMessage m) {
+    Pending p = pending.get(m.getXid());
+    if (p == null) {
+      return false;
+    }
+    if (m instanceof OFErrorMsg err) {
+      p.future.completeExceptionally(new OpenFlowErrorException(err));
+      return true;
+    }
+    p.parts.add(m);
+    if (m instanceof OFStatsReply sr && sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+      return true;
+    }
+    p.future.complete(List.copyOf(p.parts));
+    return true;
+  }
+
+  /** A reply that could not be parsed fails its request at once, rather than at the timeout. */
+  void failRequest(long xid, String why) {
+    Pending p = pending.get(xid);
+    if (p != null) {
+      p.future.completeExceptionally(new IllegalStateException(why));
+    }
+  }
+
+  /** The entry a failed flow-mod (by xid) was about, or null. */
+  public FlowKey inflight(long xid) {
+    return inflight.get(xid);
+  }
+
+  // ---- FlowProgrammer.Channel
+
+  @Override
+  public void apply(List<FlowOp> ops) {
+    boolean bundle = ops.size() > 1 && factory.getVersion().compareTo(OFVersion.OF_14) >= 0;
+    List<Long> batchXids = new ArrayList<>(ops.size());
+    BundleId bundleId = BundleId.of(bundleIds.getAndIncrement());
+    var flags = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
+    if (bundle) {
+      write(factory.buildBundleCtrlMsg().setXid(nextXid()).setBundleId(bundleId)
+          .setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).setFlags(flags).setProperties(List.of()).build());
+    }
+    for (FlowOp op : ops) {
+      OFFlowMod fm;
+      if (op instanceof FlowOp.Add a) {
+        fm = translator.add(a.flow());
+      } else if (op instanceof FlowOp.Modify m) {
+        fm = translator.modify(m.flow());
+      } else {
+        fm = translator.delete(op.key());
+      }
+      long xid = nextXid();
+      fm = fm.createBuilder().setXid(xid).build();
+      inflight.put(xid, op.key());
+      batchXids.add(xid);
+      if (bundle) {
+        writeBundleAdd(xid, bundleId.getInt(), fm);
+      } else {
+        write(fm);
+      }
+    }
+    if (bundle) {
+      write(factory.buildBundleCtrlMsg().setXid(nextXid()).setBundleId(bundleId)
+          .setBundleCtrlType(OFBundleCtrlType.COMMIT_REQUEST).setFlags(flags).setProperties(List.of()).build());
+    }
+    flush();
+    request(factory.buildBarrierRequest().setXid(nextXid()).build())
+        .whenComplete((r, e) -> batchXids.forEach(inflight::remove));
+  }
+
+  /**
+   * OFPT_BUNDLE_ADD_MESSAGE, encoded here: openflowj 3.2.1 writes the 1.5 form with a one-byte flags field (a
+   * malformed message OVS rejects). The layout is the same in 1.4 and 1.5: header, bundle_id, pad(2),
+   * flags(2), the inner message; flow-mods are multiples of 8 bytes, so no padding follows.
+   */
+  private void writeBundleAdd(long xid, int bundleId, OFMessage inner) {
+    io.netty.buffer.ByteBuf buf = channel.alloc().buffer(128);
+    int start = buf.writerIndex();
+    buf.writeByte(factory.getVersion().getWireVersion());
+    buf.writeByte(34);
+    buf.writeShort(0);
+    buf.writeInt((int) xid);
+    buf.writeInt(bundleId);
+    buf.writeShort(0);
+    buf.writeShort(0x3); // ATOMIC | ORDERED
+    inner.writeTo(buf);
+    buf.setShort(start + 2, buf.writerIndex() - start);
+    listener.counted(false, "BUNDLE_ADD_MESSAGE");
+    channel.write(buf, channel.voidPromise());
+  }
+
+  @Override
+  public CompletableFuture<List<InstalledFlow>> readFlows() {
+    var b = factory.buildFlowStatsRequest().setXid(nextXid()).setMatch(factory.buildMatch().build())
+        .setOutPort(OFPort.ANY).setTableId(TableId.ALL);
+    if (factory.getVersion() != OFVersion.OF_10) {
+      b.setOutGroup(OFGroup.ANY).setCookie(U64.ZERO).setCookieMask(U64.ZERO);
+    }
+    return request(b.build()).thenApply(parts -> {
+      List<InstalledFlow> flows = new ArrayList<>();
+      for (OFMessage m : parts) {
+        if (m instanceof OFFlowStatsReply r) {
+          r.getEntries().forEach(e -> flows.add(translator.fromStats(e)));
+        }
+      }
+      return flows;
+    });
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + dpidText + ")";
+  }
+}

@@ -1,0 +1,42 @@
+package io.switchboard.controller.spi;
+
+import io.switchboard.config.SwitchboardConfig;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** What the core offers an app. Thread-safe. */
+public interface AppContext {
+  /** The running config (replaced as a whole on reload). */
+  SwitchboardConfig config();
+
+  /** Connected bridges this controller instance programs. */
+  Collection<SwitchView> switches();
+
+  Optional<SwitchView> switchView(long dpid);
+
+  /** The app's inputs changed for one bridge: its desired entries are recomputed and only the difference sent. */
+  void recompute(long dpid);
+
+  /** The app's inputs changed for every bridge. */
+  void recomputeAll();
+
+  /**
+   * A small change to the app's desired entries on one bridge, without a full recompute (the reactive path):
+   * entries in {@code added} replace any entry at the same (stage, priority, match); those in {@code removed}
+   * go. The app's next {@code desiredFlows} must agree with it.
+   */
+  void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed);
+
+  /** Sends a packet out of the bridge, applying {@code actions} (e.g. output to a port). */
+  void packetOut(long dpid, long inPort, List<Action> actions, byte[] data);
+
+  /** Counts an event for metrics, e.g. {@code packet_in_dropped}. */
+  void count(long dpid, String event);
+
+  /** Shared, possibly replicated, state stores (in memory, or Hazelcast in a cluster). */
+  StoreFactory stores();
+
+  /** True when this instance programs the bridge (always, unless clustered and another instance is master). */
+  boolean isMaster(long dpid);
+}

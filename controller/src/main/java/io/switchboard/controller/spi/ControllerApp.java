@@ -1,0 +1,54 @@
+package io.switchboard.controller.spi;
+
+import java.util.List;
+
+/**
+ * A Switchboard app: declares the flow entries every bridge should hold and reacts to events.
+ * Apps are found with {@link java.util.ServiceLoader} and enabled by the {@code apps:} config list.
+ *
+ * <p>Threading: every call about one bridge is made on that bridge's worker, one at a time; calls about
+ * different bridges may run concurrently, so shared state must be thread-safe.
+ */
+public interface ControllerApp {
+  /** The name used in config ({@code apps: [...]}), REST and cookies. */
+  String name();
+
+  /** Called once when the app is enabled, before any switch is seen, and again after each config reload. */
+  default void start(AppContext ctx) {}
+
+  default void stop() {}
+
+  /**
+   * The app's complete set of entries for one bridge. Pure and deterministic: no I/O, no clock; the core
+   * calls it whenever the app says its inputs changed ({@link AppContext#recompute}) and diffs the result.
+   */
+  void desiredFlows(SwitchView sw, FlowSink out);
+
+  /** Records facts from a packet the switch sent up; may change desired flows or send a packet-out. */
+  default void onPacketIn(SwitchView sw, PacketIn in, AppContext ctx) {}
+
+  /** A port was added, removed or changed. The core recomputes the app's flows for the bridge afterwards. */
+  default void onPortChange(SwitchView sw, PortInfo port, boolean removed) {}
+
+  /**
+   * Before the first reconciliation of a (re)connected bridge, the entries this app's cookie marks on the switch.
+   * Reactive apps rebuild their state from them, so a controller restart keeps what was learned.
+   */
+  default void adoptFlows(SwitchView sw, List<FlowEntry> installed) {}
+
+  /** An entry with an idle or hard timeout was removed by the switch; it is forgotten, not re-added. */
+  default void onFlowExpired(SwitchView sw, FlowEntry entry) {}
+
+  /** A bridge went away. */
+  default void onSwitchDown(long dpid) {}
+
+  /** What an entry's cookie tag stands for, for people (e.g. the ACL rule's name); empty when nothing. */
+  default java.util.Optional<String> describeTag(long tag) {
+    return java.util.Optional.empty();
+  }
+
+  /** Collections the app shows (and may accept writes to) through the REST API. */
+  default List<RestResource> resources() {
+    return List.of();
+  }
+}

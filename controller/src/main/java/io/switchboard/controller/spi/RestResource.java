@@ -1,0 +1,30 @@
+package io.switchboard.controller.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A collection an app exposes under {@code /api/v1/<path>} (e.g. {@code acl/rules}), without knowing the web
+ * framework: items are plain maps, lists, strings and numbers that the REST layer writes as JSON.
+ */
+public interface RestResource {
+  /** The path under /api/v1, e.g. "hosts" or "acl/rules". */
+  String path();
+
+  List<Map<String, Object>> list();
+
+  default Optional<Map<String, Object>> get(String name) {
+    return list().stream().filter(m -> name.equals(m.get("name"))).findFirst();
+  }
+
+  /** Adds an item from a JSON body; throws {@link ApiException} with 400 or 409 and a reason on bad input. */
+  default Map<String, Object> create(Map<String, Object> body) {
+    throw new ApiException(405, "this collection is read-only");
+  }
+
+  /** Removes an item; false when there was none of that name. */
+  default boolean delete(String name) {
+    throw new ApiException(405, "this collection is read-only");
+  }
+}

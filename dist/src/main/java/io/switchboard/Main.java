@@ -1,0 +1,89 @@
+package io.switchboard;
+
+import io.switchboard.config.ConfigCheck;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code switchboard} command line. */
+public final class Main {
+  private Main() {}
+
+  static final String USAGE = """
+      usage: switchboard COMMAND [ARGS]
+
+        run [--config FILE]        start a controller (default config: OpenFlow on 0.0.0.0:6653,
+                                   REST on 127.0.0.1:8080, app l2-learning)
+        check-config FILE          validate a config file; print every error
+        help                       this text
+      """;
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.print(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    int code = switch (args[0]) {
+      case "run" -> run(rest);
+      case "check-config" -> checkConfig(rest);
+      default -> {
+        System.err.println("switchboard: unknown command '" + args[0] + "'");
+        System.err.print(USAGE);
+        yield 2;
+      }
+    };
+    System.exit(code);
+  }
+
+  static int checkConfig(String[] args) {
+    if (args.length != 1) {
+      System.err.println("usage: switchboard check-config FILE");
+      return 2;
+    }
+    return ConfigCheck.run(Path.of(args[0]), System.out);
+  }
+
+  static int run(String[] args) throws Exception {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else {
+        System.err.println("switchboard run: unexpected argument '" + args[i] + "'");
+        return 2;
+      }
+    }
+    SwitchboardConfig config;
+    if (file == null) {
+      config = SwitchboardConfig.defaults();
+    } else {
+      if (!Files.isReadable(file)) {
+        System.err.println("switchboard: cannot read config file " + file);
+        return 1;
+      }
+      try {
+        config = ConfigLoader.load(file);
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 1;
+      }
+    }
+    Switchboard sb = Switchboard.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("switchboard: stopping");
+      sb.close();
+      stopped.countDown();
+    }, "shutdown"));
+    System.err.printf("switchboard: OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.%n",
+        config.openflow().listen().host() + ":" + sb.openflowPort(), sb.restBase(), config.source(),
+        String.join(", ", config.apps()));
+    stopped.await();
+    return 0;
+  }
+}
