@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parsing and validation of ACL rules — one implementation for the config file and for
@@ -90,17 +91,19 @@ public final class AclRules {
     Optional<String> bridge = m.optional("bridge", "a bridge name or dpid", t -> Values.token(t, "a bridge name or dpid"));
     bridge.ifPresent(b -> {
       if (knownBridges.stream().noneMatch(k -> Dpid.sameBridge(k, b))) {
-        m.error("bridge", "unknown bridge '" + b + "'" + Suggest.didYouMean(b, knownBridges)
-            + (knownBridges.isEmpty() ? "; no bridges are declared" : " (known: " + String.join(", ", knownBridges) + ")")
+        Set<String> sorted = new TreeSet<>(knownBridges);
+        m.error("bridge", "unknown bridge '" + b + "'" + Suggest.didYouMean(b, sorted)
+            + (sorted.isEmpty() ? "; no bridges are declared" : " (known: " + String.join(", ", sorted) + ")")
             + "; declare it under 'bridges:' or as an overlay host's bridge");
       }
     });
     Optional<String> network = m.optional("network", "an overlay network name", Values::name);
     network.ifPresent(n -> {
       if (!knownNetworks.contains(n)) {
-        m.error("network", "unknown network '" + n + "'" + Suggest.didYouMean(n, knownNetworks)
-            + (knownNetworks.isEmpty() ? "; no overlay networks are declared"
-                : " (overlay networks: " + String.join(", ", knownNetworks) + ")"));
+        Set<String> sorted = new TreeSet<>(knownNetworks);
+        m.error("network", "unknown network '" + n + "'" + Suggest.didYouMean(n, sorted)
+            + (sorted.isEmpty() ? "; no overlay networks are declared"
+                : " (overlay networks: " + String.join(", ", sorted) + ")"));
       }
     });
     PacketMatch match = PacketMatch.ANY;

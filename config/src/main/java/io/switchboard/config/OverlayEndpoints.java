@@ -78,11 +78,11 @@ public final class OverlayEndpoints {
       m.error("network", unknown("network", networkName.get(), names));
     }
     network.ifPresent(net -> {
-      ip.ifPresent(addr -> checkAddress(m, net, addr, existing));
       mac.ifPresent(a -> existing.stream()
           .filter(e -> e.network().equals(net.name()) && e.mac().equals(a)).findFirst()
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
+      ip.ifPresent(addr -> checkAddress(m, net, addr, existing));
     });
 
     Optional<OverlayHost> host = hostName.flatMap(overlay::host);

@@ -121,7 +121,7 @@ class ValueTypesTest {
     for (String bad : List.of("5", "5.5", "5 s", "s", "5x", "", "1.5s")) {
       assertThrows(IllegalArgumentException.class, () -> Values.duration(bad), bad);
     }
-    assertEquals("300s", Values.format(Duration.ofSeconds(300)) .replace("5m", "300s"));
+    assertEquals("5m", Values.format(Duration.ofSeconds(300)));
     assertEquals("90s", Values.format(Duration.ofSeconds(90)));
     assertEquals("1h", Values.format(Duration.ofHours(1)));
   }
