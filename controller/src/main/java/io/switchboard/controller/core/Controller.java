@@ -581,6 +581,19 @@ public final class Controller implements SwitchListener, AutoCloseable {
       }));
     }
 
+    public CompletableFuture<List<io.switchboard.controller.spi.LiveFlow>> liveFlows(long dpid) {
+      Optional<SwitchSession> s = session(dpid);
+      if (s.isEmpty()) {
+        return CompletableFuture.completedFuture(List.of());
+      }
+      int id = Cookies.appId(app.name());
+      return s.get().readFlows().thenApply(list -> list.stream()
+          .filter(f -> Cookies.appIdOf(f.cookie()) == id && f.entry() != null)
+          .map(f -> new io.switchboard.controller.spi.LiveFlow(f.entry(), Cookies.tagOf(f.cookie()), f.packets(),
+              f.bytes(), f.durationSec()))
+          .toList());
+    }
+
     public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
       session(dpid).ifPresent(s -> {
         var f = s.factory();

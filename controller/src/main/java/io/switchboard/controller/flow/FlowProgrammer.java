@@ -218,7 +218,7 @@ public final class FlowProgrammer {
       FlowEntry e = d.entry();
       if ((e.idleTimeout() > 0 || e.hardTimeout() > 0) && !installed.containsKey(d.key())) {
         Long sent = sentSeq.get(d.key());
-        if (sent != null && sent < requestedAt) {
+        if (sent != null && sent <= requestedAt) {
           gone.add(d);
         }
       }

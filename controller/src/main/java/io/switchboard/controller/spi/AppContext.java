@@ -28,6 +28,12 @@ public interface AppContext {
    */
   void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed);
 
+  /**
+   * The app's own entries as the switch really holds them (flow stats), e.g. to report hit counters. Completes
+   * off the caller's thread; never call {@code join()} on it from a switch worker.
+   */
+  java.util.concurrent.CompletableFuture<List<LiveFlow>> liveFlows(long dpid);
+
   /** Sends a packet out of the bridge, applying {@code actions} (e.g. output to a port). */
   void packetOut(long dpid, long inPort, List<Action> actions, byte[] data);
 

@@ -1,0 +1,159 @@
+package io.switchboard.controller.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.controller.pipeline.Pipeline;
+import io.switchboard.controller.spi.Action;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.FlowMatch;
+import io.switchboard.controller.spi.Stage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class FlowProgrammerTest {
+  /** A switch in memory: applies ops to its table like OVS would. */
+  static final class FakeSwitch implements FlowProgrammer.Channel {
+    final java.util.Map<FlowKey, InstalledFlow> table = new java.util.LinkedHashMap<>();
+    final List<List<FlowOp>> batches = new ArrayList<>();
+
+    @Override
+    public void apply(List<FlowOp> ops) {
+      batches.add(ops);
+      for (FlowOp op : ops) {
+        if (op instanceof FlowOp.Delete) {
+          table.remove(op.key());
+        } else {
+          DesiredFlow d = op instanceof FlowOp.Add a ? a.flow() : ((FlowOp.Modify) op).flow();
+          InstalledFlow prev = table.get(d.key());
+          table.put(d.key(), new InstalledFlow(d.key(), d.entry(), d.cookie(), d.entry().idleTimeout(),
+              d.entry().hardTimeout(), prev == null ? 0 : prev.packets(), 0, 0, null));
+        }
+      }
+    }
+
+    @Override
+    public CompletableFuture<List<InstalledFlow>> readFlows() {
+      return CompletableFuture.completedFuture(List.copyOf(table.values()));
+    }
+  }
+
+  static final class Events implements FlowProgrammer.Listener {
+    final List<String> log = new ArrayList<>();
+
+    public void adopt(String app, List<FlowEntry> entries) {
+      log.add("adopt " + app + " " + entries.size());
+    }
+
+    public void expired(String app, FlowEntry entry) {
+      log.add("expired " + app + " " + entry.match());
+    }
+
+    public void reconciled(boolean initial, int ops, long nanos) {
+      log.add((initial ? "initial " : "audit ") + ops);
+    }
+  }
+
+  static FlowEntry l2(long port, int idle) {
+    return FlowEntry.in(Stage.L2).priority(10).match(FlowMatch.builder().ethDst(port).build())
+        .actions(Action.output(port)).idleTimeout(idle).build();
+  }
+
+  @Test
+  void firstReconcileSendsEverythingOnceAndThenNothing() {
+    FakeSwitch sw = new FakeSwitch();
+    Events ev = new Events();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, ev, Runnable::run);
+    p.setDesired("app", List.of(l2(1, 0), l2(2, 0)));
+    assertTrue(sw.batches.isEmpty(), "nothing is sent before the switch's table was read");
+    p.reconcile();
+    assertEquals(8, sw.table.size(), "6 stage defaults + 2 app entries");
+    p.reconcile();
+    assertEquals(List.of("initial 8", "audit 0"), ev.log);
+  }
+
+  @Test
+  void aChangedDesiredSetSendsOnlyTheDifference() {
+    FakeSwitch sw = new FakeSwitch();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, new Events(), Runnable::run);
+    p.setDesired("app", List.of(l2(1, 0), l2(2, 0)));
+    p.reconcile();
+    sw.batches.clear();
+    p.setDesired("app", List.of(l2(1, 0), l2(3, 0)));
+    assertEquals(1, sw.batches.size());
+    assertEquals(2, sw.batches.get(0).size(), sw.batches.toString());
+    p.update("app", List.of(l2(4, 0)), List.of(l2(1, 0)));
+    assertEquals(2, sw.batches.get(1).size());
+    assertTrue(sw.table.keySet().stream().noneMatch(k -> k.match().equals(l2(1, 0).match())));
+  }
+
+  @Test
+  void driftIsRepairedByTheAudit() {
+    FakeSwitch sw = new FakeSwitch();
+    Events ev = new Events();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, ev, Runnable::run);
+    p.setDesired("app", List.of(l2(1, 0)));
+    p.reconcile();
+    sw.table.clear(); // someone ran ovs-ofctl del-flows
+    p.reconcile();
+    assertEquals(7, sw.table.size());
+    assertEquals("audit 7", ev.log.get(1));
+  }
+
+  @Test
+  void anEntryTheSwitchExpiredIsForgottenNotReAdded() {
+    FakeSwitch sw = new FakeSwitch();
+    Events ev = new Events();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, ev, Runnable::run);
+    p.setDesired("app", List.of(l2(1, 30), l2(2, 0)));
+    p.reconcile();
+    sw.table.remove(new FlowKey(4, 10, l2(1, 30).match())); // idle timeout on the switch
+    sw.table.remove(new FlowKey(4, 10, l2(2, 0).match()));  // a permanent entry deleted by hand
+    p.reconcile();
+    assertTrue(ev.log.contains("expired app " + l2(1, 30).match()), ev.log.toString());
+    assertTrue(sw.table.containsKey(new FlowKey(4, 10, l2(2, 0).match())), "the permanent entry is repaired");
+    assertTrue(!sw.table.containsKey(new FlowKey(4, 10, l2(1, 30).match())), "the expired entry stays gone");
+  }
+
+  @Test
+  void onConnectAppsAdoptTheirEntriesBeforeTheFirstDiff() {
+    FakeSwitch sw = new FakeSwitch();
+    FlowEntry learned = l2(5, 300);
+    DesiredFlow d = new DesiredFlow(new FlowKey(4, 10, learned.match()), learned, "app", Cookies.cookie("app", 0));
+    sw.table.put(d.key(), new InstalledFlow(d.key(), learned, d.cookie(), 300, 0, 42, 4200, 100, null));
+    Events ev = new Events();
+    FlowProgrammer[] holder = new FlowProgrammer[1];
+    FlowProgrammer.Listener adopting = new FlowProgrammer.Listener() {
+      public void adopt(String app, List<FlowEntry> entries) {
+        ev.adopt(app, entries);
+        holder[0].setDesired(app, entries); // the app re-learns what the switch holds
+      }
+
+      public void expired(String app, FlowEntry entry) {}
+
+      public void reconciled(boolean initial, int ops, long nanos) {
+        ev.reconciled(initial, ops, nanos);
+      }
+    };
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, adopting, Runnable::run);
+    holder[0] = p;
+    p.registerApp("app");
+    p.reconcile();
+    assertEquals(List.of("adopt app 1", "initial 6"), ev.log, "only the 6 defaults are added");
+    assertEquals(42, sw.table.get(d.key()).packets(), "the learned entry was not touched");
+  }
+
+  @Test
+  void twoAppsWantingTheSameKeyKeepTheFirstWithoutFlapping() {
+    FakeSwitch sw = new FakeSwitch();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, new Events(), Runnable::run);
+    p.setDesired("a", List.of(l2(1, 0)));
+    p.setDesired("b", List.of(l2(1, 0).toBuilder().actions(Action.output(9)).build()));
+    p.reconcile();
+    assertEquals(Cookies.cookie("a", 0), sw.table.get(new FlowKey(4, 10, l2(1, 0).match())).cookie());
+    p.removeApp("a");
+    assertEquals(Cookies.cookie("b", 0), sw.table.get(new FlowKey(4, 10, l2(1, 0).match())).cookie());
+  }
+}
