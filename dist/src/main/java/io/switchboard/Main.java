@@ -16,10 +16,20 @@ public final class Main {
   static final String USAGE = """
       usage: switchboard COMMAND [ARGS]
 
-        run [--config FILE]        start a controller (default config: OpenFlow on 0.0.0.0:6653,
-                                   REST on 127.0.0.1:8080, app l2-learning)
+        run [--config FILE] [--watch]
+                                   start a controller (default config: OpenFlow on 0.0.0.0:6653,
+                                   REST on 127.0.0.1:8080, app l2-learning); SIGHUP reloads the
+                                   config file; --watch also reloads when the file changes
         check-config FILE          validate a config file; print every error
+        plan --config NEW          what NEW would change on every bridge of a running controller
+        reload                     make a running controller reload its config file
+        flows BRIDGE [--desired|--diff]   a bridge's flows, grouped by stage
+        hosts                      learned hosts (l2-learning)
+        trace BRIDGE in-port=P [field=value ...]
+                                   a packet's path through the pipeline, across hosts
         help                       this text
+
+      The commands that talk to a running controller take --api URL (default http://127.0.0.1:8080).
       """;
 
   public static void main(String[] args) throws Exception {
@@ -31,6 +41,7 @@ public final class Main {
     int code = switch (args[0]) {
       case "run" -> run(rest);
       case "check-config" -> checkConfig(rest);
+      case "flows", "hosts", "trace", "plan", "reload" -> Cli.run(args[0], rest);
       default -> {
         System.err.println("switchboard: unknown command '" + args[0] + "'");
         System.err.print(USAGE);
@@ -50,9 +61,12 @@ public final class Main {
 
   static int run(String[] args) throws Exception {
     Path file = null;
+    boolean watch = false;
     for (int i = 0; i < args.length; i++) {
       if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
         file = Path.of(args[++i]);
+      } else if (args[i].equals("--watch")) {
+        watch = true;
       } else {
         System.err.println("switchboard run: unexpected argument '" + args[i] + "'");
         return 2;
@@ -73,7 +87,20 @@ public final class Main {
         return 1;
       }
     }
-    Switchboard sb = Switchboard.start(config);
+    Switchboard sb = Switchboard.start(config, file);
+    if (file != null) {
+      ConfigService configs = sb.configs();
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        try {
+          configs.reload();
+        } catch (RuntimeException e) {
+          // the reason is logged; the running config stays
+        }
+      });
+      if (watch) {
+        configs.watch();
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("switchboard: stopping");

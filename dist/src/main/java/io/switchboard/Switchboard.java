@@ -2,6 +2,8 @@ package io.switchboard;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
+import io.vertx.core.http.HttpMethod;
+import java.nio.file.Path;
 import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.spi.ControllerApp;
@@ -18,6 +20,7 @@ public final class Switchboard implements AutoCloseable {
   private final RestServer rest;
   private final InetSocketAddress openflowAddress;
   private final InetSocketAddress restAddress;
+  private ConfigService configs;
 
   private Switchboard(Controller controller, RestServer rest, InetSocketAddress of, InetSocketAddress ra) {
     this.controller = controller;
@@ -34,18 +37,29 @@ public final class Switchboard implements AutoCloseable {
   }
 
   public static Switchboard start(SwitchboardConfig config) throws Exception {
-    return start(config, discoverApps());
+    return start(config, null);
   }
 
-  public static Switchboard start(SwitchboardConfig config, List<ControllerApp> apps) throws Exception {
+  /** {@code file}: where the config came from (for reload), or null for the built-in default. */
+  public static Switchboard start(SwitchboardConfig config, Path file) throws Exception {
+    return start(config, file, discoverApps());
+  }
+
+  public static Switchboard start(SwitchboardConfig config, Path file, List<ControllerApp> apps) throws Exception {
     StoreFactory stores = new InMemoryStoreFactory();
     Controller controller = new Controller(config, apps, stores, Mastership.STANDALONE);
     RestServer rest = null;
     try {
       InetSocketAddress of = controller.start();
       rest = new RestServer(controller);
+      ConfigService configs = new ConfigService(controller, file);
+      rest.route(HttpMethod.POST, "/config/reload", r -> configs.reload());
+      rest.route(HttpMethod.POST, "/config/plan", r -> configs.plan(r.body()));
+      rest.healthExtra("config", configs::status);
       InetSocketAddress ra = rest.start(config.rest().listen().host(), config.rest().listen().port());
-      return new Switchboard(controller, rest, of, ra);
+      Switchboard sb = new Switchboard(controller, rest, of, ra);
+      sb.configs = configs;
+      return sb;
     } catch (Exception | Error e) {
       if (rest != null) {
         rest.close();
@@ -53,6 +67,10 @@ public final class Switchboard implements AutoCloseable {
       controller.close();
       throw e;
     }
+  }
+
+  public ConfigService configs() {
+    return configs;
   }
 
   public Controller controller() {

@@ -146,6 +146,10 @@ public final class Controller implements SwitchListener, AutoCloseable {
     return startedAt;
   }
 
+  public StoreFactory stores() {
+    return stores;
+  }
+
   public Mastership mastership() {
     return mastership;
   }

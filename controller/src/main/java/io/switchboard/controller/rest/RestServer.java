@@ -67,6 +67,8 @@ public final class RestServer implements AutoCloseable {
     route(HttpMethod.GET, "/switches/:id", r -> switchJson(session(r.param("id"))));
     route(HttpMethod.GET, "/switches/:id/flows", this::flows);
     route(HttpMethod.GET, "/apps", r -> apps());
+    io.switchboard.controller.core.PacketTracer tracer = new io.switchboard.controller.core.PacketTracer(controller);
+    route(HttpMethod.POST, "/trace", r -> tracer.trace(r.jsonBody()));
     for (ControllerApp app : controller.availableApps()) {
       for (RestResource res : app.resources()) {
         resource(app, res);

@@ -47,6 +47,13 @@ public interface ControllerApp {
     return java.util.Optional.empty();
   }
 
+  /**
+   * Fills in the packet fields a trace request left out (e.g. the MAC of the endpoint on the in-port, or the
+   * gateway's MAC when the destination is on another subnet). {@code packet} holds what is known so far, keyed
+   * by field; only absent fields should be added.
+   */
+  default void completeTracePacket(SwitchView sw, java.util.Map<Field, Long> packet) {}
+
   /** Collections the app shows (and may accept writes to) through the REST API. */
   default List<RestResource> resources() {
     return List.of();

@@ -19,6 +19,7 @@ import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -114,6 +115,44 @@ class CoreEndToEndTest {
     assertTrue(live.body().contains("\"app\" : \"hub\"") && live.body().contains("\"app\" : \"core\""));
     var desired = ctl.get("/switches/ovs0/flows?source=desired&app=hub");
     assertFalse(desired.body().contains("\"app\" : \"core\""), desired.body());
+  }
+
+  @Test
+  @Order(2)
+  void metricsAreScrapedInPrometheusFormat() throws Exception {
+    var r = ctl.get("/metrics");
+    assertEquals(200, r.status());
+    String m = r.body();
+    for (String expected : List.of("# TYPE switchboard_switches_connected gauge", "switchboard_switches_connected 1",
+        "switchboard_messages_in_total{type=\"FEATURES_REPLY\"} 1", "switchboard_messages_out_total{type=\"BUNDLE_ADD_MESSAGE\"}",
+        "switchboard_reconciliations_total{kind=\"connect\"} 1", "switchboard_reconciliation_seconds_count",
+        "switchboard_echo_rtt_seconds{dpid=\"00:00:00:00:00:00:00:c1\"}", "switchboard_rest_request_seconds_bucket",
+        "switchboard_flow_mods_total{dpid=\"00:00:00:00:00:00:00:c1\"}")) {
+      assertTrue(m.contains(expected), "missing " + expected + " in\n" + m);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aTraceFollowsTheHubAndBadTraceRequestsGet400() throws Exception {
+    var ok = ctl.post("/trace", "{\"bridge\": \"ovs0\", \"in-port\": \"a-eth\", \"ipv4-dst\": \"10.20.0.2\"}");
+    assertEquals(200, ok.status(), ok.body());
+    assertTrue(ok.body().contains("\"summary\" : \"output to b-eth on ovs0\""), ok.body());
+    var v6 = ctl.post("/trace", "{\"bridge\": \"ovs0\", \"in-port\": \"a-eth\", \"eth-type\": \"ipv6\"}");
+    assertTrue(v6.body().contains("\"kind\" : \"dropped\""), v6.body());
+    var unknownField = ctl.post("/trace", "{\"bridge\": \"ovs0\", \"in-port\": \"a-eth\", \"ipv4_dst\": \"1.2.3.4\"}");
+    assertEquals(400, unknownField.status());
+    assertTrue(unknownField.body().contains("ipv4_dst"), unknownField.body());
+    var badAddr = ctl.post("/trace", "{\"bridge\": \"ovs0\", \"in-port\": \"a-eth\", \"ipv4-dst\": \"1.2.3\"}");
+    assertEquals(400, badAddr.status());
+    assertTrue(badAddr.body().contains("ipv4-dst"), badAddr.body());
+    var badPort = ctl.post("/trace", "{\"bridge\": \"ovs0\", \"in-port\": \"nope\"}");
+    assertEquals(400, badPort.status());
+    assertTrue(badPort.body().contains("in-port"), badPort.body());
+    assertEquals(404, ctl.post("/trace", "{\"bridge\": \"nope\", \"in-port\": \"a-eth\"}").status());
+    var notJson = ctl.post("/trace", "{bridge");
+    assertEquals(400, notJson.status());
+    assertFalse(notJson.body().contains("Exception"), notJson.body());
   }
 
   @Test

@@ -1,0 +1,338 @@
+package io.switchboard.controller.core;
+
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.OverlayHost;
+import io.switchboard.config.PacketMatch;
+import io.switchboard.config.PortRange;
+import io.switchboard.config.Result;
+import io.switchboard.controller.flow.Cookies;
+import io.switchboard.controller.flow.DesiredFlow;
+import io.switchboard.controller.flow.FlowKey;
+import io.switchboard.controller.openflow.SwitchSession;
+import io.switchboard.controller.rest.FlowViews;
+import io.switchboard.controller.spi.Action;
+import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.Field;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.Stage;
+import io.switchboard.controller.spi.Values;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Walks a packet through the controller's own pipeline for a bridge, stage by stage, and on through the tunnel
+ * to the remote host's bridge: the multi-host trace that {@code ovs-appctl ofproto/trace} cannot give. It reads
+ * the desired entries (what the switch holds once reconciled), so it explains what the controller intended.
+ */
+public final class PacketTracer {
+  private static final int MAX_STEPS = 32;
+  private static final int MAX_HOPS = 4;
+
+  private final Controller controller;
+
+  public PacketTracer(Controller controller) {
+    this.controller = controller;
+  }
+
+  /** A trace request: {@code bridge} plus packet fields named as in the config. */
+  public Map<String, Object> trace(Map<String, Object> request) throws Exception {
+    Object bridge = request.get("bridge");
+    if (!(bridge instanceof String b) || b.isBlank()) {
+      throw new ApiException(400, "bridge: required (a bridge name or dpid)");
+    }
+    SwitchSession s = controller.session(b).orElseThrow(() -> new ApiException(404,
+        "bridge: no connected bridge '" + b + "'"));
+    Map<String, Object> fields = new LinkedHashMap<>(request);
+    fields.remove("bridge");
+    Result<PacketMatch> parsed = PacketMatch.parse(fields);
+    if (!parsed.isOk()) {
+      throw new ApiException(400, parsed.errorText());
+    }
+    PacketMatch pm = parsed.value();
+    if (pm.inPort().isEmpty()) {
+      throw new ApiException(400, "in-port: required (the port the packet arrives on)");
+    }
+    long inPort = resolvePort(s, pm.inPort().get()).orElseThrow(() -> new ApiException(400,
+        "in-port: no port '" + pm.inPort().get() + "' on bridge " + s.name()));
+    Packet p = packet(s, pm, inPort);
+
+    List<Object> hops = new ArrayList<>();
+    List<Object> outcomes = new ArrayList<>();
+    walk(s, p, hops, outcomes, 0);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bridge", s.name());
+    m.put("packet", p.describe(s));
+    m.put("hops", hops);
+    m.put("outcome", outcomes);
+    return m;
+  }
+
+  /** The packet being traced: header fields plus the TTL, which OpenFlow 1.3 cannot match but dec_ttl changes. */
+  static final class Packet {
+    final EnumMap<Field, Long> f = new EnumMap<>(Field.class);
+    int ttl = 64;
+
+    Packet copy() {
+      Packet c = new Packet();
+      c.f.putAll(f);
+      c.ttl = ttl;
+      return c;
+    }
+
+    Map<String, Object> describe(SwitchSession s) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      f.forEach((k, v) -> {
+        if (k == Field.IN_PORT) {
+          m.put(k.apiName(), FlowViews.portName(s, v));
+        } else if (k == Field.VLAN_VID) {
+          m.put("vlan", v == 0 ? "untagged" : (Object) (int) (v & 0xfff));
+        } else if (k == Field.METADATA && v == 0) {
+          // not interesting
+        } else {
+          m.put(k.apiName(), Values.format(k, v));
+        }
+      });
+      if (f.getOrDefault(Field.ETH_TYPE, 0L) == 0x0800) {
+        m.put("ttl", ttl);
+      }
+      return m;
+    }
+  }
+
+  private Packet packet(SwitchSession s, PacketMatch pm, long inPort) {
+    Packet p = new Packet();
+    p.f.put(Field.IN_PORT, inPort);
+    p.f.put(Field.METADATA, 0L);
+    pm.ethSrc().ifPresent(m -> p.f.put(Field.ETH_SRC, m.value()));
+    pm.ethDst().ifPresent(m -> p.f.put(Field.ETH_DST, m.value()));
+    p.f.put(Field.VLAN_VID, pm.vlan().isPresent() ? (pm.vlan().getAsInt() | Field.VID_PRESENT) : 0L);
+    int ethType = pm.ethType().orElse(pm.ipv4Dst().isPresent() || pm.ipv4Src().isPresent()
+        || pm.ipProto().isPresent() ? 0x0800 : 0);
+    if (ethType != 0) {
+      p.f.put(Field.ETH_TYPE, (long) ethType);
+    }
+    pm.ttl().ifPresent(t -> p.ttl = t);
+    pm.tunId().ifPresent(t -> p.f.put(Field.TUNNEL_ID, t));
+    if (ethType == 0x0806) {
+      p.f.put(Field.ARP_OP, 1L);
+      pm.ipv4Src().ifPresent(a -> p.f.put(Field.ARP_SPA, addr(a)));
+      pm.ipv4Dst().ifPresent(a -> p.f.put(Field.ARP_TPA, addr(a)));
+    } else if (ethType == 0x0800) {
+      pm.ipv4Src().ifPresent(a -> p.f.put(Field.IPV4_SRC, addr(a)));
+      pm.ipv4Dst().ifPresent(a -> p.f.put(Field.IPV4_DST, addr(a)));
+      int proto = pm.ipProto().orElse(pm.tcpDst().isPresent() || pm.tcpSrc().isPresent() ? 6
+          : pm.udpDst().isPresent() || pm.udpSrc().isPresent() ? 17 : 1);
+      p.f.put(Field.IP_PROTO, (long) proto);
+      if (proto == 6) {
+        p.f.put(Field.TCP_SRC, (long) pm.tcpSrc().map(PortRange::lo).orElse(40000));
+        p.f.put(Field.TCP_DST, (long) pm.tcpDst().map(PortRange::lo).orElse(80));
+      } else if (proto == 17) {
+        p.f.put(Field.UDP_SRC, (long) pm.udpSrc().map(PortRange::lo).orElse(40000));
+        p.f.put(Field.UDP_DST, (long) pm.udpDst().map(PortRange::lo).orElse(53));
+      } else if (proto == 1) {
+        p.f.put(Field.ICMPV4_TYPE, 8L);
+        p.f.put(Field.ICMPV4_CODE, 0L);
+      }
+    }
+    var view = s.view();
+    for (ControllerApp app : controller.enabledApps()) {
+      app.completeTracePacket(view, p.f);
+    }
+    p.f.putIfAbsent(Field.ETH_SRC, 0x020000000001L);
+    p.f.putIfAbsent(Field.ETH_DST, 0xffffffffffffL);
+    if (ethType == 0x0806) {
+      p.f.putIfAbsent(Field.ARP_SHA, p.f.get(Field.ETH_SRC));
+      p.f.putIfAbsent(Field.ARP_THA, 0L);
+    }
+    return p;
+  }
+
+  private static long addr(Ipv4Prefix a) {
+    return a.address() & 0xffffffffL;
+  }
+
+  static Optional<Long> resolvePort(SwitchSession s, String port) {
+    for (PortInfo p : s.ports()) {
+      if (p.name().equals(port)) {
+        return Optional.of(p.number());
+      }
+    }
+    try {
+      long n = Long.parseLong(port);
+      return s.ports().stream().filter(p -> p.number() == n).map(PortInfo::number).findFirst();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void walk(SwitchSession s, Packet p, List<Object> hops, List<Object> outcomes, int hop) throws Exception {
+    Map<FlowKey, DesiredFlow> flows = controller.desiredFlows(s).get(10, TimeUnit.SECONDS);
+    List<Object> steps = new ArrayList<>();
+    Map<String, Object> hopJson = new LinkedHashMap<>();
+    hopJson.put("bridge", s.name());
+    hopJson.put("dpid", s.dpidText());
+    hopJson.put("in-port", FlowViews.portName(s, p.f.get(Field.IN_PORT)));
+    hopJson.put("steps", steps);
+    hops.add(hopJson);
+    int table = 0;
+    for (int i = 0; i < MAX_STEPS; i++) {
+      final int t = table;
+      Optional<DesiredFlow> hit = flows.values().stream().filter(d -> d.key().table() == t)
+          .filter(d -> d.entry().match().matches(p.f))
+          .max(Comparator.comparingInt((DesiredFlow d) -> d.key().priority()));
+      Map<String, Object> step = new LinkedHashMap<>();
+      Stage stage = s.pipeline().stage(table);
+      step.put("table", table);
+      step.put("stage", stage == null ? null : stage.label());
+      steps.add(step);
+      if (hit.isEmpty()) {
+        step.put("flow", null);
+        step.put("result", "no entry matched: dropped (table miss)");
+        outcomes.add(outcome("dropped", s, null, "no entry in " + (stage == null ? "table " + table
+            : stage.label()) + " matched"));
+        return;
+      }
+      DesiredFlow d = hit.get();
+      FlowEntry e = d.entry();
+      Map<String, Object> flow = new LinkedHashMap<>();
+      flow.put("priority", d.key().priority());
+      flow.put("match", FlowViews.match(s, e.match()));
+      flow.put("actions", FlowViews.actions(s, e));
+      flow.put("app", d.app());
+      String rule = ruleOf(d);
+      if (rule != null) {
+        flow.put("rule", rule);
+      }
+      step.put("flow", flow);
+      List<String> did = new ArrayList<>();
+      boolean dropped = false;
+      for (Action a : e.actions()) {
+        if (a instanceof Action.Output o) {
+          output(s, p, o.port(), outcomes, hops, hop, did);
+        } else if (a instanceof Action.PushVlan) {
+          p.f.put(Field.VLAN_VID, Field.VID_PRESENT);
+        } else if (a instanceof Action.PopVlan) {
+          p.f.put(Field.VLAN_VID, 0L);
+        } else if (a instanceof Action.SetField sf) {
+          p.f.put(sf.field(), sf.value());
+        } else if (a instanceof Action.Move mv) {
+          p.f.put(mv.dst(), p.f.getOrDefault(mv.src(), 0L));
+        } else if (a instanceof Action.DecTtl) {
+          if (p.ttl <= 1) {
+            did.add("dec_ttl: TTL " + p.ttl + " expires: dropped");
+            outcomes.add(outcome("dropped", s, null, "TTL expired (dec_ttl at TTL " + p.ttl + ")"));
+            dropped = true;
+            break;
+          }
+          p.ttl--;
+        }
+      }
+      if (!dropped && e.metadata() != null) {
+        long old = p.f.getOrDefault(Field.METADATA, 0L);
+        p.f.put(Field.METADATA, (old & ~e.metadata().mask()) | (e.metadata().value() & e.metadata().mask()));
+      }
+      step.put("packet-after", p.describe(s));
+      if (!did.isEmpty()) {
+        step.put("notes", did);
+      }
+      if (dropped) {
+        return;
+      }
+      if (e.next() == null) {
+        if (e.actions().stream().noneMatch(a -> a instanceof Action.Output)) {
+          outcomes.add(outcome("dropped", s, rule, "dropped by " + (rule != null ? "rule " + rule
+              : d.app() + " entry in " + (stage == null ? "table " + table : stage.label()))));
+        }
+        return;
+      }
+      table = s.pipeline().table(e.next());
+    }
+    outcomes.add(outcome("dropped", s, null, "more than " + MAX_STEPS + " steps"));
+  }
+
+  private String ruleOf(DesiredFlow d) {
+    if (Cookies.CORE.equals(d.app())) {
+      return null;
+    }
+    for (ControllerApp a : controller.availableApps()) {
+      if (a.name().equals(d.app())) {
+        return a.describeTag(Cookies.tagOf(d.cookie())).orElse(null);
+      }
+    }
+    return null;
+  }
+
+  private void output(SwitchSession s, Packet p, long port, List<Object> outcomes, List<Object> hops, int hop,
+                      List<String> did) throws Exception {
+    long in = p.f.get(Field.IN_PORT);
+    if (port == Action.PORT_CONTROLLER) {
+      outcomes.add(outcome("controller", s, null, "sent to the controller (packet-in)"));
+      return;
+    }
+    List<Long> ports = new ArrayList<>();
+    if (port == Action.PORT_FLOOD || port == Action.PORT_ALL) {
+      s.ports().stream().map(PortInfo::number).filter(n -> n != in || port == Action.PORT_ALL).sorted()
+          .forEach(ports::add);
+    } else if (port == Action.PORT_IN_PORT) {
+      ports.add(in);
+    } else if (port == in) {
+      did.add("output to the ingress port " + FlowViews.portName(s, port) + " skipped (use IN_PORT)");
+      return;
+    } else {
+      ports.add(port);
+    }
+    String tunnelPort = controller.config().overlay().tunnelPort();
+    for (long out : ports) {
+      String name = FlowViews.portName(s, out);
+      if (name.equals(tunnelPort) && p.f.containsKey(Field.TUN_IPV4_DST)) {
+        long dst = p.f.get(Field.TUN_IPV4_DST);
+        Optional<OverlayHost> host = controller.config().overlay().hosts().stream()
+            .filter(h -> (h.tunnelIp() & 0xffffffffL) == dst).findFirst();
+        Map<String, Object> o = outcome("tunnel", s, null, "through the tunnel to "
+            + host.map(OverlayHost::name).orElse("an unknown host") + " (" + Values.ipv4(dst) + "), VNI "
+            + p.f.getOrDefault(Field.TUNNEL_ID, 0L));
+        o.put("port", name);
+        o.put("remote-ip", Values.ipv4(dst));
+        host.ifPresent(h -> o.put("host", h.name()));
+        outcomes.add(o);
+        Optional<SwitchSession> remote = host.flatMap(h -> controller.sessions().stream()
+            .filter(x -> x.view().isCalled(h.bridge())).findFirst());
+        if (remote.isPresent() && hop + 1 < MAX_HOPS) {
+          SwitchSession r = remote.get();
+          Optional<Long> rin = resolvePort(r, tunnelPort);
+          if (rin.isPresent()) {
+            Packet q = p.copy();
+            q.f.put(Field.IN_PORT, rin.get());
+            q.f.put(Field.METADATA, 0L);
+            q.f.remove(Field.TUN_IPV4_DST);
+            walk(r, q, hops, outcomes, hop + 1);
+          }
+        }
+        continue;
+      }
+      Map<String, Object> o = outcome("output", s, null, "output to " + name + " on " + s.name());
+      o.put("port", name);
+      o.put("packet", p.describe(s));
+      outcomes.add(o);
+    }
+  }
+
+  private static Map<String, Object> outcome(String kind, SwitchSession s, String rule, String text) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", kind);
+    m.put("bridge", s.name());
+    if (rule != null) {
+      m.put("rule", rule);
+    }
+    m.put("summary", text);
+    return m;
+  }
+}
