@@ -131,6 +131,8 @@ final class Cli {
     sb.append("  [").append(f.path("app").asText("?"));
     if (f.has("rule")) {
       sb.append(", rule ").append(f.path("rule").asText());
+    } else if (f.has("about")) {
+      sb.append(", ").append(f.path("about").asText());
     }
     sb.append(']');
     if (f.has("packets")) {

@@ -20,6 +20,8 @@ public final class Main {
                                    start a controller (default config: OpenFlow on 0.0.0.0:6653,
                                    REST on 127.0.0.1:8080, app l2-learning); SIGHUP reloads the
                                    config file; --watch also reloads when the file changes
+        demo [--down]              the scenarios on real OVS in network namespaces (needs root):
+                                   builds them, checks who reaches whom, shows a trace; --down removes it
         check-config FILE          validate a config file; print every error
         plan --config NEW          what NEW would change on every bridge of a running controller
         reload                     make a running controller reload its config file
@@ -42,6 +44,7 @@ public final class Main {
       case "run" -> run(rest);
       case "check-config" -> checkConfig(rest);
       case "flows", "hosts", "trace", "plan", "reload" -> Cli.run(args[0], rest);
+      case "demo" -> Demo.run(rest);
       default -> {
         System.err.println("switchboard: unknown command '" + args[0] + "'");
         System.err.print(USAGE);

@@ -37,13 +37,18 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.projectfloodlight.openflow.protocol.OFBadRequestCode;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortReason;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFRoleStatus;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.errormsg.OFBadRequestErrorMsg;
+import org.projectfloodlight.openflow.protocol.errormsg.OFRoleRequestFailedErrorMsg;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -97,6 +102,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   /** Starts the enabled apps, the OpenFlow listener and the periodic audit. */
   public InetSocketAddress start() throws InterruptedException {
+    mastership.attach(this);
     enableApps(config);
     server = new OpenFlowServer();
     var listen = config.openflow().listen();
@@ -278,6 +284,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       case PORT_STATUS -> portStatus(s, (OFPortStatus) m);
       case FLOW_REMOVED -> flowRemoved(s, (OFFlowRemoved) m);
       case ERROR -> error(s, (OFErrorMsg) m);
+      case ROLE_STATUS -> roleStatus(s, (OFRoleStatus) m);
       default -> log.debug("switch {}: unhandled {}", s.dpidText(), m.getType());
     }
   }
@@ -372,9 +379,24 @@ public final class Controller implements SwitchListener, AutoCloseable {
     p.flowRemoved(key);
   }
 
+  /** OpenFlow 1.4+: another controller took the master role (or ours changed); the mastership decides. */
+  private void roleStatus(SwitchSession s, OFRoleStatus rs) {
+    log.info("switch {}: role status {} ({}, generation {})", s.dpidText(), rs.getRole(), rs.getReason(),
+        rs.getGenerationId().getValue());
+    if (rs.getRole() != OFControllerRole.ROLE_MASTER) {
+      mastership.demoted(s);
+    }
+  }
+
   private void error(SwitchSession s, OFErrorMsg err) {
     FlowKey key = s.inflight(err.getXid());
     metrics.inc("switchboard_switch_errors_total", "dpid", s.dpidText(), "type", err.getErrType().name());
+    if (err instanceof OFRoleRequestFailedErrorMsg) {
+      return; // answers a role request: the mastership that sent it handles the failed future
+    }
+    if (err instanceof OFBadRequestErrorMsg br && br.getCode() == OFBadRequestCode.IS_SLAVE) {
+      mastership.demoted(s);
+    }
     FlowProgrammer p = s.programmer();
     if (key != null) {
       DesiredFlow d = p == null ? null : p.desired(key);

@@ -63,13 +63,14 @@ public final class PacketTracer {
     long inPort = resolvePort(s, pm.inPort().get()).orElseThrow(() -> new ApiException(400,
         "in-port: no port '" + pm.inPort().get() + "' on bridge " + s.name()));
     Packet p = packet(s, pm, inPort);
+    Map<String, Object> initial = p.describe(s);
 
     List<Object> hops = new ArrayList<>();
     List<Object> outcomes = new ArrayList<>();
     walk(s, p, hops, outcomes, 0);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("bridge", s.name());
-    m.put("packet", p.describe(s));
+    m.put("packet", initial);
     m.put("hops", hops);
     m.put("outcome", outcomes);
     return m;
@@ -207,10 +208,12 @@ public final class PacketTracer {
       flow.put("match", FlowViews.match(s, e.match()));
       flow.put("actions", FlowViews.actions(s, e));
       flow.put("app", d.app());
-      String rule = ruleOf(d);
+      ControllerApp owner = appNamed(d.app());
+      String rule = owner == null ? null : owner.describeTag(Cookies.tagOf(d.cookie())).orElse(null);
       if (rule != null) {
-        flow.put("rule", rule);
+        flow.put(owner.tagKind(), rule);
       }
+      String ruleName = owner != null && "rule".equals(owner.tagKind()) ? rule : null;
       step.put("flow", flow);
       List<String> did = new ArrayList<>();
       boolean dropped = false;
@@ -248,8 +251,9 @@ public final class PacketTracer {
       }
       if (e.next() == null) {
         if (e.actions().stream().noneMatch(a -> a instanceof Action.Output)) {
-          outcomes.add(outcome("dropped", s, rule, "dropped by " + (rule != null ? "rule " + rule
-              : d.app() + " entry in " + (stage == null ? "table " + table : stage.label()))));
+          outcomes.add(outcome("dropped", s, ruleName, "dropped by " + (ruleName != null ? "rule " + ruleName
+              : d.app() + " entry in " + (stage == null ? "table " + table : stage.label())
+              + (rule != null ? " (" + rule + ")" : ""))));
         }
         return;
       }
@@ -258,13 +262,10 @@ public final class PacketTracer {
     outcomes.add(outcome("dropped", s, null, "more than " + MAX_STEPS + " steps"));
   }
 
-  private String ruleOf(DesiredFlow d) {
-    if (Cookies.CORE.equals(d.app())) {
-      return null;
-    }
+  private ControllerApp appNamed(String name) {
     for (ControllerApp a : controller.availableApps()) {
-      if (a.name().equals(d.app())) {
-        return a.describeTag(Cookies.tagOf(d.cookie())).orElse(null);
+      if (a.name().equals(name)) {
+        return a;
       }
     }
     return null;

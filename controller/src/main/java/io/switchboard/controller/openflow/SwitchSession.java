@@ -25,11 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFBundleCtrlType;
 import org.projectfloodlight.openflow.protocol.OFBundleFlags;
+import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFNiciraControllerRole;
+import org.projectfloodlight.openflow.protocol.OFNiciraControllerRoleReply;
+import org.projectfloodlight.openflow.protocol.OFRoleReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -289,6 +293,61 @@ public final class SwitchSession implements FlowProgrammer.Channel {
         .whenComplete((r, e) -> pending.remove(m.getXid()));
     send(m);
     return p.future;
+  }
+
+  /** The answer to a role request: this connection's role now, and the switch's generation id (-1: none, OF1.0). */
+  public record RoleReply(OFControllerRole role, long generationId) {}
+
+  /**
+   * Sends OFPT_ROLE_REQUEST and completes with the switch's answer. The future fails with
+   * {@link OpenFlowErrorException} when the switch refuses, e.g. OFPRRFC_STALE for a generation id older than the
+   * newest it has seen. OpenFlow 1.0 uses the Nicira role request, which has no generation id (no fencing) and no
+   * NOCHANGE (answered locally with the last known role).
+   */
+  public CompletableFuture<RoleReply> requestRole(OFControllerRole wanted, long generationId) {
+    if (factory.getVersion() == OFVersion.OF_10) {
+      if (wanted == OFControllerRole.ROLE_NOCHANGE) {
+        return CompletableFuture.completedFuture(new RoleReply(roleOf(role), -1));
+      }
+      OFNiciraControllerRole nx = wanted == OFControllerRole.ROLE_MASTER ? OFNiciraControllerRole.ROLE_MASTER
+          : wanted == OFControllerRole.ROLE_SLAVE ? OFNiciraControllerRole.ROLE_SLAVE
+          : OFNiciraControllerRole.ROLE_OTHER;
+      return request(factory.buildNiciraControllerRoleRequest().setXid(nextXid()).setRole(nx).build())
+          .thenApply(parts -> {
+            if (!(parts.get(0) instanceof OFNiciraControllerRoleReply r)) {
+              throw new IllegalStateException("expected a role reply, got " + parts.get(0).getType());
+            }
+            OFControllerRole got = r.getRole() == OFNiciraControllerRole.ROLE_MASTER ? OFControllerRole.ROLE_MASTER
+                : r.getRole() == OFNiciraControllerRole.ROLE_SLAVE ? OFControllerRole.ROLE_SLAVE
+                : OFControllerRole.ROLE_EQUAL;
+            return roleReplied(new RoleReply(got, -1));
+          });
+    }
+    return request(factory.buildRoleRequest().setXid(nextXid()).setRole(wanted)
+        .setGenerationId(U64.of(generationId)).build())
+        .thenApply(parts -> {
+          if (!(parts.get(0) instanceof OFRoleReply r)) {
+            throw new IllegalStateException("expected a role reply, got " + parts.get(0).getType());
+          }
+          return roleReplied(new RoleReply(r.getRole(), r.getGenerationId().getValue()));
+        });
+  }
+
+  private RoleReply roleReplied(RoleReply r) {
+    role = switch (r.role()) {
+      case ROLE_MASTER -> "master";
+      case ROLE_SLAVE -> "slave";
+      default -> "equal";
+    };
+    return r;
+  }
+
+  private static OFControllerRole roleOf(String text) {
+    return switch (text) {
+      case "master" -> OFControllerRole.ROLE_MASTER;
+      case "slave" -> OFControllerRole.ROLE_SLAVE;
+      default -> OFControllerRole.ROLE_EQUAL;
+    };
   }
 
   /** Called from the channel for every message: true when it answered a pending request. */

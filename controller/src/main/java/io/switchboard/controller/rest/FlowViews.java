@@ -61,7 +61,7 @@ public final class FlowViews {
     if (app != null && !Cookies.CORE.equals(app)) {
       for (ControllerApp a : controller.availableApps()) {
         if (a.name().equals(app)) {
-          a.describeTag(Cookies.tagOf(cookie)).ifPresent(t -> m.put("rule", t));
+          a.describeTag(Cookies.tagOf(cookie)).ifPresent(t -> m.put(a.tagKind(), t));
         }
       }
     }

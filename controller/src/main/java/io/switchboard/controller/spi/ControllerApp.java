@@ -42,6 +42,11 @@ public interface ControllerApp {
   /** A bridge went away. */
   default void onSwitchDown(long dpid) {}
 
+  /** What a described tag is, as the key it is shown under in REST and traces: "rule" for ACL rules. */
+  default String tagKind() {
+    return "about";
+  }
+
   /** What an entry's cookie tag stands for, for people (e.g. the ACL rule's name); empty when nothing. */
   default java.util.Optional<String> describeTag(long tag) {
     return java.util.Optional.empty();

@@ -1,0 +1,59 @@
+package io.switchboard.apps.overlay;
+
+import io.switchboard.config.OverlayEndpoint;
+import io.switchboard.config.OverlayNetwork;
+import io.switchboard.controller.spi.Field;
+import io.switchboard.controller.spi.FlowMatch;
+import io.switchboard.controller.spi.FlowSink;
+import io.switchboard.controller.spi.Stage;
+
+/**
+ * CLASSIFY: which network a packet belongs to (written to metadata), with port security on endpoint ports.
+ *
+ * <pre>
+ * 100 in_port=EP,eth_src=MAC,ip,ipv4_src=IP                      -> metadata=VNI, goto acl
+ * 100 in_port=EP,eth_src=MAC,arp,arp_spa=IP,arp_sha=MAC          -> metadata=VNI, goto acl
+ *  10 in_port=EP                                                 -> drop (spoofed, or neither IPv4 nor ARP)
+ * 100 in_port=TUNNEL,tun_id=VNI   (networks with ports here)     -> metadata=VNI, goto acl
+ *  10 in_port=TUNNEL                                             -> drop (unknown VNI)
+ * </pre>
+ */
+final class ClassifyFlows {
+  static final int ENDPOINT_SOURCE = 100;
+  static final int TUNNEL_VNI = 100;
+  static final int DROP = 10;
+
+  private ClassifyFlows() {}
+
+  static void add(HostBridge bridge, FlowSink out) {
+    OverlayTopology topo = bridge.topology();
+    for (OverlayEndpoint e : topo.endpointsOn(bridge.hostName())) {
+      OverlayNetwork n = topo.network(e.network()).orElseThrow();
+      bridge.ofport(e).ifPresent(port -> endpointPort(e, n, port, out));
+    }
+    bridge.tunnelPort().ifPresent(tunnel -> {
+      for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
+        FlowMatch m = FlowMatch.builder().inPort(tunnel).exact(Field.TUNNEL_ID, n.vni()).build();
+        out.add(OverlayFlows.entry(Stage.CLASSIFY, TUNNEL_VNI, m, n.vni())
+            .writeMetadata(n.vni(), -1L).next(Stage.ACL).build());
+      }
+      out.add(OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(tunnel).build(),
+          OverlayFlows.NO_NETWORK).build());
+    });
+  }
+
+  /** Only the endpoint's own MAC, and its own IP, may enter from its port. */
+  private static void endpointPort(OverlayEndpoint e, OverlayNetwork n, long port, FlowSink out) {
+    long mac = e.mac().value();
+    long ip = e.ip() & 0xffff_ffffL;
+    FlowMatch ipv4 = FlowMatch.builder().inPort(port).ethSrc(mac).ethType(0x0800)
+        .exact(Field.IPV4_SRC, ip).build();
+    FlowMatch arp = FlowMatch.builder().inPort(port).ethSrc(mac).ethType(0x0806)
+        .exact(Field.ARP_SPA, ip).exact(Field.ARP_SHA, mac).build();
+    for (FlowMatch m : new FlowMatch[] {ipv4, arp}) {
+      out.add(OverlayFlows.entry(Stage.CLASSIFY, ENDPOINT_SOURCE, m, n.vni())
+          .writeMetadata(n.vni(), -1L).next(Stage.ACL).build());
+    }
+    out.add(OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(port).build(), n.vni()).build());
+  }
+}

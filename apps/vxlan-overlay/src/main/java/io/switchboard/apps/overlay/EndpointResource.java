@@ -1,0 +1,100 @@
+package io.switchboard.apps.overlay;
+
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.OverlayEndpoint;
+import io.switchboard.config.OverlayEndpoints;
+import io.switchboard.config.OverlayHost;
+import io.switchboard.config.Result;
+import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.SwitchView;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/overlay/endpoints}: every endpoint with where it comes from and whether its port is on its host's
+ * bridge; POST adds one (validated like the config file's), DELETE removes one added that way.
+ */
+final class EndpointResource implements RestResource {
+  private final VxlanOverlayApp app;
+
+  EndpointResource(VxlanOverlayApp app) {
+    this.app = app;
+  }
+
+  @Override
+  public String path() {
+    return "overlay/endpoints";
+  }
+
+  @Override
+  public List<Map<String, Object>> list() {
+    OverlayTopology topo = app.topology();
+    Collection<SwitchView> switches = app.switches();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (OverlayEndpoint e : topo.endpoints()) {
+      Map<String, Object> m = new LinkedHashMap<>(e.toMap());
+      m.put("source", topo.isFromConfig(e.name()) ? "config" : "api");
+      binding(topo, e, switches, m);
+      out.add(m);
+    }
+    topo.rejected().forEach((name, r) -> {
+      Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+      m.put("source", "api");
+      m.put("state", "rejected");
+      m.put("bound", false);
+      m.put("reason", "not valid with the current config: " + topo.rejectedReason(name));
+      out.add(m);
+    });
+    return out;
+  }
+
+  /** bound/ofport/state: is the endpoint's port on its host's (connected) bridge. */
+  private static void binding(OverlayTopology topo, OverlayEndpoint e, Collection<SwitchView> switches,
+      Map<String, Object> m) {
+    OverlayHost host = topo.host(e.host()).orElseThrow();
+    Optional<SwitchView> sw = switches.stream().filter(s -> topo.hostOf(s).filter(host::equals).isPresent())
+        .findFirst();
+    Optional<PortInfo> port = sw.flatMap(s -> s.port(e.port()));
+    m.put("state", port.isPresent() ? "bound" : "unbound");
+    m.put("bound", port.isPresent());
+    if (port.isPresent()) {
+      m.put("ofport", port.get().number());
+      m.put("bridge", sw.get().name());
+    } else if (sw.isPresent()) {
+      m.put("reason", "port " + e.port() + " is not on bridge " + sw.get().name() + " of " + host.name());
+    } else {
+      m.put("reason", "the bridge of " + host.name() + " (" + host.bridge() + ") is not connected");
+    }
+  }
+
+  @Override
+  public Map<String, Object> create(Map<String, Object> body) {
+    OverlayEndpoint added = app.addEndpoint(body);
+    return get(added.name()).orElseGet(added::toMap);
+  }
+
+  @Override
+  public boolean delete(String name) {
+    return app.removeEndpoint(name);
+  }
+
+  /** 409 when every problem is a clash with what exists (name, IP, MAC or port taken); 400 otherwise. */
+  static ApiException rejection(Result<?> result) {
+    boolean conflict = result.errors().stream().allMatch(EndpointResource::isConflict);
+    return new ApiException(conflict ? 409 : 400, result.errorText());
+  }
+
+  private static boolean isConflict(ConfigError e) {
+    return e.message().contains(" already ");
+  }
+
+  static Result<OverlayEndpoint> validate(Map<String, Object> body, OverlayTopology topo) {
+    return OverlayEndpoints.parseEndpoint(body, topo.overlay(), topo.endpoints());
+  }
+}

@@ -1,0 +1,202 @@
+package io.switchboard.apps.overlay;
+
+import io.switchboard.config.OverlayNetwork;
+
+import io.switchboard.controller.spi.Field;
+
+import io.switchboard.config.OverlayConfig;
+import io.switchboard.config.OverlayEndpoint;
+import io.switchboard.config.OverlayHost;
+import io.switchboard.config.Result;
+import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.spi.AppContext;
+import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.FlowSink;
+import io.switchboard.controller.spi.KeyValueStore;
+import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.SwitchView;
+import io.switchboard.controller.spi.Values;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logical networks across hosts over VXLAN, with distributed routing between subnets (OVN's logical switches
+ * and routers, computed by the controller). Inputs: the config's {@code overlay} section and the endpoints added
+ * through REST, kept in the shared store {@value #STORE}. Flows: {@link OverlayFlows}.
+ */
+public final class VxlanOverlayApp implements ControllerApp {
+  public static final String NAME = "vxlan-overlay";
+  /** Runtime endpoints by name: {@link RuntimeEndpoint}s, shared by every controller instance. */
+  public static final String STORE = "overlay.endpoints";
+
+  private static final Logger log = LoggerFactory.getLogger(VxlanOverlayApp.class);
+
+  private final EndpointResource resource = new EndpointResource(this);
+  private volatile AppContext ctx;
+  private volatile KeyValueStore<String, RuntimeEndpoint> store;
+  private volatile OverlayTopology topology = OverlayTopology.of(OverlayConfig.empty());
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public synchronized void start(AppContext context) {
+    this.ctx = context;
+    if (store == null) {
+      KeyValueStore<String, RuntimeEndpoint> s = context.stores().map(STORE);
+      store = s;
+      s.addListener((name, endpoint) -> refresh());
+    }
+    rebuild();
+    log.info("overlay: {}", topology.counts());
+  }
+
+  @Override
+  public void desiredFlows(SwitchView sw, FlowSink out) {
+    OverlayFlows.compute(topology, sw, out);
+  }
+
+  /** Says once per connect when a bridge is ambiguous (several hosts name it) and so gets no overlay flows. */
+  @Override
+  public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    List<OverlayHost> hosts = topology.hostsNaming(sw);
+    if (hosts.size() > 1) {
+      log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
+          + "told apart by dpid", Values.dpid(sw.dpid()), sw.name(),
+          hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
+    } else if (hosts.size() == 1 && !sw.multiTable()) {
+      log.warn("switch {} ({}): overlay host {} needs OpenFlow 1.3 or later (metadata, several tables); "
+          + "it speaks {} and gets no overlay flows", Values.dpid(sw.dpid()), sw.name(), hosts.get(0).name(),
+          sw.openFlowVersion());
+    }
+  }
+
+  /**
+   * A trace from an endpoint's port gets the endpoint's MAC as source; a destination IP in the same network gets
+   * that endpoint's MAC, one in another subnet the gateway's MAC (the sender's next hop).
+   */
+  @Override
+  public void completeTracePacket(SwitchView sw, Map<Field, Long> packet) {
+    Optional<OverlayHost> host = topology.hostOf(sw);
+    Long inPort = packet.get(Field.IN_PORT);
+    if (host.isEmpty() || inPort == null) {
+      return;
+    }
+    Optional<String> portName = sw.port(inPort).map(p -> p.name());
+    Optional<OverlayEndpoint> src = topology.endpointsOn(host.get().name()).stream()
+        .filter(e -> portName.isPresent() && e.port().equals(portName.get())).findFirst();
+    if (src.isEmpty()) {
+      return;
+    }
+    OverlayEndpoint e = src.get();
+    packet.putIfAbsent(Field.ETH_SRC, e.mac().value());
+    if (packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0800) {
+      packet.putIfAbsent(Field.IPV4_SRC, e.ip() & 0xffffffffL);
+    }
+    Long dst = packet.getOrDefault(Field.IPV4_DST, packet.get(Field.ARP_TPA));
+    OverlayNetwork net = topology.network(e.network()).orElse(null);
+    if (dst == null || net == null || packet.containsKey(Field.ETH_DST)) {
+      return;
+    }
+    if (net.subnet().contains((int) (long) dst)) {
+      topology.endpointsIn(net.name()).stream().filter(x -> (x.ip() & 0xffffffffL) == dst).findFirst()
+          .ifPresent(x -> packet.put(Field.ETH_DST, x.mac().value()));
+    } else if (net.gateway().isPresent()) {
+      packet.put(Field.ETH_DST, GatewayMac.of(net.gateway().getAsInt()));
+    }
+  }
+
+  @Override
+  public Optional<String> describeTag(long tag) {
+    if (tag == OverlayFlows.NO_NETWORK) {
+      return Optional.of("overlay tunnel");
+    }
+    return topology.networkByVni(tag).map(n -> "network " + n.name() + " (vni " + n.vni() + ")");
+  }
+
+  @Override
+  public List<RestResource> resources() {
+    return List.of(resource);
+  }
+
+  // ---- state
+
+  OverlayTopology topology() {
+    return topology;
+  }
+
+  Collection<SwitchView> switches() {
+    AppContext c = ctx;
+    return c == null ? List.of() : c.switches();
+  }
+
+  /** The inputs changed (an endpoint was added or removed, here or on another instance): new flows everywhere. */
+  private void refresh() {
+    rebuild();
+    AppContext c = ctx;
+    if (c != null) {
+      c.recomputeAll();
+    }
+  }
+
+  private synchronized void rebuild() {
+    Set<String> rejectedBefore = topology.rejected().keySet();
+    topology = OverlayTopology.of(ctx.config().overlay(), store.snapshot());
+    topology.rejected().keySet().stream().filter(n -> !rejectedBefore.contains(n)).forEach(n ->
+        log.warn("overlay: runtime endpoint '{}' is not valid with the current config and gets no flows: {}", n,
+            topology.rejectedReason(n)));
+  }
+
+  /** Validates and stores a runtime endpoint; throws 400/409 with the reason. */
+  synchronized OverlayEndpoint addEndpoint(Map<String, Object> body) {
+    KeyValueStore<String, RuntimeEndpoint> s = requireStarted();
+    Object name = body.get("name");
+    if (name instanceof String n && s.get(n) != null) {
+      throw new ApiException(409, "name: an endpoint named '" + n + "' already exists");
+    }
+    Result<OverlayEndpoint> checked = EndpointResource.validate(body, topology);
+    if (!checked.isOk()) {
+      throw EndpointResource.rejection(checked);
+    }
+    OverlayEndpoint e = checked.value();
+    if (s.putIfAbsent(e.name(), RuntimeEndpoint.of(e)) != null) {
+      throw new ApiException(409, "name: an endpoint named '" + e.name() + "' already exists");
+    }
+    refresh();
+    log.info("overlay: endpoint {} added ({} {} on {} port {}, network {})", e.name(), e.mac(), e.ipText(),
+        e.host(), e.port(), e.network());
+    return e;
+  }
+
+  /** Removes a runtime endpoint; false when there is none of that name; 409 for one of the config file. */
+  synchronized boolean removeEndpoint(String name) {
+    KeyValueStore<String, RuntimeEndpoint> s = requireStarted();
+    if (topology.isFromConfig(name)) {
+      throw new ApiException(409, "endpoint '" + name + "' is defined in the config file; remove it there and "
+          + "reload");
+    }
+    if (s.remove(name) == null) {
+      return false;
+    }
+    refresh();
+    log.info("overlay: endpoint {} removed", name);
+    return true;
+  }
+
+  private KeyValueStore<String, RuntimeEndpoint> requireStarted() {
+    KeyValueStore<String, RuntimeEndpoint> s = store;
+    if (s == null) {
+      throw new ApiException(503, "the overlay app is not started");
+    }
+    return s;
+  }
+}
