@@ -32,7 +32,8 @@ import java.util.concurrent.Future;
  */
 final class Demo {
   static final String PREFIX = "sbdemo";
-  static final Path CONFIG = Path.of("config/examples/demo.yaml");
+  static final Path CONFIG = Files.exists(Path.of("config/examples/demo.yaml")) ? Path.of("config/examples/demo.yaml")
+      : Path.of("../config/examples/demo.yaml");
 
   /** A container of the demo: where it is, and what it is. */
   record Box(String name, String host, String network, String ip, String mac, String gateway) {}
@@ -287,7 +288,4 @@ final class Demo {
     Cli.printTrace(json.valueToTree(t));
   }
 
-  static boolean configPresent() {
-    return Files.exists(CONFIG);
-  }
 }
