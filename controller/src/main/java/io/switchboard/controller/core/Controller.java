@@ -238,7 +238,10 @@ public final class Controller implements SwitchListener, AutoCloseable {
     if (!s.isOpen()) {
       return;
     }
-    FlowProgrammer p = new FlowProgrammer(s.dpidText(), s.pipeline(), s, new ProgrammerEvents(s), s.worker());
+    FlowProgrammer[] self = new FlowProgrammer[1];
+    FlowProgrammer p = new FlowProgrammer(s.dpidText(), s.pipeline(), new ProgrammerChannel(s, self),
+        new ProgrammerEvents(s), s.worker());
+    self[0] = p;
     available.keySet().forEach(p::registerApp);
     s.programmer(p);
     SwitchView view = s.view();
@@ -371,7 +374,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   private void flowRemoved(SwitchSession s, OFFlowRemoved fr) {
     FlowProgrammer p = s.programmer();
-    if (p == null) {
+    if (p == null || fr.getReason() == org.projectfloodlight.openflow.protocol.OFFlowRemovedReason.DELETE) {
+      // a delete (ours, or someone's ovs-ofctl) is not an expiry: the programmer or the audit handles it
       return;
     }
     int table = fr.getVersion() == OFVersion.OF_10 ? 0 : fr.getTableId().getValue();
@@ -526,6 +530,35 @@ public final class Controller implements SwitchListener, AutoCloseable {
   }
 
   // ---- glue
+
+  /**
+   * The switch as one programmer sees it: once that programmer is replaced or dropped ({@link #unprogram}: another
+   * instance became master), whatever it still had in flight, e.g. an initial reconciliation waiting for flow
+   * stats, sends nothing.
+   */
+  private static final class ProgrammerChannel implements FlowProgrammer.Channel {
+    private final SwitchSession s;
+    private final FlowProgrammer[] self;
+
+    ProgrammerChannel(SwitchSession s, FlowProgrammer[] self) {
+      this.s = s;
+      this.self = self;
+    }
+
+    @Override
+    public void apply(List<io.switchboard.controller.flow.FlowOp> ops) {
+      if (s.programmer() == self[0]) {
+        s.apply(ops);
+      } else {
+        log.debug("switch {}: dropped {} change(s) of a programmer no longer in charge", s.dpidText(), ops.size());
+      }
+    }
+
+    @Override
+    public CompletableFuture<List<InstalledFlow>> readFlows() {
+      return s.readFlows();
+    }
+  }
 
   private final class ProgrammerEvents implements FlowProgrammer.Listener {
     private final SwitchSession s;

@@ -188,7 +188,13 @@ public final class FlowProgrammer {
       installed.put(f.key(), f);
     }
     if (initial) {
+      // every app adopts, also with nothing: the switch is the source of truth for reactive state
       Map<String, List<FlowEntry>> byApp = new LinkedHashMap<>();
+      for (String app : appIdsByName.keySet()) {
+        if (!Cookies.CORE.equals(app)) {
+          byApp.put(app, new ArrayList<>());
+        }
+      }
       for (InstalledFlow f : flows) {
         String app = appOf(f.cookie());
         if (app != null && !Cookies.CORE.equals(app) && f.entry() != null) {

@@ -1,0 +1,355 @@
+package io.switchboard.apps.l2;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.switchboard.apps.l2.LearningFlows.HostAt;
+import io.switchboard.apps.l2.SingleTableFlows.Pair;
+import io.switchboard.config.BridgeConfig;
+import io.switchboard.config.Dpid;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.controller.spi.Action;
+import io.switchboard.controller.spi.AppContext;
+import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.FlowSink;
+import io.switchboard.controller.spi.Frame;
+import io.switchboard.controller.spi.PacketIn;
+import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.Stage;
+import io.switchboard.controller.spi.SwitchView;
+import io.switchboard.controller.spi.Values;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * VLAN-aware MAC learning and VLAN isolation. Ports get roles from {@code bridges:} (access, trunk; unlisted ports
+ * are trunks of every VLAN); hosts are learned per (bridge, VLAN, MAC) from packet-ins and become desired flows
+ * that expire after {@code l2-learning.idle-timeout} of silence. Bridges that are vxlan-overlay hosts are left to
+ * that app.
+ */
+public final class L2LearningApp implements ControllerApp {
+  public static final String NAME = "l2-learning";
+  private static final Logger log = LoggerFactory.getLogger(L2LearningApp.class);
+  private static final Duration BEING_LEARNED = Duration.ofSeconds(2);
+
+  private final LongSupplier millisClock;
+  private final LongSupplier nanoClock;
+  /** Hosts learned in the last moments, so that a burst of packet-ins from one MAC makes one update. */
+  private final Cache<HostKey, LearnedHost> beingLearned;
+  private final TalkingPairs pairs = new TalkingPairs();
+  private volatile AppContext ctx;
+  private volatile MacTable table;
+  private volatile PacketInBudget budget;
+
+  public L2LearningApp() {
+    this(System::currentTimeMillis, System::nanoTime);
+  }
+
+  L2LearningApp(LongSupplier millisClock, LongSupplier nanoClock) {
+    this.millisClock = millisClock;
+    this.nanoClock = nanoClock;
+    this.beingLearned = Caffeine.newBuilder().expireAfterWrite(BEING_LEARNED).maximumSize(100_000)
+        .ticker(nanoClock::getAsLong).build();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start(AppContext ctx) {
+    this.ctx = ctx;
+    this.table = new MacTable(ctx.stores());
+    int perSecond = ctx.config().l2Learning().packetInBudget();
+    if (budget == null || budget.perSecond() != perSecond) {
+      budget = new PacketInBudget(perSecond, nanoClock);
+    }
+    ctx.switches().forEach(this::dropInvalidHosts); // after a reload: roles may have changed
+  }
+
+  // ---- desired flows
+
+  @Override
+  public void desiredFlows(SwitchView sw, FlowSink out) {
+    if (ctx == null || leftToOverlay(sw)) {
+      return;
+    }
+    PortPlan plan = plan(sw);
+    LearningFlows flows = flows(sw);
+    flows.bridgeEntries(plan, out);
+    for (LearnedHost h : table.hostsOf(sw.dpid())) {
+      if (plan.valid(h.port(), h.vlan())) {
+        flows.hostEntries(plan, h, idleTimeout()).forEach(out::add);
+      }
+    }
+    pairs.entries(sw.dpid()).forEach(out::add);
+  }
+
+  // ---- packet-ins
+
+  @Override
+  public void onPacketIn(SwitchView sw, PacketIn in, AppContext ctx) {
+    if (leftToOverlay(sw) || (sw.multiTable() && in.stage() != Stage.LEARN)) {
+      return;
+    }
+    long dpid = sw.dpid();
+    if (!budget.tryAcquire(dpid)) {
+      ctx.count(dpid, "packet_in_over_budget");
+      return;
+    }
+    Frame frame = in.frame();
+    PortPlan plan = plan(sw);
+    OptionalInt vlan = plan.ingressVlan(in.inPort(), frame.vlan(), sw.multiTable());
+    if (vlan.isEmpty()) {
+      ctx.count(dpid, "packet_in_wrong_vlan");
+      return;
+    }
+    FlowChanges changes = new FlowChanges();
+    LearnedHost source = learn(sw, plan, in.inPort(), vlan.getAsInt(), frame.ethSrc(), changes);
+    if (!sw.multiTable()) {
+      forwardFromController(sw, plan, in, frame, vlan.getAsInt(), source, changes);
+    }
+    changes.apply(ctx, dpid);
+  }
+
+  /** Learns (or re-learns after a move) the source of a frame; returns the host, null for a non-unicast MAC. */
+  private LearnedHost learn(SwitchView sw, PortPlan plan, long port, int vlan, long mac, FlowChanges changes) {
+    if (!isUnicast(mac)) {
+      return null;
+    }
+    HostKey key = new HostKey(sw.dpid(), vlan, mac);
+    LearnedHost known = beingLearned.getIfPresent(key);
+    if (known == null) {
+      known = table.get(sw.dpid(), vlan, mac);
+    }
+    if (known != null && known.port() == port) {
+      return known;
+    }
+    LearnedHost host = new LearnedHost(sw.dpid(), sw.name(), vlan, mac, port, plan.port(port).name(),
+        millisClock.getAsLong());
+    table.put(host);
+    beingLearned.put(key, host);
+    if (known != null) {
+      log.info("switch {}: {} moved from port {}", Values.dpid(sw.dpid()), host, known.portName());
+      ctx.count(sw.dpid(), "host_moved");
+      unlearn(sw, plan, known, changes);
+    } else {
+      log.debug("switch {}: learned {}", Values.dpid(sw.dpid()), host);
+      ctx.count(sw.dpid(), "host_learned");
+    }
+    changes.add(flows(sw).hostEntries(plan, host, idleTimeout()));
+    return host;
+  }
+
+  /** OpenFlow 1.0: the controller forwards the frame itself, and adds a pair entry when the destination is known. */
+  private void forwardFromController(SwitchView sw, PortPlan plan, PacketIn in, Frame frame, int vlan,
+                                     LearnedHost source, FlowChanges changes) {
+    PortPlan.Port ingress = plan.port(in.inPort());
+    LearnedHost dst = isUnicast(frame.ethDst()) ? known(sw.dpid(), vlan, frame.ethDst()) : null;
+    List<Action> actions;
+    if (dst != null && plan.valid(dst.port(), vlan)) {
+      FlowEntry added = source == null ? null : pairs.add(sw.dpid(), new Pair(vlan, source.mac(), dst.mac()),
+          p -> SingleTableFlows.INSTANCE.pairEntry(plan, source, dst));
+      if (added != null) {
+        changes.add(List.of(added));
+      }
+      actions = SingleTableFlows.forward(ingress, plan.port(dst.port()), vlan);
+    } else {
+      actions = SingleTableFlows.flood(plan, ingress, vlan);
+    }
+    if (!actions.isEmpty()) {
+      ctx.packetOut(sw.dpid(), in.inPort(), actions, in.data());
+    }
+  }
+
+  private LearnedHost known(long dpid, int vlan, long mac) {
+    LearnedHost h = beingLearned.getIfPresent(new HostKey(dpid, vlan, mac));
+    return h != null ? h : table.get(dpid, vlan, mac);
+  }
+
+  // ---- forgetting
+
+  /** The switch expired a host's source entry: the host is forgotten with the rest of its entries. */
+  @Override
+  public void onFlowExpired(SwitchView sw, FlowEntry entry) {
+    PortPlan plan = plan(sw);
+    HostAt at = flows(sw).sourceEntryHost(plan, entry);
+    if (at == null) {
+      return;
+    }
+    LearnedHost host = table.get(sw.dpid(), at.vlan(), at.mac());
+    if (host == null || host.port() != at.port()) {
+      return; // moved since: the new location has its own entry
+    }
+    FlowChanges changes = new FlowChanges();
+    if (table.remove(host)) {
+      log.debug("switch {}: {} expired", Values.dpid(sw.dpid()), host);
+      ctx.count(sw.dpid(), "host_expired");
+    }
+    unlearn(sw, plan, host, changes);
+    changes.apply(ctx, sw.dpid());
+  }
+
+  /** Removes the entries of a host that is forgotten or has moved, and (OpenFlow 1.0) the pairs it was in. */
+  private void unlearn(SwitchView sw, PortPlan plan, LearnedHost host, FlowChanges changes) {
+    beingLearned.asMap().remove(host.key(), host);
+    if (plan.port(host.port()) != null) {
+      changes.remove(flows(sw).hostEntries(plan, host, idleTimeout()));
+    }
+    changes.remove(pairs.removeHost(sw.dpid(), host.vlan(), host.mac()));
+  }
+
+  /** A removed port takes its hosts with it (the core recomputes the bridge's flows right after). */
+  @Override
+  public void onPortChange(SwitchView sw, PortInfo port, boolean removed) {
+    if (!removed || table == null) {
+      return;
+    }
+    PortPlan plan = plan(sw);
+    for (LearnedHost h : table.hostsOf(sw.dpid())) {
+      if (h.port() == port.number() && table.remove(h)) {
+        log.info("switch {}: port {} removed, forgetting {}", Values.dpid(sw.dpid()), port.name(), h);
+        unlearn(sw, plan, h, new FlowChanges());
+      }
+    }
+  }
+
+  @Override
+  public void onSwitchDown(long dpid) {
+    pairs.forget(dpid); // rebuilt from the switch's entries when it comes back
+    if (budget != null) {
+      budget.forget(dpid);
+    }
+  }
+
+  /** Hosts whose port no longer carries their VLAN (roles changed) or whose bridge went to the overlay. */
+  private void dropInvalidHosts(SwitchView sw) {
+    PortPlan plan = plan(sw);
+    boolean overlay = leftToOverlay(sw);
+    for (LearnedHost h : table.hostsOf(sw.dpid())) {
+      if ((overlay || !plan.valid(h.port(), h.vlan())) && table.remove(h)) {
+        log.info("switch {}: config changed, forgetting {}", Values.dpid(sw.dpid()), h);
+        beingLearned.invalidate(h.key());
+      }
+    }
+    pairs.recompute(sw.dpid(), p -> {
+      LearnedHost s = table.get(sw.dpid(), p.vlan(), p.src());
+      LearnedHost d = table.get(sw.dpid(), p.vlan(), p.dst());
+      return s == null || d == null ? null : SingleTableFlows.INSTANCE.pairEntry(plan, s, d);
+    });
+  }
+
+  // ---- restart and failover
+
+  /** Rebuilds this bridge's part of the MAC table (and pairs) from the learned entries the switch still holds. */
+  @Override
+  public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    if (leftToOverlay(sw)) {
+      return;
+    }
+    PortPlan plan = plan(sw);
+    LearningFlows flows = flows(sw);
+    Map<HostKey, LearnedHost> adopted = new HashMap<>();
+    long now = millisClock.getAsLong();
+    for (FlowEntry e : installed) {
+      HostAt at = flows.sourceEntryHost(plan, e);
+      if (at != null) {
+        LearnedHost before = table.get(sw.dpid(), at.vlan(), at.mac());
+        long since = before != null && before.port() == at.port() ? before.learnedAtMillis() : now;
+        LearnedHost h = new LearnedHost(sw.dpid(), sw.name(), at.vlan(), at.mac(), at.port(),
+            plan.port(at.port()).name(), since);
+        adopted.put(h.key(), h);
+      }
+    }
+    for (LearnedHost h : table.hostsOf(sw.dpid())) {
+      if (!adopted.containsKey(h.key())) {
+        table.remove(h);
+        beingLearned.invalidate(h.key());
+      }
+    }
+    adopted.values().forEach(table::put);
+    Map<Pair, FlowEntry> mine = new HashMap<>();
+    if (!sw.multiTable()) {
+      for (FlowEntry e : installed) {
+        Pair p = SingleTableFlows.pairOf(e, plan);
+        LearnedHost s = p == null ? null : adopted.get(new HostKey(sw.dpid(), p.vlan(), p.src()));
+        LearnedHost d = p == null ? null : adopted.get(new HostKey(sw.dpid(), p.vlan(), p.dst()));
+        if (s != null && d != null) {
+          mine.put(p, SingleTableFlows.INSTANCE.pairEntry(plan, s, d));
+        }
+      }
+    }
+    pairs.replace(sw.dpid(), mine);
+    log.info("switch {}: adopted {} learned host(s) and {} pair(s) from the switch", Values.dpid(sw.dpid()),
+        adopted.size(), mine.size());
+  }
+
+  // ---- REST and tags
+
+  @Override
+  public List<RestResource> resources() {
+    return List.of(new HostsResource(() -> table, millisClock));
+  }
+
+  @Override
+  public Optional<String> describeTag(long tag) {
+    return tag == 0 ? Optional.empty() : Optional.of("learned host " + Values.mac(tag));
+  }
+
+  // ---- helpers
+
+  /** With vxlan-overlay enabled, its host bridges are that app's alone. */
+  private boolean leftToOverlay(SwitchView sw) {
+    SwitchboardConfig c = ctx.config();
+    return c.appEnabled("vxlan-overlay") && c.overlay().hosts().stream().anyMatch(h -> sw.isCalled(h.bridge())
+        || Dpid.parse(h.bridge()).stream().anyMatch(d -> d == sw.dpid()));
+  }
+
+  private PortPlan plan(SwitchView sw) {
+    BridgeConfig config = ctx.config().bridge(sw.name(), sw.dpid()).orElse(null);
+    return PortPlan.of(sw, config);
+  }
+
+  private static LearningFlows flows(SwitchView sw) {
+    return sw.multiTable() ? MultiTableFlows.INSTANCE : SingleTableFlows.INSTANCE;
+  }
+
+  private int idleTimeout() {
+    long s = ctx.config().l2Learning().idleTimeout().toSeconds();
+    return (int) Math.max(1, Math.min(0xffff, s));
+  }
+
+  static boolean isUnicast(long mac) {
+    return mac != 0 && (mac & 0x0100_0000_0000L) == 0;
+  }
+
+  /** Entries to add and remove on one bridge, sent as one reactive update. */
+  private static final class FlowChanges {
+    private final List<FlowEntry> added = new ArrayList<>();
+    private final List<FlowEntry> removed = new ArrayList<>();
+
+    void add(List<FlowEntry> entries) {
+      added.addAll(entries);
+    }
+
+    void remove(List<FlowEntry> entries) {
+      removed.addAll(entries);
+    }
+
+    void apply(AppContext ctx, long dpid) {
+      if (!added.isEmpty() || !removed.isEmpty()) {
+        ctx.update(dpid, added, removed);
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.switchboard.apps.l2;
+
+import io.switchboard.apps.l2.SingleTableFlows.Pair;
+import io.switchboard.controller.spi.FlowEntry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * OpenFlow 1.0 bridges: the pairs of hosts the controller saw talking, each with its entry. Local to this
+ * controller instance (they are derived facts, cheap to see again); rebuilt from the switch on adoption.
+ */
+final class TalkingPairs {
+  private static final Comparator<Pair> ORDER = Comparator.comparingInt(Pair::vlan).thenComparingLong(Pair::src)
+      .thenComparingLong(Pair::dst);
+
+  private final Map<Long, Map<Pair, FlowEntry>> byBridge = new ConcurrentHashMap<>();
+
+  /** A bridge's pair entries in a stable order. */
+  List<FlowEntry> entries(long dpid) {
+    Map<Pair, FlowEntry> mine = byBridge.getOrDefault(dpid, Map.of());
+    return mine.keySet().stream().sorted(ORDER).map(mine::get).toList();
+  }
+
+  /** Adds a pair; returns its entry if it is new, null if the pair was known. */
+  FlowEntry add(long dpid, Pair pair, Function<Pair, FlowEntry> entry) {
+    Map<Pair, FlowEntry> mine = byBridge.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>());
+    if (mine.containsKey(pair)) {
+      return null;
+    }
+    FlowEntry e = entry.apply(pair);
+    mine.put(pair, e);
+    return e;
+  }
+
+  /** Removes the pairs a host is in; returns their entries. */
+  List<FlowEntry> removeHost(long dpid, int vlan, long mac) {
+    List<FlowEntry> removed = new ArrayList<>();
+    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
+    if (mine != null) {
+      mine.entrySet().removeIf(e -> {
+        Pair p = e.getKey();
+        boolean involved = p.vlan() == vlan && (p.src() == mac || p.dst() == mac);
+        if (involved) {
+          removed.add(e.getValue());
+        }
+        return involved;
+      });
+    }
+    return removed;
+  }
+
+  /** Recomputes every pair entry of a bridge (null drops the pair), e.g. after the port roles changed. */
+  void recompute(long dpid, Function<Pair, FlowEntry> entry) {
+    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
+    if (mine != null) {
+      for (Pair p : List.copyOf(mine.keySet())) {
+        FlowEntry e = entry.apply(p);
+        if (e == null) {
+          mine.remove(p);
+        } else {
+          mine.put(p, e);
+        }
+      }
+    }
+  }
+
+  void replace(long dpid, Map<Pair, FlowEntry> pairs) {
+    byBridge.put(dpid, new ConcurrentHashMap<>(pairs));
+  }
+
+  void forget(long dpid) {
+    byBridge.remove(dpid);
+  }
+}
