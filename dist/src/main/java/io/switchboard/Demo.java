@@ -118,27 +118,9 @@ final class Demo {
     }, "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      step("building two hosts, each with its own ovsdb-server and ovs-vswitchd (userspace datapath)");
-      Map<String, SimHost> hosts = new LinkedHashMap<>();
-      Map<String, Bridge> bridges = new LinkedHashMap<>();
-      for (String h : List.of("host1", "host2")) {
-        SimHost host = bed.host(h);
-        hosts.put(h, host);
-        Bridge br = host.addBridge("br-int", DPIDS.get(h));
-        br.addVxlanPort("vxlan0", "flow", "flow");
-        bridges.put(h, br);
-      }
-      step("joining them with an underlay (10.99.0.0/24) for VXLAN");
-      bed.connectHosts("10.99.0.0/24", hosts.values().toArray(new SimHost[0]));
-      Map<String, Container> containers = new LinkedHashMap<>();
-      for (Box b : BOXES) {
-        step("container " + b.name() + " " + b.ip() + " on " + b.host() + " (network " + b.network() + ")");
-        Container c = bed.container(hosts.get(b.host()), b.name(), "br-int", b.ip() + "/24", b.mac());
-        if (b.gateway() != null) {
-          c.addDefaultRoute(b.gateway());
-        }
-        containers.put(b.name(), c);
-      }
+      Topology topo = build(bed, true);
+      Map<String, Bridge> bridges = topo.bridges();
+      Map<String, Container> containers = topo.containers();
 
       int ofPort = freePort(config.openflow().listen().port());
       int restPort = freePort(config.rest().listen().port());
@@ -183,6 +165,41 @@ final class Demo {
         Runtime.getRuntime().removeShutdownHook(cleanup);
         cleanup.run();
       }
+    }
+  }
+
+  /** The demo's network, built on a test bed: what the demo and the end-to-end tests share. */
+  record Topology(Map<String, SimHost> hosts, Map<String, Bridge> bridges, Map<String, Container> containers) {}
+
+  static Topology build(TestBed bed, boolean verbose) {
+    say(verbose, "building two hosts, each with its own ovsdb-server and ovs-vswitchd (userspace datapath)");
+    Map<String, SimHost> hosts = new LinkedHashMap<>();
+    Map<String, Bridge> bridges = new LinkedHashMap<>();
+    for (String h : List.of("host1", "host2")) {
+      SimHost host = bed.host(h);
+      hosts.put(h, host);
+      Bridge br = host.addBridge("br-int", DPIDS.get(h));
+      br.addVxlanPort("vxlan0", "flow", "flow");
+      bridges.put(h, br);
+    }
+    say(verbose, "joining them with an underlay (10.99.0.0/24) for VXLAN");
+    bed.connectHosts("10.99.0.0/24", hosts.values().toArray(new SimHost[0]));
+    Map<String, Container> containers = new LinkedHashMap<>();
+    for (Box b : BOXES) {
+      say(verbose, "container " + b.name() + " " + b.ip() + " on " + b.host() + " (network " + b.network() + ")");
+      Container c = bed.container(hosts.get(b.host()), b.name(), "br-int", b.ip() + "/24", b.mac());
+      if (b.gateway() != null) {
+        c.addDefaultRoute(b.gateway());
+      }
+      containers.put(b.name(), c);
+    }
+
+    return new Topology(hosts, bridges, containers);
+  }
+
+  private static void say(boolean verbose, String what) {
+    if (verbose) {
+      step(what);
     }
   }
 
