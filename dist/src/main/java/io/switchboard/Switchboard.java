@@ -4,6 +4,8 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
+import java.util.Map;
+import io.switchboard.cluster.ClusterNode;
 import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.spi.ControllerApp;
@@ -21,6 +23,7 @@ public final class Switchboard implements AutoCloseable {
   private final InetSocketAddress openflowAddress;
   private final InetSocketAddress restAddress;
   private ConfigService configs;
+  private ClusterNode node;
 
   private Switchboard(Controller controller, RestServer rest, InetSocketAddress of, InetSocketAddress ra) {
     this.controller = controller;
@@ -46,12 +49,21 @@ public final class Switchboard implements AutoCloseable {
   }
 
   public static Switchboard start(SwitchboardConfig config, Path file, List<ControllerApp> apps) throws Exception {
-    StoreFactory stores = new InMemoryStoreFactory();
-    Controller controller = new Controller(config, apps, stores, Mastership.STANDALONE);
+    ClusterNode node = config.cluster().enabled() ? ClusterNode.start(config.cluster()) : null;
+    StoreFactory stores = node != null ? node.stores() : new InMemoryStoreFactory();
+    Mastership mastership = node != null ? node.mastership() : Mastership.STANDALONE;
+    Controller controller = new Controller(config, apps, stores, mastership);
     RestServer rest = null;
     try {
       InetSocketAddress of = controller.start();
       rest = new RestServer(controller);
+      if (node != null) {
+        node.addRoutes(rest);
+      } else {
+        rest.route(HttpMethod.GET, "/cluster", r -> Map.of("enabled", false,
+            "members", List.of(Map.of("address", "local", "local", true)),
+            "note", "standalone: this instance masters every bridge (cluster.enabled: false)"));
+      }
       ConfigService configs = new ConfigService(controller, file);
       rest.route(HttpMethod.POST, "/config/reload", r -> configs.reload());
       rest.route(HttpMethod.POST, "/config/plan", r -> configs.plan(r.body()));
@@ -59,12 +71,16 @@ public final class Switchboard implements AutoCloseable {
       InetSocketAddress ra = rest.start(config.rest().listen().host(), config.rest().listen().port());
       Switchboard sb = new Switchboard(controller, rest, of, ra);
       sb.configs = configs;
+      sb.node = node;
       return sb;
     } catch (Exception | Error e) {
       if (rest != null) {
         rest.close();
       }
       controller.close();
+      if (node != null) {
+        node.close();
+      }
       throw e;
     }
   }
@@ -97,5 +113,8 @@ public final class Switchboard implements AutoCloseable {
   public void close() {
     rest.close();
     controller.close();
+    if (node != null) {
+      node.close();
+    }
   }
 }

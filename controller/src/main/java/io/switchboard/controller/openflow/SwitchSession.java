@@ -62,10 +62,14 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   private final AtomicInteger bundleIds = new AtomicInteger(1);
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   /** Flow-mods sent and not yet confirmed by a barrier: xid -> the entry they were about. */
-  private final Map<Long, FlowKey> inflight = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, FlowKey> inflight =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+  /** At most one barrier is outstanding; flow-mods sent meanwhile are confirmed by the next one. */
+  private final java.util.concurrent.atomic.AtomicBoolean barrierPending = new java.util.concurrent.atomic.AtomicBoolean();
   private final SwitchListener listener;
   private volatile Map<Long, PortInfo> ports;
   private volatile String name;
+  private volatile SwitchView view;
   private volatile FlowProgrammer programmer;
   private volatile long echoRttNanos = -1;
   private volatile String role = "equal";
@@ -205,6 +209,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     }
     this.name = n == null ? dpidText : n;
     this.ports = m;
+    this.view = null;
   }
 
   public void portChanged(PortInfo p, boolean removed) {
@@ -212,6 +217,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     if (p.isLocal()) {
       if (!removed) {
         name = p.name();
+        view = null;
       }
       return;
     }
@@ -221,11 +227,23 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       m.put(p.number(), p);
     }
     ports = m;
+    view = null;
   }
 
-  /** An immutable view for apps. */
+  /** An immutable view for apps; the same instance until the ports or the name change. */
   public SwitchView view() {
+    SwitchView v = view;
+    if (v == null) {
+      v = buildView();
+      view = v;
+    }
+    return v;
+  }
+
+  private SwitchView buildView() {
     Map<Long, PortInfo> snapshot = Map.copyOf(ports);
+    Map<String, PortInfo> byName = new java.util.HashMap<>();
+    snapshot.values().forEach(p -> byName.put(p.name(), p));
     String n = name;
     boolean multi = pipeline.multiTable();
     String ver = versionText();
@@ -251,7 +269,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       }
 
       public Optional<PortInfo> port(String portName) {
-        return snapshot.values().stream().filter(p -> p.name().equals(portName)).findFirst();
+        return Optional.ofNullable(byName.get(portName));
       }
 
       public Optional<PortInfo> port(long number) {
@@ -386,7 +404,6 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   @Override
   public void apply(List<FlowOp> ops) {
     boolean bundle = ops.size() > 1 && factory.getVersion().compareTo(OFVersion.OF_14) >= 0;
-    List<Long> batchXids = new ArrayList<>(ops.size());
     BundleId bundleId = BundleId.of(bundleIds.getAndIncrement());
     var flags = EnumSet.of(OFBundleFlags.ATOMIC, OFBundleFlags.ORDERED);
     if (bundle) {
@@ -405,7 +422,6 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       long xid = nextXid();
       fm = fm.createBuilder().setXid(xid).build();
       inflight.put(xid, op.key());
-      batchXids.add(xid);
       if (bundle) {
         writeBundleAdd(xid, bundleId.getInt(), fm);
       } else {
@@ -417,8 +433,25 @@ public final class SwitchSession implements FlowProgrammer.Channel {
           .setBundleCtrlType(OFBundleCtrlType.COMMIT_REQUEST).setFlags(flags).setProperties(List.of()).build());
     }
     flush();
-    request(factory.buildBarrierRequest().setXid(nextXid()).build())
-        .whenComplete((r, e) -> batchXids.forEach(inflight::remove));
+    barrier();
+  }
+
+  /**
+   * Closes what was sent with a barrier, unless one is already on its way: reactive updates then share the next
+   * one instead of each waiting for its own. When it returns, every flow-mod sent before it is settled.
+   */
+  private void barrier() {
+    if (!barrierPending.compareAndSet(false, true)) {
+      return;
+    }
+    long xid = nextXid();
+    request(factory.buildBarrierRequest().setXid(xid).build()).whenComplete((r, e) -> {
+      inflight.headMap(xid).clear();
+      barrierPending.set(false);
+      if (!inflight.isEmpty() && isOpen()) {
+        barrier();
+      }
+    });
   }
 
   /**

@@ -212,6 +212,7 @@ public final class L2LearningApp implements ControllerApp {
   /** A removed port takes its hosts with it (the core recomputes the bridge's flows right after). */
   @Override
   public void onPortChange(SwitchView sw, PortInfo port, boolean removed) {
+    plans.remove(sw.dpid());
     if (!removed || table == null) {
       return;
     }
@@ -226,6 +227,7 @@ public final class L2LearningApp implements ControllerApp {
 
   @Override
   public void onSwitchDown(long dpid) {
+    plans.remove(dpid);
     pairs.forget(dpid); // rebuilt from the switch's entries when it comes back
     if (budget != null) {
       budget.forget(dpid);
@@ -310,14 +312,33 @@ public final class L2LearningApp implements ControllerApp {
 
   /** With vxlan-overlay enabled, its host bridges are that app's alone. */
   private boolean leftToOverlay(SwitchView sw) {
-    SwitchboardConfig c = ctx.config();
-    return c.appEnabled("vxlan-overlay") && c.overlay().hosts().stream().anyMatch(h -> sw.isCalled(h.bridge())
-        || Dpid.parse(h.bridge()).stream().anyMatch(d -> d == sw.dpid()));
+    return planned(sw).leftToOverlay();
   }
 
   private PortPlan plan(SwitchView sw) {
-    BridgeConfig config = ctx.config().bridge(sw.name(), sw.dpid()).orElse(null);
-    return PortPlan.of(sw, config);
+    return planned(sw).plan();
+  }
+
+  /**
+   * A bridge's port plan, kept while its view (the core hands out one instance until ports change) and the config
+   * stay the same: the packet-in path must not rebuild it per packet.
+   */
+  private record Planned(SwitchView view, SwitchboardConfig config, PortPlan plan, boolean leftToOverlay) {}
+
+  private final java.util.Map<Long, Planned> plans = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Planned planned(SwitchView sw) {
+    SwitchboardConfig c = ctx.config();
+    Planned p = plans.get(sw.dpid());
+    if (p != null && p.view() == sw && p.config() == c) {
+      return p;
+    }
+    BridgeConfig config = c.bridge(sw.name(), sw.dpid()).orElse(null);
+    boolean overlay = c.appEnabled("vxlan-overlay") && c.overlay().hosts().stream()
+        .anyMatch(h -> sw.isCalled(h.bridge()) || Dpid.parse(h.bridge()).stream().anyMatch(d -> d == sw.dpid()));
+    p = new Planned(sw, c, PortPlan.of(sw, config), overlay);
+    plans.put(sw.dpid(), p);
+    return p;
   }
 
   private static LearningFlows flows(SwitchView sw) {

@@ -1,0 +1,93 @@
+package io.switchboard.bench;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstructionWriteActions;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/** Reading the controller's answers: which packet-in a packet-out carries, which hosts a flow-mod names. */
+final class Responses {
+  static final int OFPT_PACKET_OUT = 13;
+  static final int OFPT_FLOW_MOD = 14;
+  static final long NO_BUFFER = 0xffff_ffffL;
+
+  private Responses() {}
+
+  /** A packet-out, as far as the bench cares: its buffer id, and the tag of the frame it carries (or -1). */
+  record PacketOut(long bufferId, long tag) {}
+
+  /**
+   * Parses a packet-out in place (it is the most frequent answer, so openflowj is bypassed): OpenFlow 1.0 has
+   * buffer_id, in_port(2), actions_len(2), actions, data; 1.3/1.4 have buffer_id, in_port(4), actions_len(2),
+   * pad(6), actions, data. Returns null when the message is too short for its own fields.
+   */
+  static PacketOut packetOut(ByteBuf m) {
+    int start = m.readerIndex();
+    int version = m.getUnsignedByte(start);
+    int length = m.getUnsignedShort(start + 2);
+    int actionsLenAt = version == OFVersion.OF_10.getWireVersion() ? 14 : 16;
+    int actionsAt = version == OFVersion.OF_10.getWireVersion() ? 16 : 24;
+    if (length < actionsAt || m.readableBytes() < length) {
+      return null;
+    }
+    long bufferId = m.getUnsignedInt(start + 8);
+    int dataAt = actionsAt + m.getUnsignedShort(start + actionsLenAt);
+    if (dataAt > length) {
+      return null;
+    }
+    return new PacketOut(bufferId, Frames.tagOf(m, start + dataAt, start + length));
+  }
+
+  /** The exact Ethernet source (or destination) a match requires, or -1 when it does not pin one. */
+  static long mac(Match match, MatchField<MacAddress> field) {
+    if (!match.supports(field) || !match.isExact(field)) {
+      return -1;
+    }
+    MacAddress mac = match.get(field);
+    return mac == null ? -1 : mac.getLong();
+  }
+
+  /** True when a match pins nothing a frame's headers would have to agree with (in-port and metadata aside). */
+  static boolean catchAll(Match match) {
+    for (MatchField<?> field : match.getMatchFields()) {
+      if (field != MatchField.IN_PORT && field != MatchField.METADATA && field != MatchField.IN_PHY_PORT) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when the entry sends packets to the controller. */
+  static boolean outputsToController(OFFlowMod fm) {
+    if (fm.getVersion() == OFVersion.OF_10) {
+      return toController(fm.getActions());
+    }
+    for (OFInstruction i : fm.getInstructions()) {
+      if (i instanceof OFInstructionApplyActions a && toController(a.getActions())) {
+        return true;
+      }
+      if (i instanceof OFInstructionWriteActions w && toController(w.getActions())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean toController(List<OFAction> actions) {
+    for (OFAction a : actions) {
+      if (a instanceof OFActionOutput o && o.getPort().equals(OFPort.CONTROLLER)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

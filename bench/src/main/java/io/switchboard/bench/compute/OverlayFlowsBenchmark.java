@@ -1,0 +1,233 @@
+package io.switchboard.bench.compute;
+
+import io.switchboard.apps.overlay.RuntimeEndpoint;
+import io.switchboard.apps.overlay.VxlanOverlayApp;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.controller.flow.FlowOp;
+import io.switchboard.controller.flow.FlowProgrammer;
+import io.switchboard.controller.flow.InstalledFlow;
+import io.switchboard.controller.pipeline.Pipeline;
+import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.spi.KeyValueStore;
+import io.switchboard.controller.spi.RestResource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The vxlan-overlay app's flows for a big overlay: 50 host bridges, 2,000 endpoints (40 per host), 20 networks
+ * joined by 2 routers. {@code fullCompute}: every bridge's desired entries from scratch. {@code endpointAdded}: one
+ * endpoint appears in the shared store (as when another instance, or REST, adds it): the app rebuilds its topology
+ * and every bridge's recompute goes to the core's {@link FlowProgrammer}, which sends only the difference (the
+ * flow-mods are counted, not sent). {@code endpointAddedThroughRest}: the same through the REST resource, which
+ * also validates the body and builds the answer.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class OverlayFlowsBenchmark {
+  @Param("50")
+  int hosts;
+
+  @Param("2000")
+  int endpoints;
+
+  @Param("20")
+  int networks;
+
+  VxlanOverlayApp app;
+  KeyValueStore<String, RuntimeEndpoint> store;
+  RestResource endpointsApi;
+  List<BenchSwitch> bridges;
+  List<FlowProgrammer> programmers;
+  long opsSent;
+  int added;
+  /** The endpoint the last invocation added, to take out again before the next. */
+  String toRemove;
+
+  @Setup(Level.Trial)
+  public void build() throws Exception {
+    SwitchboardConfig config = ConfigLoader.parse(yaml(hosts, endpoints, networks), "overlay-bench.yaml");
+    bridges = new ArrayList<>();
+    int portsPerHost = (endpoints + hosts - 1) / hosts + 1;
+    for (int h = 0; h < hosts; h++) {
+      List<String> ports = new ArrayList<>();
+      for (int p = 0; p < portsPerHost; p++) {
+        ports.add("p" + p);
+      }
+      ports.add("vxlan0");
+      bridges.add(BenchSwitch.of(h + 1, "br-h" + h, ports));
+    }
+    app = new VxlanOverlayApp();
+    BenchContext ctx = new BenchContext(config, bridges);
+    app.start(ctx);
+    store = ctx.stores().map(VxlanOverlayApp.STORE);
+    endpointsApi = app.resources().stream().filter(r -> r.path().contains("endpoints")).findFirst().orElseThrow();
+    programmers = new ArrayList<>();
+    for (BenchSwitch b : bridges) {
+      FlowProgrammer p = new FlowProgrammer(Long.toHexString(b.dpid()), Pipeline.MULTI_TABLE, new CountingChannel(),
+          new QuietListener(), Runnable::run);
+      p.registerApp(VxlanOverlayApp.NAME);
+      p.setDesired(VxlanOverlayApp.NAME, compute(b));
+      p.reconcile();   // the switch holds nothing: everything is sent once, then only differences
+      programmers.add(p);
+    }
+    long entries = fullCompute();
+    if (entries < endpoints) {
+      throw new IllegalStateException("suspiciously few overlay entries: " + entries);
+    }
+    long ops = endpointAdded();
+    removeTheAddedEndpoint();
+    System.out.printf(Locale.ROOT, "%noverlay: %d entries on %d bridges (%d per bridge); one endpoint added takes %d "
+        + "flow-mods%n", entries, hosts, entries / hosts, ops);
+  }
+
+  static String yaml(int hosts, int endpoints, int networks) {
+    StringBuilder b = new StringBuilder("apps: [vxlan-overlay]\noverlay:\n  tunnel-port: vxlan0\n  hosts:\n");
+    for (int h = 0; h < hosts; h++) {
+      b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: br-h%d, tunnel-ip: 10.99.%d.%d}%n", h, h,
+          h / 250, 1 + h % 250));
+    }
+    b.append("  networks:\n");
+    for (int n = 0; n < networks; n++) {
+      b.append(String.format(Locale.ROOT, "    - {name: net%d, vni: %d, subnet: 172.%d.0.0/16, gateway: 172.%d.0.1}%n",
+          n, 1000 + n, 16 + n, 16 + n));
+    }
+    b.append("  routers:\n");
+    for (int r = 0; r < 2; r++) {
+      StringBuilder nets = new StringBuilder();
+      for (int n = r; n < networks; n += 2) {
+        nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+      }
+      b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
+    }
+    b.append("  endpoints:\n");
+    for (int e = 0; e < endpoints; e++) {
+      b.append(endpointYaml(e, hosts, networks));
+    }
+    return b.toString();
+  }
+
+  private static String endpointYaml(int e, int hosts, int networks) {
+    Map<String, Object> m = endpoint(e, hosts, networks);
+    return String.format(Locale.ROOT, "    - {name: %s, network: %s, host: %s, port: %s, mac: \"%s\", ip: %s}%n",
+        m.get("name"), m.get("network"), m.get("host"), m.get("port"), m.get("mac"), m.get("ip"));
+  }
+
+  /** Endpoint e: network e % networks, host e % hosts, its own port on that host. */
+  static Map<String, Object> endpoint(int e, int hosts, int networks) {
+    int net = e % networks;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", "ep" + e);
+    m.put("network", "net" + net);
+    m.put("host", "h" + (e % hosts));
+    m.put("port", "p" + (e / hosts));
+    m.put("mac", String.format(Locale.ROOT, "02:00:%02x:%02x:%02x:%02x", net, (e >> 16) & 0xff, (e >> 8) & 0xff,
+        e & 0xff));
+    m.put("ip", String.format(Locale.ROOT, "172.%d.%d.%d", 16 + net, 1 + e / 250, 2 + e % 250));
+    return m;
+  }
+
+  List<FlowEntry> compute(BenchSwitch b) {
+    List<FlowEntry> out = new ArrayList<>();
+    app.desiredFlows(b, out::add);
+    return out;
+  }
+
+  /** Every bridge's entries, from scratch. Returns how many. */
+  @Benchmark
+  public long fullCompute() {
+    long n = 0;
+    for (BenchSwitch b : bridges) {
+      n += compute(b).size();
+    }
+    return n;
+  }
+
+  /** One endpoint appears in the store, and every bridge is brought up to date. Returns the flow-mods it takes. */
+  @Benchmark
+  public long endpointAdded() {
+    long before = opsSent;
+    Map<String, Object> e = newEndpoint();
+    store.put((String) e.get("name"), new RuntimeEndpoint((String) e.get("name"), (String) e.get("network"),
+        (String) e.get("host"), (String) e.get("port"), (String) e.get("mac"), (String) e.get("ip")));
+    recomputeAll();
+    return opsSent - before;
+  }
+
+  /** The same through {@code POST /api/v1/overlay/endpoints}'s resource: validation and the answer included. */
+  @Benchmark
+  public long endpointAddedThroughRest() {
+    long before = opsSent;
+    endpointsApi.create(newEndpoint());
+    recomputeAll();
+    return opsSent - before;
+  }
+
+  @TearDown(Level.Invocation)
+  public void removeTheAddedEndpoint() {
+    if (toRemove != null && store.remove(toRemove) != null) {
+      recomputeAll();
+    }
+    toRemove = null;
+  }
+
+  private Map<String, Object> newEndpoint() {
+    int e = endpoints + added++;
+    Map<String, Object> m = endpoint(e, hosts, networks);
+    toRemove = (String) m.get("name");
+    m.put("port", "p" + (endpoints / hosts));    // the spare port on its host
+    return m;
+  }
+
+  private void recomputeAll() {
+    for (int i = 0; i < bridges.size(); i++) {
+      programmers.get(i).setDesired(VxlanOverlayApp.NAME, compute(bridges.get(i)));
+    }
+  }
+
+  /** A switch that holds nothing at first and takes every change. */
+  private final class CountingChannel implements FlowProgrammer.Channel {
+    @Override
+    public void apply(List<FlowOp> ops) {
+      opsSent += ops.size();
+    }
+
+    @Override
+    public CompletableFuture<List<InstalledFlow>> readFlows() {
+      return CompletableFuture.completedFuture(List.of());
+    }
+  }
+
+  private static final class QuietListener implements FlowProgrammer.Listener {
+    @Override
+    public void adopt(String app, List<FlowEntry> entries) {}
+
+    @Override
+    public void expired(String app, FlowEntry entry) {}
+
+    @Override
+    public void reconciled(boolean initial, int ops, long nanos) {}
+  }
+}

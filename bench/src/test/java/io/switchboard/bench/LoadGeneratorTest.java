@@ -1,0 +1,109 @@
+package io.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The generator against fake controllers on loopback: it counts only answers that refer to its packet-ins. */
+class LoadGeneratorTest {
+  final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+  BenchResult run(FakeController ctl, String... extra) throws Exception {
+    String[] base = {"--controller", ctl.address(), "--switches", "4", "--macs", "20", "--loops", "2",
+        "--loop-seconds", "0.4", "--warmup", "0.2", "--timeout-ms", "200", "--connect-timeout", "10"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    BenchResult r = new BenchRun(BenchOptions.parse(args),
+        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    Report.print(r, new PrintStream(progress, true, StandardCharsets.UTF_8));
+    System.out.println(log());
+    return r;
+  }
+
+  String log() {
+    return progress.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aControllerThatAnswersNothingScoresZero() throws Exception {
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.SILENT)) {
+      BenchResult r = run(ctl);
+      assertEquals(4, r.handshake().connected(), log());
+      assertTrue(ctl.packetIns.get() > 0, "packet-ins were sent");
+      SwitchCounters.Snapshot t = r.total();
+      assertEquals(0, t.answered(), log());
+      assertEquals(0, t.responses(), log());
+      assertTrue(t.lost() > 0, "unanswered packet-ins are lost after the timeout: " + log());
+      assertTrue(Report.resultLine(r).contains(" answered_median=0 "), Report.resultLine(r));
+    }
+  }
+
+  @Test
+  void anEchoingControllerScoresOnOpenFlow13() throws Exception {
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.ECHO)) {
+      BenchResult r = run(ctl, "--of", "1.3");
+      SwitchCounters.Snapshot t = r.total();
+      assertEquals(4, r.handshake().programmed(), log());
+      assertTrue(t.answered() > 0, log());
+      assertEquals(t.answered(), t.packetOuts(), "each echo answers one packet-in: " + log());
+      assertEquals(0, t.bogus(), log());
+      assertEquals(0, t.lost(), log());
+      assertTrue(r.latency().count() > 0 && r.latency().percentile(50) > 0, log());
+      assertEquals(new PacketInRule(0, 0, 0x77, true), r.packetInRule(),
+          "packet-ins carry the table-miss entry's cookie, reason no-match");
+    }
+  }
+
+  @Test
+  void anEchoingControllerScoresOnOpenFlow10InLatencyMode() throws Exception {
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.ECHO)) {
+      BenchResult r = run(ctl, "--of", "1.0", "--mode", "latency", "--switches", "1");
+      SwitchCounters.Snapshot t = r.total();
+      assertTrue(t.answered() > 0, log());
+      assertEquals(0, t.bogus(), log());
+      assertTrue(t.packetIns() - t.answered() <= 1, "one in flight at a time: " + log());
+      assertTrue(r.latency().percentile(99) >= r.latency().percentile(50), log());
+    }
+  }
+
+  @Test
+  void aFlowModNamingTheSourceMacAnswersThePacketIn() throws Exception {
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.FLOW_MOD_FOR_SOURCE)) {
+      BenchResult r = run(ctl, "--of", "1.3");
+      SwitchCounters.Snapshot t = r.total();
+      assertTrue(t.answered() > 0, log());
+      assertEquals(0, t.packetOuts(), log());
+      assertEquals(t.flowMods(), t.responses(), log());
+      assertEquals(0, t.bogus(), log());
+    }
+  }
+
+  @Test
+  void answersThatReferToNothingSentAreNotCounted() throws Exception {
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.BOGUS)) {
+      BenchResult r = run(ctl, "--of", "1.3");
+      SwitchCounters.Snapshot t = r.total();
+      assertEquals(0, t.answered(), log());
+      assertEquals(0, t.responses(), log());
+      assertTrue(t.bogus() > 0, log());
+    }
+  }
+
+  @Test
+  void aSwitchThatCannotConnectIsReportedAndTheRunEnds() throws Exception {
+    int port;
+    try (FakeController ctl = new FakeController(FakeController.Behaviour.SILENT)) {
+      port = ctl.port();
+    }
+    BenchResult r = new BenchRun(BenchOptions.parse("--controller", "127.0.0.1:" + port, "--switches", "2",
+        "--connect-timeout", "2"), new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    assertEquals(0, r.handshake().connected());
+    assertEquals(2, r.failures().size(), r.failures().toString());
+    assertTrue(r.loops().isEmpty());
+  }
+}
