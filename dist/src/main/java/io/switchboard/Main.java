@@ -23,6 +23,7 @@ public final class Main {
         demo [--down]              the scenarios on real OVS in network namespaces (needs root):
                                    builds them, checks who reaches whom, shows a trace; --down removes it
         check-config FILE          validate a config file; print every error
+        bench                      Switchboard vs ovs-testcontroller under load (bench/run-comparison.sh)
         plan --config NEW          what NEW would change on every bridge of a running controller
         reload                     make a running controller reload its config file
         flows BRIDGE [--desired|--diff]   a bridge's flows, grouped by stage

@@ -60,9 +60,11 @@ public final class Switchboard implements AutoCloseable {
       if (node != null) {
         node.addRoutes(rest);
       } else {
-        rest.route(HttpMethod.GET, "/cluster", r -> Map.of("enabled", false,
-            "members", List.of(Map.of("address", "local", "local", true)),
-            "note", "standalone: this instance masters every bridge (cluster.enabled: false)"));
+        Map<String, Object> standalone = new java.util.LinkedHashMap<>();
+        standalone.put("enabled", false);
+        standalone.put("members", List.of(Map.of("address", "local", "local", true)));
+        standalone.put("note", "standalone: this instance masters every bridge (cluster.enabled: false)");
+        rest.route(HttpMethod.GET, "/cluster", r -> standalone);
       }
       ConfigService configs = new ConfigService(controller, file);
       rest.route(HttpMethod.POST, "/config/reload", r -> configs.reload());
