@@ -17,7 +17,18 @@ public final class OFMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
     int start = frame.readerIndex();
     try {
-      OFMessage msg = READER.readFrom(frame);
+      OFMessage msg;
+      if (Of15FlowStats.applies(frame)) {
+        ByteBuf as14 = Of15FlowStats.to14(frame, ctx.alloc());
+        try {
+          msg = READER.readFrom(as14);
+        } finally {
+          as14.release();
+        }
+        frame.skipBytes(frame.readableBytes());
+      } else {
+        msg = READER.readFrom(frame);
+      }
       if (msg == null) {
         out.add(undecodable(frame, start, "incomplete message"));
       } else {

@@ -55,6 +55,10 @@ class CoreEndToEndTest {
       apps: [hub]
       """;
 
+  static String expectedVersion() {
+    return Boolean.getBoolean("switchboard.openflow15") ? "1.5" : "1.4";
+  }
+
   static TestBed bed;
   static SimHost host;
   static Bridge bridge;
@@ -91,6 +95,8 @@ class CoreEndToEndTest {
     assertEquals(200, r.status());
     assertTrue(r.body().contains("\"dpid\" : \"00:00:00:00:00:00:00:c1\""), r.body());
     assertTrue(r.body().contains("\"name\" : \"ovs0\""), r.body());
+    assertTrue(r.body().contains("\"openflow-version\" : \"" + expectedVersion() + "\""),
+        "OVS offers 1.0-1.5: the highest we offer wins\n" + r.body());
     assertTrue(r.body().contains("\"name\" : \"a-eth\"") && r.body().contains("\"name\" : \"b-eth\""), r.body());
     var one = ctl.get("/switches/00:00:00:00:00:00:00:c1");
     assertEquals(200, one.status());
@@ -113,6 +119,17 @@ class CoreEndToEndTest {
     assertTrue(diff.body().contains("\"in-sync\" : true"), diff.body());
     var live = ctl.get("/switches/ovs0/flows");
     assertTrue(live.body().contains("\"app\" : \"hub\"") && live.body().contains("\"app\" : \"core\""));
+    long[] flood = floodEntry(bridge.dumpFlows());
+    var stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctl.get("/switches/ovs0/flows?table=l2")
+        .body());
+    long packets = -1;
+    for (var f : stats) {
+      if (f.path("actions").toString().contains("FLOOD")) {
+        packets = f.path("packets").asLong();
+      }
+    }
+    assertTrue(packets >= flood[1] && packets > 0, "the switch's counters reach the API: " + packets + " vs "
+        + flood[1] + " in dump-flows");
     var desired = ctl.get("/switches/ovs0/flows?source=desired&app=hub");
     assertFalse(desired.body().contains("\"app\" : \"core\""), desired.body());
   }
