@@ -336,10 +336,24 @@ public final class ConfigLoader {
           .orElse(defaults.acl().defaultAction());
       List<AclRule> rules = new ArrayList<>();
       List<Node> items = m.list("rules", "a list of rules");
+      Set<String> names = new HashSet<>();
+      Set<String> namesOfBadRules = new HashSet<>();
       for (int i = 0; i < items.size(); i++) {
         String path = KeyPath.index(m.pathOf("rules"), i);
         Node item = items.get(i);
-        AclRules.parse(item, path, errors, knownBridges, knownNetworks).ifPresent(rule -> {
+        Optional<AclRule> parsed = AclRules.parse(item, path, errors, knownBridges, knownNetworks);
+        // a rule with other errors still claims its name: a duplicate is reported now, not after the first fix
+        if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
+            && fm.entries().get("name").value() instanceof Node.Scalar n) {
+          boolean dup = !names.add(n.text());
+          if (dup && (parsed.isEmpty() || namesOfBadRules.contains(n.text()))) {
+            errors.add(n.line(), KeyPath.key(path, "name"), "a rule named '" + n.text() + "' already exists");
+          }
+          if (parsed.isEmpty()) {
+            namesOfBadRules.add(n.text());
+          }
+        }
+        parsed.ifPresent(rule -> {
           List<ConfigError> conflicts = AclRules.conflicts(rule, rules);
           Node.Mapping fields = (Node.Mapping) item;
           for (ConfigError c : conflicts) {

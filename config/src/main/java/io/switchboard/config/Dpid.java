@@ -8,17 +8,22 @@ import java.util.OptionalLong;
  */
 public final class Dpid {
 
+  private static final java.util.regex.Pattern COLONS =
+      java.util.regex.Pattern.compile("([0-9A-Fa-f]{2}:){7}[0-9A-Fa-f]{2}");
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[0-9A-Fa-f]{16}");
+  private static final java.util.regex.Pattern PREFIXED = java.util.regex.Pattern.compile("0[xX][0-9A-Fa-f]{1,16}");
+
   private Dpid() {}
 
   /** The dpid, or empty when the text is not written as one (then it is a bridge name). */
   public static OptionalLong parse(String text) {
     String t = text.trim();
     String hex;
-    if (t.matches("([0-9A-Fa-f]{2}:){7}[0-9A-Fa-f]{2}")) {
+    if (COLONS.matcher(t).matches()) {
       hex = t.replace(":", "");
-    } else if (t.matches("[0-9A-Fa-f]{16}")) {
+    } else if (PLAIN.matcher(t).matches()) {
       hex = t;
-    } else if (t.matches("0[xX][0-9A-Fa-f]{1,16}")) {
+    } else if (PREFIXED.matcher(t).matches()) {
       hex = t.substring(2);
     } else {
       return OptionalLong.empty();

@@ -458,6 +458,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aDuplicateNameIsReportedAlongWithTheRulesOtherErrors() {
+    List<ConfigError> errs = errors("""
+        acl:
+          rules:
+            - {name: a, priority: 10, action: drop}
+            - {name: a, priority: 70000, action: drop}
+            - {name: b, priority: 0, action: drop}
+            - {name: b, priority: 20, action: drop}
+        """);
+    error(errs, 4, "acl.rules[1].name", "a rule named 'a' already exists");
+    error(errs, 4, "acl.rules[1].priority", "1-65000");
+    error(errs, 6, "acl.rules[3].name", "a rule named 'b' already exists");
+    assertEquals(4, errs.size(), errs.toString());
+  }
+
+  @Test
   void aclReferencesResolveAgainstBridgesOverlayHostsAndNetworks() {
     SwitchboardConfig c = load("""
         apps: [vxlan-overlay, acl]

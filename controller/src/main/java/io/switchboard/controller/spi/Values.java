@@ -85,12 +85,10 @@ public final class Values {
     return sb.toString();
   }
 
-  /** Parses a dpid given as 16 hex digits, with or without colons; returns -1 when it is not one. */
+  /** Parses a dpid as operators write it (see {@link io.switchboard.config.Dpid}); -1 when it is not one. */
   public static long parseDpid(String s) {
-    String hex = s.replace(":", "");
-    if (hex.length() != 16 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-      return -1;
-    }
-    return Long.parseUnsignedLong(hex, 16);
+    java.util.OptionalLong d = io.switchboard.config.Dpid.parse(s);
+    return d.isPresent() ? d.getAsLong() : -1;
   }
+
 }
