@@ -74,8 +74,7 @@ class CoreEndToEndTest {
     a = bed.container(host, "a", "ovs0", "10.20.0.1/24", "02:00:00:00:00:0a");
     b = bed.container(host, "b", "ovs0", "10.20.0.2/24", "02:00:00:00:00:0b");
     ctl = ControllerHarness.start(CONFIG, new HubApp());
-    bridge.setController(ctl.openflowPort());
-    ctl.awaitSwitch("ovs0", Duration.ofSeconds(20));
+    ctl.connect(bridge);
   }
 
   @AfterAll

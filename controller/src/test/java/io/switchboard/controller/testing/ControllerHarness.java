@@ -105,7 +105,17 @@ public final class ControllerHarness implements AutoCloseable {
     return new Response(r.statusCode(), r.body());
   }
 
-  /** Waits until a bridge of that name is connected and its first reconciliation is done. */
+  /** Points the bridges at this controller and waits until each is connected and reconciled. */
+  public void connect(io.switchboard.testbed.Bridge... bridges) throws InterruptedException {
+    for (io.switchboard.testbed.Bridge b : bridges) {
+      b.setController(openflowPort);
+    }
+    for (io.switchboard.testbed.Bridge b : bridges) {
+      awaitSwitch(io.switchboard.controller.spi.Values.dpid(b.dpid()), Duration.ofSeconds(20));
+    }
+  }
+
+  /** Waits until a bridge of that name (or dpid) is connected and its first reconciliation is done. */
   public SwitchSession awaitSwitch(String name, Duration timeout) throws InterruptedException {
     awaitTrue("bridge " + name + " connected and reconciled", timeout, () -> controller.session(name)
         .map(s -> s.programmer() != null && s.programmer().synced()).orElse(false));

@@ -69,8 +69,7 @@ class AclEndToEndTest {
     con7 = bed.container(host, "con7", "ovs0", "192.168.1.3/24", "02:00:00:00:01:03");
     con8 = bed.container(host, "con8", "ovs0", "192.168.1.4/24", "02:00:00:00:01:04");
     ctl = ControllerHarness.start(YAML.formatted("allow", ""), new FloodApp(), new AclApp());
-    ovs0.setController(ctl.openflowPort());
-    ctl.awaitSwitch("ovs0", Duration.ofSeconds(20));
+    ctl.connect(ovs0);
     assertTrue(con6.canReachWithin(con7.ip(), SETTLE), "forwarding through the ACL stage works at all");
   }
 

@@ -92,10 +92,7 @@ class OverlayEndToEndTest {
     con11.addDefaultRoute("192.168.1.1");
 
     ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
-    br1.setController(ctl.openflowPort());
-    br2.setController(ctl.openflowPort());
-    ctl.awaitSwitch("0000000000000001", Duration.ofSeconds(20));
-    ctl.awaitSwitch("0000000000000002", Duration.ofSeconds(20));
+    ctl.connect(br1, br2);
   }
 
   @AfterAll

@@ -69,12 +69,7 @@ class ExpiryAndOpenFlow10E2ETest {
     h1.vsctl("add-port", "ovs13", "p13", "--", "set", "interface", "p13", "type=patch", "options:peer=p10");
     f = bed.container(h1, "f", "ovs13", "172.29.1.4/24", "02:00:00:00:0b:04");
     ctl = ControllerHarness.start(YAML, new L2LearningApp());
-    ovs0.setController(ctl.openflowPort());
-    ovs10.setController(ctl.openflowPort());
-    ovs13.setController(ctl.openflowPort());
-    ctl.awaitSwitch("ovs0", Duration.ofSeconds(20));
-    ctl.awaitSwitch("ovs10", Duration.ofSeconds(20));
-    ctl.awaitSwitch("ovs13", Duration.ofSeconds(20));
+    ctl.connect(ovs0, ovs10, ovs13);
   }
 
   @AfterAll

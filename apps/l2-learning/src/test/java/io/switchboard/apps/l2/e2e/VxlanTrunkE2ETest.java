@@ -63,10 +63,7 @@ class VxlanTrunkE2ETest {
     con11 = bed.container(h2, "con11", "ovs1", "192.168.1.6/24", "02:00:00:00:01:11");
     con12 = bed.container(h2, "con12", "ovs1", "192.168.1.7/24", "02:00:00:00:01:12");
     ctl = ControllerHarness.start(YAML, new L2LearningApp());
-    ovs0.setController(ctl.openflowPort());
-    ovs1.setController(ctl.openflowPort());
-    ctl.awaitSwitch("ovs0", Duration.ofSeconds(20));
-    ctl.awaitSwitch("ovs1", Duration.ofSeconds(20));
+    ctl.connect(ovs0, ovs1);
   }
 
   @AfterAll
