@@ -244,13 +244,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     self[0] = p;
     available.keySet().forEach(p::registerApp);
     s.programmer(p);
-    SwitchView view = s.view();
-    for (ControllerApp app : enabled) {
-      List<FlowEntry> entries = compute(app, view);
-      if (entries != null) {
-        p.setDesired(app.name(), entries);
-      }
-    }
+    recomputeNow(s);
     p.reconcile();
   }
 

@@ -1,6 +1,9 @@
 package io.switchboard.controller.spi;
 
-/** Formatting and parsing of field values in the forms ovs-ofctl and the REST API use. */
+/**
+ * Formatting and parsing of field values in the forms ovs-ofctl and the REST API use. Addresses and dpids are
+ * parsed and written by the config module's value types, so config, REST and flows agree on one spelling.
+ */
 public final class Values {
   private Values() {}
 
@@ -26,64 +29,30 @@ public final class Values {
   }
 
   public static String mac(long v) {
-    StringBuilder sb = new StringBuilder(17);
-    for (int i = 5; i >= 0; i--) {
-      int b = (int) (v >>> (i * 8)) & 0xff;
-      sb.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
-      if (i > 0) {
-        sb.append(':');
-      }
-    }
-    return sb.toString();
+    return new io.switchboard.config.MacAddress(v & 0xffff_ffff_ffffL).toString();
   }
+
 
   public static long parseMac(String s) {
-    String[] parts = s.trim().split("[:-]");
-    if (parts.length != 6) {
-      throw new IllegalArgumentException("not a MAC address: " + s);
-    }
-    long v = 0;
-    for (String p : parts) {
-      if (p.isEmpty() || p.length() > 2) {
-        throw new IllegalArgumentException("not a MAC address: " + s);
-      }
-      v = (v << 8) | Integer.parseInt(p, 16);
-    }
-    return v;
+    return io.switchboard.config.MacAddress.parse(s).value();
   }
+
 
   public static String ipv4(long v) {
-    return ((v >>> 24) & 0xff) + "." + ((v >>> 16) & 0xff) + "." + ((v >>> 8) & 0xff) + "." + (v & 0xff);
+    return io.switchboard.config.Ipv4.format((int) v);
   }
 
+
   public static long parseIpv4(String s) {
-    String[] parts = s.trim().split("\\.");
-    if (parts.length != 4) {
-      throw new IllegalArgumentException("not an IPv4 address: " + s);
-    }
-    long v = 0;
-    for (String p : parts) {
-      int o = Integer.parseInt(p);
-      if (o < 0 || o > 255) {
-        throw new IllegalArgumentException("not an IPv4 address: " + s);
-      }
-      v = (v << 8) | o;
-    }
-    return v;
+    return io.switchboard.config.Ipv4.parse(s) & 0xffffffffL;
   }
+
 
   /** A dpid as 16 hex digits with colons, as OVS prints it in logs: 00:00:aa:bb:cc:dd:ee:ff. */
   public static String dpid(long dpid) {
-    StringBuilder sb = new StringBuilder(23);
-    for (int i = 7; i >= 0; i--) {
-      int b = (int) (dpid >>> (i * 8)) & 0xff;
-      sb.append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
-      if (i > 0) {
-        sb.append(':');
-      }
-    }
-    return sb.toString();
+    return io.switchboard.config.Dpid.format(dpid);
   }
+
 
   /** Parses a dpid as operators write it (see {@link io.switchboard.config.Dpid}); -1 when it is not one. */
   public static long parseDpid(String s) {
