@@ -44,7 +44,9 @@ public record BenchOptions(
         --loop-seconds S         length of one loop (default 5)
         --warmup S               traffic before measuring (default 5)
         --of VERSION             OpenFlow version the switches offer: 1.0, 1.3 or 1.4 (default 1.3)
-        --window W               packet-ins in flight per switch in throughput mode (default 100)
+        --window W               packet-ins in flight per switch in throughput mode (default 100); 0: no
+                                 window, every switch keeps its socket full and every response counts (cbench's
+                                 throughput mode: any FLOW_MOD add/modify-strict or non-LLDP PACKET_OUT)
         --threads T              event-loop threads of the generator (default 1)
         --timeout-ms MS          a packet-in unanswered this long is lost (default 1000)
         --connect-timeout S      time allowed for every switch to connect and finish its handshake (default 30)
@@ -92,7 +94,7 @@ public record BenchOptions(
         case "--loop-seconds" -> loopSeconds = secondsIn(a, v, 0.1, 600);
         case "--warmup" -> warmup = secondsIn(a, v, 0, 600);
         case "--of" -> version = version(v);
-        case "--window" -> window = intIn(a, v, 1, 100_000);
+        case "--window" -> window = intIn(a, v, 0, 100_000);
         case "--threads" -> threads = intIn(a, v, 1, 64);
         case "--timeout-ms" -> timeoutMs = intIn(a, v, 10, 60_000);
         case "--connect-timeout" -> connectTimeout = secondsIn(a, v, 1, 600);
@@ -116,6 +118,11 @@ public record BenchOptions(
     return new BenchOptions(host, port, switches, macs, mode, loops, seconds(loopSeconds), seconds(warmup), version,
         window, threads, Duration.ofMillis(timeoutMs), seconds(connectTimeout), buffered, pid,
         label != null ? label : controller);
+  }
+
+  /** cbench's throughput mode: no window, the socket kept full, every response counted. */
+  public boolean unwindowed() {
+    return mode == Mode.THROUGHPUT && window == 0;
   }
 
   public String versionText() {

@@ -56,7 +56,8 @@ public final class BenchRun {
     out.printf(Locale.ROOT, "bench: %s mode, %d switch%s (OpenFlow %s), %d MACs each%s -> %s:%d%n",
         opts.mode().name().toLowerCase(Locale.ROOT), opts.switches(), opts.switches() == 1 ? "" : "es",
         opts.versionText(), opts.macs(),
-        opts.mode() == BenchOptions.Mode.THROUGHPUT ? ", window " + opts.window() : "", opts.host(), opts.port());
+        opts.unwindowed() ? ", no window (cbench)" : opts.mode() == BenchOptions.Mode.THROUGHPUT
+            ? ", window " + opts.window() : "", opts.host(), opts.port());
     long t0 = System.nanoTime();
     connectAll(group);
     long deadline = t0 + opts.connectTimeout().toNanos();

@@ -47,6 +47,20 @@ final class Responses {
     return new PacketOut(bufferId, Frames.tagOf(m, start + dataAt, start + length));
   }
 
+  /** True when a packet-out carries an LLDP frame (cbench does not count those as responses). */
+  static boolean isLldp(ByteBuf m) {
+    int start = m.readerIndex();
+    int version = m.getUnsignedByte(start);
+    int length = m.getUnsignedShort(start + 2);
+    int actionsLenAt = version == OFVersion.OF_10.getWireVersion() ? 14 : 16;
+    int actionsAt = version == OFVersion.OF_10.getWireVersion() ? 16 : 24;
+    if (length < actionsAt || m.readableBytes() < length) {
+      return false;
+    }
+    int typeAt = start + actionsAt + m.getUnsignedShort(start + actionsLenAt) + 12;
+    return typeAt + 2 <= start + length && m.getUnsignedShort(typeAt) == 0x88cc;
+  }
+
   /** The exact Ethernet source (or destination) a match requires, or -1 when it does not pin one. */
   static long mac(Match match, MatchField<MacAddress> field) {
     if (!match.supports(field) || !match.isExact(field)) {
