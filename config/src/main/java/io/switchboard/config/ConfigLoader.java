@@ -126,12 +126,43 @@ public final class ConfigLoader {
     }
 
     private OpenFlowSettings openflow(MapView top) {
-      MapView m = section(top, "openflow", List.of("listen", "echo-interval"));
+      MapView m = section(top, "openflow", List.of("listen", "echo-interval", "limits"));
       HostPort listen = listen(m, "listen", defaults.openflow().listen());
       Duration echo = m.optional("echo-interval", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
           .orElse(defaults.openflow().echoInterval());
-      return new OpenFlowSettings(listen, echo);
+      return new OpenFlowSettings(listen, echo, openflowLimits(m));
+    }
+
+    private OpenFlowLimits openflowLimits(MapView openflow) {
+      OpenFlowLimits d = defaults.openflow().limits();
+      MapView m = section(openflow, "limits", List.of("max-connections", "max-handshakes",
+          "max-handshakes-per-source", "handshake-timeout", "inbound-queue", "max-outbound-bytes",
+          "write-stall-timeout", "max-multipart-bytes", "max-multipart-parts"));
+      int connections = intKey(m, "max-connections", 1, 1_000_000, d.maxConnections());
+      int handshakes = intKey(m, "max-handshakes", 1, 1_000_000, d.maxHandshakes());
+      int perSource = intKey(m, "max-handshakes-per-source", 1, 1_000_000, d.maxHandshakesPerSource());
+      Duration timeout = m.optional("handshake-timeout", Values.DURATION,
+          t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofMinutes(5), false))
+          .orElse(d.handshakeTimeout());
+      int queue = intKey(m, "inbound-queue", 16, 1_000_000, d.inboundQueue());
+      long outbound = longKey(m, "max-outbound-bytes", 65_536, 1L << 34, d.maxOutboundBytes());
+      Duration stall = m.optional("write-stall-timeout", Values.DURATION,
+          t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
+          .orElse(d.writeStallTimeout());
+      long multipartBytes = longKey(m, "max-multipart-bytes", 65_536, 1L << 34, d.maxMultipartBytes());
+      int parts = intKey(m, "max-multipart-parts", 1, 10_000_000, d.maxMultipartParts());
+      return new OpenFlowLimits(connections, handshakes, perSource, timeout, queue, outbound, stall, multipartBytes,
+          parts);
+    }
+
+    private static int intKey(MapView m, String key, int min, int max, int fallback) {
+      return (int) longKey(m, key, min, max, fallback);
+    }
+
+    private static long longKey(MapView m, String key, long min, long max, long fallback) {
+      String expected = "a whole number " + min + ".." + max;
+      return m.optional(key, expected, t -> Values.integer(t, min, max, expected)).orElse(fallback);
     }
 
     private RestSettings rest(MapView top) {

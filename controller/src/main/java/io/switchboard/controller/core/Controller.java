@@ -106,7 +106,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
     enableApps(config);
     server = new OpenFlowServer();
     var listen = config.openflow().listen();
-    openflowAddress = server.start(listen.host(), listen.port(), config.openflow().echoInterval(), this, appPool);
+    openflowAddress = server.start(listen.host(), listen.port(), config.openflow().echoInterval(),
+        config.openflow().limits(), this, appPool);
+    OpenFlowServer srv = server;
+    metrics.describe("switchboard_openflow_connections", "OpenFlow connections open, handshaking or not");
+    metrics.gauge("switchboard_openflow_connections", () -> (double) srv.openConnections());
+    metrics.describe("switchboard_openflow_handshaking", "OpenFlow connections still in their handshake");
+    metrics.gauge("switchboard_openflow_handshaking", () -> (double) srv.handshaking());
     scheduleAudit(config.reconcile().auditInterval());
     return openflowAddress;
   }
@@ -260,6 +266,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   @Override
   public void switchDown(SwitchSession s) {
+    packetInCounters.keySet().removeIf(k -> k.session() == s);
+    appEvents.keySet().removeIf(k -> k.dpid() == s.dpid());
     if (sessions.remove(s.dpid(), s)) {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
@@ -302,10 +310,40 @@ public final class Controller implements SwitchListener, AutoCloseable {
     }
   }
 
+  private final Map<String, java.util.concurrent.atomic.LongAdder> messagesIn = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> messagesOut = new ConcurrentHashMap<>();
+  private final io.switchboard.controller.openflow.RateLimitedLog limitLog =
+      new io.switchboard.controller.openflow.RateLimitedLog(60_000, 4096);
+
   @Override
   public void counted(boolean in, String type) {
-    metrics.inc(in ? "switchboard_messages_in_total" : "switchboard_messages_out_total", "type", type);
+    (in ? messagesIn : messagesOut).computeIfAbsent(type, t -> metrics.counterRef(
+        in ? "switchboard_messages_in_total" : "switchboard_messages_out_total", "type", t)).increment();
   }
+
+  @Override
+  public void limitHit(SwitchSession s, String limit, String why) {
+    metrics.inc("switchboard_switch_limit_hits_total", "limit", limit);
+    if (limitLog.shouldLog(s.dpidText() + "|" + limit)) {
+      log.warn("switch {}: {} limit: {} (logged once a minute per switch and limit)", s.dpidText(), limit, why);
+    }
+  }
+
+  @Override
+  public void connectionRefused(String reason, String remote) {
+    metrics.inc("switchboard_openflow_connections_refused_total", "reason", reason);
+  }
+
+  /** packet-in counters by (session, app): looked up, not built, per packet-in. */
+  private record PacketInCounter(SwitchSession session, String app) {}
+
+  private final Map<PacketInCounter, java.util.concurrent.atomic.LongAdder> packetInCounters =
+      new ConcurrentHashMap<>();
+
+  /** App event counters, looked up per event (some, like packet_in_over_budget, come at packet-in rate). */
+  private record AppEvent(String app, long dpid, String event) {}
+
+  private final Map<AppEvent, java.util.concurrent.atomic.LongAdder> appEvents = new ConcurrentHashMap<>();
 
   private void packetIn(SwitchSession s, OFPacketIn pi) {
     FlowProgrammer p = s.programmer();
@@ -340,7 +378,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
       if (owner != null && !Cookies.CORE.equals(owner) && !owner.equals(app.name())) {
         continue;
       }
-      metrics.inc("switchboard_packet_ins_total", "app", app.name(), "dpid", s.dpidText());
+      packetInCounters.computeIfAbsent(new PacketInCounter(s, app.name()), k -> metrics.counterRef(
+          "switchboard_packet_ins_total", "app", k.app(), "dpid", s.dpidText())).increment();
       try {
         app.onPacketIn(view, in, contexts.get(app.name()));
       } catch (RuntimeException e) {
@@ -648,22 +687,40 @@ public final class Controller implements SwitchListener, AutoCloseable {
     }
 
     public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
-      session(dpid).ifPresent(s -> {
-        var f = s.factory();
-        var b = f.buildPacketOut().setXid(s.nextXid()).setBufferId(OFBufferId.NO_BUFFER)
-            .setActions(s.translator().actions(actions)).setData(data);
-        OFPort port = OFPort.of((int) inPort);
-        if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
-          b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, port).build());
-        } else {
-          b.setInPort(port);
-        }
-        s.send(b.build());
-      });
+      packetOut(dpid, inPort, PacketIn.NO_BUFFER, actions, data);
+    }
+
+    @Override
+    public void packetOut(long dpid, PacketIn in, List<Action> actions) {
+      packetOut(dpid, in.inPort(), in.bufferId(), actions, in.data());
+    }
+
+    /** With a buffer id the switch sends the packet it kept; the data is then not sent back to it. */
+    private void packetOut(long dpid, long inPort, int bufferId, List<Action> actions, byte[] data) {
+      SwitchSession s = sessions.get(dpid);
+      if (s == null) {
+        return;
+      }
+      var f = s.factory();
+      var b = f.buildPacketOut().setXid(s.nextXid()).setActions(s.translator().actions(actions));
+      if (bufferId == PacketIn.NO_BUFFER) {
+        b.setBufferId(OFBufferId.NO_BUFFER).setData(data);
+      } else {
+        b.setBufferId(OFBufferId.of(bufferId)).setData(new byte[0]);
+      }
+      OFPort port = OFPort.of((int) inPort);
+      if (f.getVersion().compareTo(OFVersion.OF_15) >= 0) {
+        b.setMatch(f.buildMatch().setExact(MatchField.IN_PORT, port).build());
+      } else {
+        b.setInPort(port);
+      }
+      s.send(b.build());
     }
 
     public void count(long dpid, String event) {
-      metrics.inc("switchboard_app_events_total", "app", app.name(), "event", event, "dpid", Values.dpid(dpid));
+      appEvents.computeIfAbsent(new AppEvent(app.name(), dpid, event), k -> metrics.counterRef(
+          "switchboard_app_events_total", "app", k.app(), "event", k.event(), "dpid", Values.dpid(k.dpid())))
+          .increment();
     }
 
     public StoreFactory stores() {

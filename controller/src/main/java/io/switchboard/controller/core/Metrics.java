@@ -56,6 +56,14 @@ public final class Metrics {
     counters.computeIfAbsent(new Key(name, labels(labels)), k -> new LongAdder()).add(n);
   }
 
+  /**
+   * The counter itself, for hot paths that count often with the same labels: look it up once, keep it, and
+   * {@code increment()} it (no label string is built per event).
+   */
+  public LongAdder counterRef(String name, String... labels) {
+    return counters.computeIfAbsent(new Key(name, labels(labels)), k -> new LongAdder());
+  }
+
   public long counter(String name, String... labels) {
     LongAdder a = counters.get(new Key(name, labels(labels)));
     return a == null ? 0 : a.sum();

@@ -13,9 +13,17 @@ import org.projectfloodlight.openflow.protocol.OFMessageReader;
 public final class OFMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
   private static final OFMessageReader<OFMessage> READER = OFFactories.getGenericReader();
 
+  private int lastLength;
+
+  /** The length on the wire of the message decoded last (the next handler runs right after each decode). */
+  public int lastLength() {
+    return lastLength;
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
     int start = frame.readerIndex();
+    lastLength = frame.readableBytes();
     try {
       OFMessage msg;
       if (Of15FlowStats.applies(frame)) {

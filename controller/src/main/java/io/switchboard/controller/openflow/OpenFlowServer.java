@@ -4,6 +4,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.switchboard.config.OpenFlowLimits;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,29 +25,62 @@ public final class OpenFlowServer implements AutoCloseable {
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
   private Channel serverChannel;
+  private volatile ConnectionLimiter limiter;
+
+  /** OpenFlow connections open now (handshaking or not). */
+  public int openConnections() {
+    ConnectionLimiter l = limiter;
+    return l == null ? 0 : l.open();
+  }
+
+  /** Connections still in their handshake. */
+  public int handshaking() {
+    ConnectionLimiter l = limiter;
+    return l == null ? 0 : l.handshaking();
+  }
 
   public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
                                  Executor appPool) throws InterruptedException {
+    return start(host, port, echoInterval, OpenFlowLimits.DEFAULTS, listener, appPool);
+  }
+
+  public InetSocketAddress start(String host, int port, Duration echoInterval, OpenFlowLimits limits,
+                                 SwitchListener listener, Executor appPool) throws InterruptedException {
     long echoMs = echoInterval.toMillis();
+    ConnectionLimiter limiter = new ConnectionLimiter(limits, listener);
+    this.limiter = limiter;
     ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 2048)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(limits))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline()
+                .addLast("limits", limiter)
                 .addLast("idle", new IdleStateHandler(3 * echoMs, 0, echoMs, TimeUnit.MILLISECONDS))
                 .addLast("frame", new OFFrameDecoder())
                 .addLast("decode", new OFMessageDecoder())
                 .addLast("encode", OFMessageEncoder.INSTANCE)
-                .addLast("switch", new SwitchChannelHandler(listener, appPool));
+                .addLast("switch", new SwitchChannelHandler(listener, appPool, SwitchChannelHandler.SUPPORTED,
+                    limits));
           }
         });
     serverChannel = b.bind(host, port).sync().channel();
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
     log.info("OpenFlow listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
     return bound;
+  }
+
+  /**
+   * Netty stops calling a channel writable above the high mark, and reading from that switch pauses: the mark sits
+   * well below the outbound limit, so a switch that reads slowly is slowed down, and only one that does not read
+   * at all reaches the limit and is disconnected.
+   */
+  static WriteBufferWaterMark waterMark(OpenFlowLimits limits) {
+    int high = (int) Math.min(1 << 20, limits.maxOutboundBytes() / 4);
+    return new WriteBufferWaterMark(high / 2, high);
   }
 
   @Override

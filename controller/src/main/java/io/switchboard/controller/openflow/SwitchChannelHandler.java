@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.switchboard.config.OpenFlowLimits;
 import io.switchboard.controller.core.SerialExecutor;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.Values;
@@ -54,13 +55,15 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
    */
   public static final List<OFVersion> SUPPORTED = Boolean.getBoolean("switchboard.openflow15") ? ALL
       : List.of(OFVersion.OF_14, OFVersion.OF_13, OFVersion.OF_10);
-  private static final long HANDSHAKE_TIMEOUT_SECONDS = 15;
 
   private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, ACTIVE }
 
   private final SwitchListener listener;
   private final Executor pool;
   private final List<OFVersion> offered;
+  private final OpenFlowLimits limits;
+  private OFMessageDecoder decoder;
+  private ChannelHandlerContext ctx;
   private State state = State.WAIT_HELLO;
   private OFFactory factory;
   private OFFeaturesReply features;
@@ -76,9 +79,21 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
 
   /** {@code offered}: the versions to offer (tests and the bench use fewer). */
   public SwitchChannelHandler(SwitchListener listener, Executor pool, List<OFVersion> offered) {
+    this(listener, pool, offered, OpenFlowLimits.DEFAULTS);
+  }
+
+  public SwitchChannelHandler(SwitchListener listener, Executor pool, List<OFVersion> offered,
+                              OpenFlowLimits limits) {
     this.listener = listener;
     this.pool = pool;
     this.offered = offered;
+    this.limits = limits;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.decoder = ctx.pipeline().get(OFMessageDecoder.class);
   }
 
   public SwitchSession session() {
@@ -97,12 +112,14 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
           .build();
     }
     ctx.writeAndFlush(hello);
+    long timeoutMs = limits.handshakeTimeout().toMillis();
     handshakeTimer = ctx.executor().schedule(() -> {
       if (state != State.ACTIVE) {
-        log.warn("{}: no handshake within {} s, closing", ctx.channel().remoteAddress(), HANDSHAKE_TIMEOUT_SECONDS);
+        log.warn("{}: no handshake within {} ms, closing", ctx.channel().remoteAddress(), timeoutMs);
+        listener.connectionRefused("handshake_timeout", String.valueOf(ctx.channel().remoteAddress()));
         ctx.close();
       }
-    }, HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }, timeoutMs, TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
   }
 
@@ -139,10 +156,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       case WAIT_FEATURES -> onFeatures(ctx, m);
       case WAIT_PORT_DESC -> onPortDesc(ctx, m);
       case ACTIVE -> {
-        if (!session.reply(m)) {
-          session.worker().execute(() -> listener.message(session, m));
-        } else if (m instanceof OFErrorMsg) {
-          session.worker().execute(() -> listener.message(session, m));
+        if (!session.reply(m, decoder == null ? 0 : decoder.lastLength()) || m instanceof OFErrorMsg) {
+          session.deliver(m);
         }
       }
     }
@@ -230,7 +245,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     }
     long dpid = features.getDatapathId().getLong();
     session = new SwitchSession(ctx.channel(), factory, dpid, portDescs, new SerialExecutor(pool,
-        "switch " + Values.dpid(dpid)), listener);
+        "switch " + Values.dpid(dpid)), listener, limits, new Reads());
+    ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);
     log.info("switch {} ({}) connected from {}: OpenFlow {}, {} ports", session.dpidText(), session.name(),
         session.remoteAddress(), session.versionText(), session.ports().size());
     session.worker().execute(() -> listener.switchUp(session));
@@ -248,7 +264,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     listener.counted(true, "UNDECODABLE");
     if (session != null) {
       session.failRequest(u.xid(), "the switch's reply could not be parsed: " + u.reason());
-      session.worker().execute(() -> listener.undecodable(session, u));
+      session.deliver(u);
     }
     // An unknown message type is answered as the spec says; replies and known types are just skipped.
     if (factory != null && !isKnownType(factory.getVersion(), u.type())) {
@@ -274,6 +290,59 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Fired down the whole pipeline when a connection has become a switch (the connection limiter listens). */
+  public enum HandshakeDone { INSTANCE }
+
+  /** Reading from the channel stops while the inbox is full or the switch does not take what we write. */
+  private final class Reads implements Inbox.ReadControl {
+    @Override
+    public void pause() {
+      updateAutoRead();
+    }
+
+    @Override
+    public void resume() {
+      ctx.channel().eventLoop().execute(SwitchChannelHandler.this::updateAutoRead);
+    }
+  }
+
+  /** On the event loop. */
+  private void updateAutoRead() {
+    boolean inboxFull = session != null && session.inboxPaused();
+    boolean read = !inboxFull && ctx.channel().isWritable();
+    if (ctx.channel().config().isAutoRead() != read) {
+      ctx.channel().config().setAutoRead(read);
+      if (!read && session != null) {
+        listener.limitHit(session, inboxFull ? "inbound" : "writability", inboxFull
+            ? "the worker is " + limits.inboundQueue() + " messages behind (openflow.limits.inbound-queue):"
+            + " reading paused until it catches up"
+            : "the switch is not taking what the controller writes: reading paused until it does");
+      }
+    }
+  }
+
+  private ScheduledFuture<?> stallTimer;
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    updateAutoRead();
+    if (!ctx.channel().isWritable() && stallTimer == null) {
+      long ms = limits.writeStallTimeout().toMillis();
+      stallTimer = ctx.executor().schedule(() -> {
+        stallTimer = null;
+        if (!ctx.channel().isWritable() && ctx.channel().isActive() && session != null) {
+          listener.limitHit(session, "outbound", "the switch has taken nothing the controller wrote for " + ms
+              + " ms (openflow.limits.write-stall-timeout)");
+          session.close("it does not read what the controller sends");
+        }
+      }, ms, TimeUnit.MILLISECONDS);
+    } else if (ctx.channel().isWritable() && stallTimer != null) {
+      stallTimer.cancel(false);
+      stallTimer = null;
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent e) {
@@ -293,6 +362,10 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!ctx.channel().isActive()) {
+      log.debug("{}: after close: {}", ctx.channel().remoteAddress(), cause.toString());
+      return; // a write that raced with the close: the close was logged already
+    }
     log.warn("{}: {}; closing the connection",
         session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress(), cause.toString());
     ctx.close();

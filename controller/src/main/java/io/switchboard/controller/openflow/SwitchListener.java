@@ -14,4 +14,13 @@ public interface SwitchListener {
 
   /** Counts a message in or out by type, for metrics. */
   default void counted(boolean in, String type) {}
+
+  /**
+   * A switch hit one of its bounds (inbox, outbound, multipart, message size): count it, log it once per interval.
+   * May be called on any thread.
+   */
+  default void limitHit(SwitchSession session, String limit, String why) {}
+
+  /** A connection was refused before its handshake (too many connections, handshakes, or from one source). */
+  default void connectionRefused(String reason, String remote) {}
 }

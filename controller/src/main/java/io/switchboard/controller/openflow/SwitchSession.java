@@ -1,6 +1,8 @@
 package io.switchboard.controller.openflow;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.switchboard.config.OpenFlowLimits;
 import io.switchboard.controller.core.SerialExecutor;
 import io.switchboard.controller.flow.FlowKey;
 import io.switchboard.controller.flow.FlowOp;
@@ -45,10 +47,22 @@ import org.projectfloodlight.openflow.types.U64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One connected bridge: its channel, identity, ports, worker, and request/reply bookkeeping. */
+/**
+ * One connected bridge: its channel, identity, ports, worker, and request/reply bookkeeping.
+ *
+ * <p>Messages from the switch reach the worker through a bounded inbox ({@link #deliver}); the worker handles them
+ * in batches. Messages to the switch are encoded on the calling thread into an outbox that one event-loop task
+ * writes and flushes at a time, so a burst of answers costs one flush, not one each. Both directions are bounded by
+ * {@link OpenFlowLimits}: a full inbox stops reading from the switch, an outbox the switch does not drain
+ * disconnects it.
+ */
 public final class SwitchSession implements FlowProgrammer.Channel {
   private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
   private static final long REQUEST_TIMEOUT_SECONDS = 30;
+  /** Messages one worker turn handles before it lets other switches' work run. */
+  private static final int BATCH = 256;
+  /** The largest message the 16-bit length field can describe. */
+  public static final int MAX_MESSAGE = 0xffff;
 
   private final Channel channel;
   private final OFFactory factory;
@@ -67,6 +81,14 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   /** At most one barrier is outstanding; flow-mods sent meanwhile are confirmed by the next one. */
   private final java.util.concurrent.atomic.AtomicBoolean barrierPending = new java.util.concurrent.atomic.AtomicBoolean();
   private final SwitchListener listener;
+  private final OpenFlowLimits limits;
+  private final Inbox inbox;
+  private final java.util.Queue<ByteBuf> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final AtomicLong outboxBytes = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean writeScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** The worker thread while it handles a batch: its sends are flushed once, at the end of the batch. */
+  private volatile Thread batchThread;
   private volatile Map<Long, PortInfo> ports;
   private volatile String name;
   private volatile SwitchView view;
@@ -78,10 +100,18 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   private static final class Pending {
     final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
     final List<OFMessage> parts = new ArrayList<>();
+    long bytes;
   }
 
   SwitchSession(Channel channel, OFFactory factory, long dpid, List<PortInfo> ports, SerialExecutor worker,
                 SwitchListener listener) {
+    this(channel, factory, dpid, ports, worker, listener, OpenFlowLimits.DEFAULTS, null);
+  }
+
+  SwitchSession(Channel channel, OFFactory factory, long dpid, List<PortInfo> ports, SerialExecutor worker,
+                SwitchListener listener, OpenFlowLimits limits, Inbox.ReadControl reads) {
+    this.limits = limits;
+    this.inbox = new Inbox(limits.inboundQueue(), reads != null ? reads : Inbox.ReadControl.NONE);
     this.channel = channel;
     this.factory = factory;
     this.dpid = dpid;
@@ -194,6 +224,71 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     closed = true;
     pending.values().forEach(p -> p.future.completeExceptionally(new IllegalStateException("switch disconnected")));
     pending.clear();
+    releaseOutbox();
+    inbox.clear();
+  }
+
+  public OpenFlowLimits limits() {
+    return limits;
+  }
+
+  boolean inboxPaused() {
+    return inbox.paused();
+  }
+
+  /** Messages read from the switch and not yet handled by its worker. */
+  public int inboxDepth() {
+    return inbox.size();
+  }
+
+  /** Bytes encoded for the switch and not yet handed to its socket. */
+  public long outboxBytes() {
+    return outboxBytes.get();
+  }
+
+  // ---- receiving
+
+  /**
+   * Called on the event loop for every message of an active switch that is not the answer to a request: queues it
+   * for the worker. Returns false when the inbox is full, so the caller stops reading until it drains.
+   */
+  boolean deliver(Object msg) {
+    boolean room = inbox.offer(msg);
+    if (inbox.claimDrain()) {
+      worker.execute(this::drainInbox);
+    }
+    return room;
+  }
+
+  /** On the worker: handles a batch of queued messages, then sends what they produced with one flush. */
+  private void drainInbox() {
+    batchThread = Thread.currentThread();
+    try {
+      for (int i = 0; i < BATCH; i++) {
+        Object m = inbox.poll();
+        if (m == null) {
+          break;
+        }
+        if (closed) {
+          continue; // the switch is gone: what it said last changes nothing
+        }
+        try {
+          if (m instanceof Undecodable u) {
+            listener.undecodable(this, u);
+          } else {
+            listener.message(this, (OFMessage) m);
+          }
+        } catch (RuntimeException e) {
+          log.error("switch {}: handling {} failed", dpidText, m instanceof OFMessage o ? o.getType() : m, e);
+        }
+      }
+    } finally {
+      batchThread = null;
+      flush();
+      if (inbox.releaseDrain()) {
+        worker.execute(this::drainInbox);
+      }
+    }
   }
 
   /** Replaces the port list (ports from FEATURES or PORT_DESC). */
@@ -289,18 +384,81 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     return xids.incrementAndGet() & 0xffffffffL;
   }
 
+  /** Queues a message and flushes it, unless the worker is handling a batch (then the batch's end flushes). */
   public void send(OFMessage m) {
-    listener.counted(false, m.getType().name());
-    channel.writeAndFlush(m, channel.voidPromise());
+    write(m);
+    if (Thread.currentThread() != batchThread) {
+      flush();
+    }
   }
 
+  /** Encodes a message into the outbox; {@link #flush} sends it. A message too large for OpenFlow is refused. */
   public void write(OFMessage m) {
+    ByteBuf buf = channel.alloc().buffer(256);
+    try {
+      m.writeTo(buf);
+    } catch (RuntimeException e) {
+      buf.release();
+      throw e;
+    }
+    if (buf.readableBytes() > MAX_MESSAGE) {
+      int len = buf.readableBytes();
+      buf.release();
+      throw new MessageTooLargeException(m.getType() + " of " + len + " bytes does not fit OpenFlow's 16-bit length"
+          + " (at most " + MAX_MESSAGE + ")");
+    }
     listener.counted(false, m.getType().name());
-    channel.write(m, channel.voidPromise());
+    enqueue(buf);
   }
 
+  private void enqueue(ByteBuf buf) {
+    if (closed) {
+      buf.release();
+      return;
+    }
+    long queued = outboxBytes.addAndGet(buf.readableBytes());
+    outbox.add(buf);
+    var ob = channel.unsafe().outboundBuffer();
+    long total = queued + (ob == null ? 0 : ob.totalPendingWriteBytes());
+    if (total > limits.maxOutboundBytes()) {
+      listener.limitHit(this, "outbound", "the switch does not read: " + total + " bytes queued for it (limit "
+          + limits.maxOutboundBytes() + ", openflow.limits.max-outbound-bytes)");
+      close("it does not read what the controller sends");
+    }
+  }
+
+  /** Hands the outbox to the event loop, which writes it and flushes once. */
   public void flush() {
-    channel.flush();
+    if (!outbox.isEmpty() && writeScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::writeOutbox);
+    }
+  }
+
+  /** On the event loop. */
+  private void writeOutbox() {
+    writeScheduled.set(false);
+    ByteBuf b;
+    boolean wrote = false;
+    while ((b = outbox.poll()) != null) {
+      outboxBytes.addAndGet(-b.readableBytes());
+      if (closed || !channel.isActive()) {
+        b.release();
+        continue;
+      }
+      channel.write(b, channel.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+  }
+
+  private void releaseOutbox() {
+    ByteBuf b;
+    while ((b = outbox.poll()) != null) {
+      outboxBytes.addAndGet(-b.readableBytes());
+      b.release();
+    }
   }
 
   /** Sends a request and collects its reply (all parts of a multipart reply). */
@@ -368,8 +526,11 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     };
   }
 
-  /** Called from the channel for every message: true when it answered a pending request. */
-  boolean reply(OFMessage m) {
+  /**
+   * Called from the channel for every message, with its length on the wire: true when it answered a pending
+   * request. A multipart reply is bounded in parts and bytes; a switch that streams past either is disconnected.
+   */
+  boolean reply(OFMessage m, int wireLength) {
     Pending p = pending.get(m.getXid());
     if (p == null) {
       return false;
@@ -379,11 +540,26 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       return true;
     }
     p.parts.add(m);
+    p.bytes += wireLength;
     if (m instanceof OFStatsReply sr && sr.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
+      if (p.parts.size() > limits.maxMultipartParts() || p.bytes > limits.maxMultipartBytes()) {
+        String why = "a multipart reply of " + p.parts.size() + " parts and " + p.bytes + " bytes is still going on"
+            + " (limits " + limits.maxMultipartParts() + " parts, openflow.limits.max-multipart-parts, and "
+            + limits.maxMultipartBytes() + " bytes, openflow.limits.max-multipart-bytes)";
+        pending.remove(m.getXid());
+        p.parts.clear();
+        p.future.completeExceptionally(new IllegalStateException(why));
+        listener.limitHit(this, "multipart", why);
+        close("it streamed an endless multipart reply");
+      }
       return true;
     }
     p.future.complete(List.copyOf(p.parts));
     return true;
+  }
+
+  boolean reply(OFMessage m) {
+    return reply(m, 0);
   }
 
   /** A reply that could not be parsed fails its request at once, rather than at the timeout. */
@@ -422,10 +598,15 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       long xid = nextXid();
       fm = fm.createBuilder().setXid(xid).build();
       inflight.put(xid, op.key());
-      if (bundle) {
-        writeBundleAdd(xid, bundleId.getInt(), fm);
-      } else {
-        write(fm);
+      try {
+        if (bundle) {
+          writeBundleAdd(xid, bundleId.getInt(), fm);
+        } else {
+          write(fm);
+        }
+      } catch (MessageTooLargeException e) {
+        inflight.remove(xid);
+        refused(op, e.getMessage());
       }
     }
     if (bundle) {
@@ -434,6 +615,22 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     }
     flush();
     barrier();
+  }
+
+  /** Entries refused as too large, each logged once while this connection lasts. */
+  private final java.util.Set<FlowKey> refusedKeys = ConcurrentHashMap.newKeySet();
+
+  /** A flow that cannot be sent is refused with an error naming it; the programmer treats it as failed. */
+  private void refused(FlowOp op, String why) {
+    if (refusedKeys.size() < 10_000 && refusedKeys.add(op.key())) {
+      log.error("switch {}: refusing to send the flow {}: {}", dpidText, op instanceof FlowOp.Add a ? a.flow()
+          : op instanceof FlowOp.Modify m ? m.flow() : op.key(), why);
+    }
+    listener.limitHit(this, "message_size", why);
+    FlowProgrammer p = programmer;
+    if (p != null) {
+      p.flowFailed(op.key());
+    }
   }
 
   /**
@@ -470,9 +667,15 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     buf.writeShort(0);
     buf.writeShort(0x3); // ATOMIC | ORDERED
     inner.writeTo(buf);
-    buf.setShort(start + 2, buf.writerIndex() - start);
+    int len = buf.writerIndex() - start;
+    if (len > MAX_MESSAGE) {
+      buf.release();
+      throw new MessageTooLargeException("a bundled " + inner.getType() + " of " + len + " bytes does not fit"
+          + " OpenFlow's 16-bit length (at most " + MAX_MESSAGE + ")");
+    }
+    buf.setShort(start + 2, len);
     listener.counted(false, "BUNDLE_ADD_MESSAGE");
-    channel.write(buf, channel.voidPromise());
+    enqueue(buf);
   }
 
   @Override

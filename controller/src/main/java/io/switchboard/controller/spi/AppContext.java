@@ -37,6 +37,14 @@ public interface AppContext {
   /** Sends a packet out of the bridge, applying {@code actions} (e.g. output to a port). */
   void packetOut(long dpid, long inPort, List<Action> actions, byte[] data);
 
+  /**
+   * Sends the packet of a packet-in on, applying {@code actions}: by its buffer id when the switch kept the packet
+   * (then the bytes need not travel back), else with its data.
+   */
+  default void packetOut(long dpid, PacketIn in, List<Action> actions) {
+    packetOut(dpid, in.inPort(), actions, in.data());
+  }
+
   /** Counts an event for metrics, e.g. {@code packet_in_dropped}. */
   void count(long dpid, String event);
 

@@ -29,7 +29,24 @@ public final class FlowMatch {
 
   private FlowMatch(EnumMap<Field, Masked> fields) {
     this.fields = fields;
-    this.hash = fields.hashCode();
+    this.hash = hashOf(fields);
+  }
+
+  /**
+   * A well-mixed hash: a switch may hold hundreds of thousands of entries that differ only in a MAC or two, and
+   * EnumMap's own hash (a sum of XORs) makes such keys collide by the thousand.
+   */
+  private static int hashOf(EnumMap<Field, Masked> fields) {
+    long h = 0x5bd1e995L;
+    for (Map.Entry<Field, Masked> e : fields.entrySet()) {
+      h = (h + e.getKey().ordinal()) * 0x9E3779B97F4A7C15L;
+      h = (h ^ e.getValue().value()) * 0x9E3779B97F4A7C15L;
+      h = (h ^ e.getValue().mask()) * 0x9E3779B97F4A7C15L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return (int) h;
   }
 
   public static Builder builder() {

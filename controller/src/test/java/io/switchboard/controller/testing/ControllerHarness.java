@@ -53,7 +53,8 @@ public final class ControllerHarness implements AutoCloseable {
     }
     SwitchboardConfig parsed = ConfigLoader.parse(yaml, "test.yaml", names);
     SwitchboardConfig cfg = new SwitchboardConfig(
-        new OpenFlowSettings(new HostPort("127.0.0.1", openflowPort), parsed.openflow().echoInterval()),
+        new OpenFlowSettings(new HostPort("127.0.0.1", openflowPort), parsed.openflow().echoInterval(),
+            parsed.openflow().limits()),
         new RestSettings(new HostPort("127.0.0.1", 0)), parsed.cluster(), parsed.apps(), parsed.bridges(),
         parsed.l2Learning(), parsed.acl(), parsed.overlay(), parsed.reconcile(), parsed.source());
     Controller c = new Controller(cfg, List.of(apps), stores, mastership);

@@ -46,6 +46,8 @@ public final class L2LearningApp implements ControllerApp {
   /** Hosts learned in the last moments, so that a burst of packet-ins from one MAC makes one update. */
   private final Cache<HostKey, LearnedHost> beingLearned;
   private final TalkingPairs pairs = new TalkingPairs();
+  /** Bridges whose full pair table was logged (again once it had room). */
+  private final java.util.Set<Long> pairsFullLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile AppContext ctx;
   private volatile MacTable table;
   private volatile PacketInBudget budget;
@@ -158,17 +160,25 @@ public final class L2LearningApp implements ControllerApp {
     LearnedHost dst = isUnicast(frame.ethDst()) ? known(sw.dpid(), vlan, frame.ethDst()) : null;
     List<Action> actions;
     if (dst != null && plan.valid(dst.port(), vlan)) {
-      FlowEntry added = source == null ? null : pairs.add(sw.dpid(), new Pair(vlan, source.mac(), dst.mac()),
+      Pair pair = source == null ? null : new Pair(vlan, source.mac(), dst.mac());
+      FlowEntry added = pair == null ? null : pairs.add(sw.dpid(), pair,
           p -> SingleTableFlows.INSTANCE.pairEntry(plan, source, dst));
       if (added != null) {
         changes.add(List.of(added));
+        pairsFullLogged.remove(sw.dpid());
+      } else if (pair != null && pairs.full(sw.dpid(), pair)) {
+        ctx.count(sw.dpid(), "pair_table_full");
+        if (pairsFullLogged.add(sw.dpid())) {
+          log.warn("switch {}: {} host pairs have entries, the most one bridge may have; further pairs are"
+              + " forwarded by the controller until some expire", Values.dpid(sw.dpid()), TalkingPairs.MAX_PER_BRIDGE);
+        }
       }
       actions = SingleTableFlows.forward(ingress, plan.port(dst.port()), vlan);
     } else {
       actions = SingleTableFlows.flood(plan, ingress, vlan);
     }
     if (!actions.isEmpty()) {
-      ctx.packetOut(sw.dpid(), in.inPort(), actions, in.data());
+      ctx.packetOut(sw.dpid(), in, actions);
     }
   }
 

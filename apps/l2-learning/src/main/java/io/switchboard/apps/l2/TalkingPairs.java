@@ -14,6 +14,12 @@ import java.util.function.Function;
  * controller instance (they are derived facts, cheap to see again); rebuilt from the switch on adoption.
  */
 final class TalkingPairs {
+  /**
+   * Pair entries one bridge may have: OpenFlow 1.0 learning installs one per (VLAN, source, destination) seen, so
+   * the table would otherwise grow with the square of the hosts (and with whatever MACs a peer makes up). Past it,
+   * new pairs are forwarded by the controller (packet-out) without an entry until old ones expire.
+   */
+  static final int MAX_PER_BRIDGE = 10_000;
   private static final Comparator<Pair> ORDER = Comparator.comparingInt(Pair::vlan).thenComparingLong(Pair::src)
       .thenComparingLong(Pair::dst);
 
@@ -25,15 +31,21 @@ final class TalkingPairs {
     return mine.keySet().stream().sorted(ORDER).map(mine::get).toList();
   }
 
-  /** Adds a pair; returns its entry if it is new, null if the pair was known. */
+  /** Adds a pair; returns its entry if it is new, null if the pair was known or the bridge has no room. */
   FlowEntry add(long dpid, Pair pair, Function<Pair, FlowEntry> entry) {
     Map<Pair, FlowEntry> mine = byBridge.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>());
-    if (mine.containsKey(pair)) {
+    if (mine.size() >= MAX_PER_BRIDGE || mine.containsKey(pair)) {
       return null;
     }
     FlowEntry e = entry.apply(pair);
     mine.put(pair, e);
     return e;
+  }
+
+  /** True when the bridge has as many pairs as it may, and this one is not among them. */
+  boolean full(long dpid, Pair pair) {
+    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
+    return mine != null && mine.size() >= MAX_PER_BRIDGE && !mine.containsKey(pair);
   }
 
   /** Removes the pairs a host is in; returns their entries. */

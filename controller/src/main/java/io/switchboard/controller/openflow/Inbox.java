@@ -1,0 +1,90 @@
+package io.switchboard.controller.openflow;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The messages one switch sent that its worker has not handled yet. The event loop offers, the worker polls. At
+ * {@code capacity} the inbox asks the channel to stop reading (TCP then pushes back on the switch); once the worker
+ * has brought it down to a quarter, reading resumes. Nothing is dropped here: the bound comes from not reading.
+ */
+final class Inbox {
+  /** How the inbox pauses and resumes reading from its channel. */
+  interface ReadControl {
+    ReadControl NONE = new ReadControl() {
+      public void pause() {}
+
+      public void resume() {}
+    };
+
+    /** Called on the event loop. */
+    void pause();
+
+    /**
+     * Called on the worker: must hop to the event loop itself and there look at {@link #paused()} again (a pause
+     * may have come in between).
+     */
+    void resume();
+  }
+
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final int capacity;
+  private final int resumeAt;
+  private final ReadControl reads;
+  private volatile boolean paused;
+
+  Inbox(int capacity, ReadControl reads) {
+    this.capacity = capacity;
+    this.resumeAt = Math.max(1, capacity / 4);
+    this.reads = reads;
+  }
+
+  /** On the event loop. False when the inbox is now full (reading has been paused). */
+  boolean offer(Object m) {
+    queue.add(m);
+    if (size.incrementAndGet() >= capacity && !paused) {
+      paused = true;
+      reads.pause();
+      return false;
+    }
+    return !paused;
+  }
+
+  Object poll() {
+    Object m = queue.poll();
+    if (m != null && size.decrementAndGet() <= resumeAt && paused) {
+      paused = false;
+      reads.resume();
+    }
+    return m;
+  }
+
+  int size() {
+    return size.get();
+  }
+
+  boolean paused() {
+    return paused;
+  }
+
+  /** True when the caller must schedule a drain (none is scheduled or running). */
+  boolean claimDrain() {
+    return draining.compareAndSet(false, true);
+  }
+
+  /** The drain ends; true when messages arrived meanwhile and the caller must schedule another. */
+  boolean releaseDrain() {
+    draining.set(false);
+    return !queue.isEmpty() && draining.compareAndSet(false, true);
+  }
+
+  void clear() {
+    while (queue.poll() != null) {
+      size.decrementAndGet();
+    }
+  }
+}
