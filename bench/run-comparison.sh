@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Switchboard vs ovs-testcontroller under the cbench-like load generator (bench/README.md says what is measured).
+# Switchboard vs ovs-testcontroller under the cbench-like load generator (docs/performance.md says what is measured).
 #
 #   bench/run-comparison.sh              # full suite (~10 min)
 #   SUITE=quick bench/run-comparison.sh  # shorter loops (~5 min)

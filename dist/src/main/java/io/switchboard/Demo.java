@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * {@code sudo ./switchboard demo}: the scenarios of DESIGN.md on real Open vSwitch in network namespaces, a
+ * {@code sudo ./switchboard demo}: the scenarios of docs/demo.md on real Open vSwitch in network namespaces, a
  * reachability matrix of expected vs observed, a trace, and the REST URLs to explore.
  */
 final class Demo {

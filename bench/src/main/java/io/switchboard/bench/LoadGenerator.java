@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 
 /**
  * A cbench-like OpenFlow load generator: emulated switches connect to a controller, send packet-ins and count
- * the valid answers. See bench/README.md.
+ * the valid answers. See docs/performance.md.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.switchboard.bench.LoadGenerator --controller 127.0.0.1:6653 \

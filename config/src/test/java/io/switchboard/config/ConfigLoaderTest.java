@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
-  /** The example of DESIGN.md, with bridge ovs0 also known to the ACL. */
+  /** The complete example of docs/configuration.md, with bridge ovs0 also known to the ACL. */
   static final String DESIGN_EXAMPLE = """
       openflow:
         listen: 0.0.0.0:6653

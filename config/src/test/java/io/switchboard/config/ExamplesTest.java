@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every file in config/examples loads, and the seed scenarios say what DESIGN.md says. */
+/** Every file in config/examples loads, and the seed scenarios say what docs/demo.md says. */
 class ExamplesTest {
 
   static final Path EXAMPLES = Path.of("examples");

@@ -117,7 +117,7 @@ public final class Bridge {
 
   /**
    * Points this bridge at controllers listening on the root namespace's 127.0.0.1:port, through the
-   * unix-socket relay (see README). Replaces any previous controllers; no ports clears them.
+   * unix-socket relay (see docs/testing.md). Replaces any previous controllers; no ports clears them.
    */
   public void setController(int... controllerPorts) {
     if (controllerPorts.length == 0) {

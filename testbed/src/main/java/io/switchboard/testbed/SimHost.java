@@ -42,7 +42,7 @@ public final class SimHost {
     this.dir = bed.stateDir().resolve(name);
   }
 
-  /** Creates the namespace and starts the daemons, as TESTBED.md sketches. */
+  /** Creates the namespace and starts the daemons, as docs/testing.md sketches. */
   static SimHost start(TestBed bed, String name) {
     SimHost h = new SimHost(bed, name);
     try {

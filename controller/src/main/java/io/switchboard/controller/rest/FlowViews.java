@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Flows as the API shows them: DESIGN.md field names, port names, the owning app and, where known, the rule. */
+/** Flows as the API shows them: the field names of docs/configuration.md, port names, the owning app and, where known, the rule. */
 public final class FlowViews {
   private final Controller controller;
 

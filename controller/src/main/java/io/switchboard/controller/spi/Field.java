@@ -43,7 +43,7 @@ public enum Field {
     this.bits = bits;
   }
 
-  /** The field's name in config, REST and traces (DESIGN.md), e.g. {@code eth-dst}. */
+  /** The field's name in config, REST and traces (docs/configuration.md, packet fields), e.g. {@code eth-dst}. */
   public String apiName() {
     return apiName;
   }

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Priority-ordered allow / drop rules in the ACL stage. Rules come from the config file ({@code acl.rules}) and
  * from {@code POST /api/v1/acl/rules}; the latter live in the shared store {@value #STORE}, whose listener makes a
- * write on any controller instance take effect on every one. See README.md.
+ * write on any controller instance take effect on every one. See docs/apps/acl.md.
  */
 public final class AclApp implements ControllerApp {
   public static final String NAME = "acl";
