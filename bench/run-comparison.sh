@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # Switchboard vs ovs-testcontroller under the cbench-like load generator (docs/performance.md says what is measured).
 #
-#   bench/run-comparison.sh              # full suite (~10 min)
-#   SUITE=quick bench/run-comparison.sh  # shorter loops (~5 min)
-#   SUITE=smoke bench/run-comparison.sh  # a first look (~2 min)
+#   bench/run-comparison.sh              # full suite (~12 min)
+#   SUITE=quick bench/run-comparison.sh  # shorter loops (~6 min)
+#   SUITE=smoke bench/run-comparison.sh  # a first look (~3 min)
+#   CASES="cbench cblat cbsweep" bench/run-comparison.sh   # only cbench's standard workload
+#
+# Two workloads. cbench's standard one ("cbench", "cblat", "cbsweep"): OpenFlow 1.0, 1,000 MACs per switch,
+# every packet-in with a buffer id, throughput mode with no window (each switch keeps its socket full; any flow-mod
+# add or non-LLDP packet-out counts), 1 s loops from the first second, no warm-up; then a second run against the
+# same controller process, which must answer within its first 200 ms (no backlog of the first run drained first).
+# The friendly windowed one ("tput10", "lat10", "tput13", "lat13", "sweep", "scale") keeps 100 packet-ins in flight.
 #
 # Each controller is started by this script, loaded, then stopped by the PID the script started; the two run one
 # after the other, pinned to the same CPUs (CONTROLLER_CPUS, default "0"), with the generator on the others
 # (GENERATOR_CPUS, default "1"); set both to "" to run unpinned. Everything listens and connects on 127.0.0.1.
-# Environment: OF_PORT (16653), REST_PORT (18080), SB_JAVA_OPTS (-Xmx1g), GEN_JAVA_OPTS (-Xmx1g),
-# SWEEP ("1 16 64 256"), SCALE_SWITCHES (1000), CASES (all: "tput10 lat10 tput13 lat13 sweep scale"),
+# Environment: OF_PORT (16653), REST_PORT (18080), SB_JAVA_OPTS (none: the launcher's default heap), GEN_JAVA_OPTS
+# (-Xmx1g), SWEEP ("1 16 64 256"), SCALE_SWITCHES (1000),
+# CASES (all: "cbench cblat cbsweep tput10 lat10 tput13 lat13 sweep scale"),
 # KEEP_LOGS=1 keeps the work directory.
 set -euo pipefail
 
@@ -23,15 +31,15 @@ OF_PORT="${OF_PORT:-16653}"
 REST_PORT="${REST_PORT:-18080}"
 CONTROLLER_CPUS="${CONTROLLER_CPUS-0}"
 GENERATOR_CPUS="${GENERATOR_CPUS-1}"
-SB_JAVA_OPTS="${SB_JAVA_OPTS:--Xmx1g}"
+SB_JAVA_OPTS="${SB_JAVA_OPTS:-}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--Xmx1g}"
 SWEEP="${SWEEP:-1 16 64 256}"
 SCALE_SWITCHES="${SCALE_SWITCHES:-1000}"
-CASES="${CASES:-tput10 lat10 tput13 lat13 sweep scale}"
+CASES="${CASES:-cbench cblat cbsweep tput10 lat10 tput13 lat13 sweep scale}"
 case "$SUITE" in
-  full)  LOOPS=5; LOOP_SECONDS=5; WARMUP=5 ;;
-  quick) LOOPS=3; LOOP_SECONDS=3; WARMUP=5 ;;
-  smoke) LOOPS=2; LOOP_SECONDS=2; WARMUP=3; SWEEP="${SWEEP_SMOKE:-1 16}"; SCALE_SWITCHES="${SCALE_SMOKE:-200}" ;;
+  full)  LOOPS=5; LOOP_SECONDS=5; WARMUP=5; CB_LOOPS=16 ;;
+  quick) LOOPS=3; LOOP_SECONDS=3; WARMUP=5; CB_LOOPS=8 ;;
+  smoke) LOOPS=2; LOOP_SECONDS=2; WARMUP=3; CB_LOOPS=4; SWEEP="${SWEEP_SMOKE:-1 16}"; SCALE_SWITCHES="${SCALE_SMOKE:-200}" ;;
   *) echo "run-comparison: SUITE must be full, quick or smoke" >&2; exit 2 ;;
 esac
 OTC_MAX_SWITCHES=16   # ovs-testcontroller.c: #define MAX_SWITCHES 16 (further connections are never accepted)
@@ -112,7 +120,9 @@ start_switchboard() {
   run_n=$((run_n + 1))
   local log="$work/switchboard-$run_n.log"
   # shellcheck disable=SC2086
-  "${cprefix[@]}" java $SB_JAVA_OPTS -jar "$sb_jar" run --config "$work/switchboard.yaml" >"$log" 2>&1 &
+  # through the launcher, so that its default heap is what is measured; SB_JAVA_OPTS adds to it
+  SWITCHBOARD_JAVA_OPTS="$SB_JAVA_OPTS" "${cprefix[@]}" "$root/switchboard" run --config "$work/switchboard.yaml" \
+    >"$log" 2>&1 &
   controller_pid=$!
   controller_name=switchboard
   for _ in $(seq 300); do
@@ -179,6 +189,34 @@ started_at=$(date +%s)
 
 want() { [[ " $CASES " == *" $1 "* ]]; }
 
+# 0. cbench's standard workload: no window, 1,000 MACs, buffer ids, 1 s loops from the first second
+cb=(--of 1.0 --macs 1000 --buffered --loops "$CB_LOOPS" --loop-seconds 1 --warmup 0)
+if want cbench; then
+  for who in switchboard ovs-testcontroller; do
+    say "cbench16: $who (then a second run against the same process)"
+    if [ "$who" = switchboard ]; then start_switchboard; else start_otc; fi
+    generate "$who/cbench16" --mode throughput --window 0 --switches 16 "${cb[@]}"
+    R["cbench16|$who"]="$result"
+    generate "$who/after" --mode throughput --window 0 --switches 16 --of 1.0 --macs 1000 --buffered --loops 5 \
+      --loop-seconds 0.2 --warmup 0
+    R["after|$who"]="$result"
+    stop_controller
+  done
+fi
+if want cblat; then
+  for n in 1 16; do
+    both "cblat$n" --mode latency --switches "$n" "${cb[@]}"
+  done
+fi
+if want cbsweep; then
+  for n in 1 64 256; do
+    measure "cb$n" switchboard --mode throughput --window 0 --switches "$n" "${cb[@]}"
+    if [ "$n" -le "$OTC_MAX_SWITCHES" ]; then
+      measure "cb$n" ovs-testcontroller --mode throughput --window 0 --switches "$n" "${cb[@]}"
+    fi
+  done
+fi
+
 # 1. OpenFlow 1.0: both controllers forward every packet-in themselves (packet-out) and set up flows
 want tput10 && both tput10 --mode throughput --of 1.0 --switches 16 --macs 100
 want lat10 && both lat10 --mode latency --of 1.0 --switches 1 --macs 100
@@ -229,6 +267,42 @@ lat_row() {  # lat_row LABEL KEY FIELD: ratio = ovs-testcontroller / switchboard
   local s="${R[$2|switchboard]:-}" o="${R[$2|ovs-testcontroller]:-}"
   row "$1" "$(dec "$(field "$s" "$3")")" "$(dec "$(field "$o" "$3")")" "$(ratio "$(field "$o" "$3")" "$(field "$s" "$3")")"
 }
+
+cb_row() {  # cb_row LABEL KEY: median and first loop, both controllers
+  local s="${R[$2|switchboard]:-}" o="${R[$2|ovs-testcontroller]:-}"
+  local sv ov
+  sv="$(field "$s" answered_median)"; ov="$(field "$o" answered_median)"
+  if [ -z "$o" ]; then
+    row "$1" "$(num "$sv")" "n/a (max $OTC_MAX_SWITCHES sw)" "-"
+  else
+    row "$1" "$(num "$sv")" "$(num "$ov")" "$(ratio "$sv" "$ov")"
+  fi
+  sv="$(field "$s" first_loop)"; ov="$(field "$o" first_loop)"
+  [ -z "$s" ] || row "  first second" "$(num "$sv")" "$( [ -n "$o" ] && num "$ov" || echo -)" \
+    "$( [ -n "$o" ] && ratio "$sv" "$ov" || echo -)"
+  [ -z "$s" ] || row "  switches starved (loop x switch)" "$(field "$s" starved)" "$( [ -n "$o" ] && field "$o" starved || echo -)" ""
+  [ -z "$s" ] || row "  controller RSS after (MB)" "$(mb_of "$s" rss_kb)" "$( [ -n "$o" ] && mb_of "$o" rss_kb || echo -)" ""
+}
+
+if want cbench || want cblat || want cbsweep; then
+  echo
+  say "cbench's workload (OpenFlow 1.0, 1,000 MACs, buffer ids; median of $CB_LOOPS 1 s loops; responses per second)"
+  row "" "Switchboard" "ovs-testcontroller" "ratio"
+  want cbench && cb_row "throughput, 16 switches" cbench16
+  if want cbench; then
+    s="${R[after|switchboard]:-}"; o="${R[after|ovs-testcontroller]:-}"
+    row "  next run, first 200 ms (responses/s)" "$(num "$(field "$s" first_loop)")" "$(num "$(field "$o" first_loop)")" ""
+  fi
+  if want cbsweep; then
+    for n in 1 64 256; do cb_row "throughput, $n switch(es)" "cb$n"; done
+  fi
+  if want cblat; then
+    for n in 1 16; do
+      rate_row "latency mode, $n switch(es) (answered/s)" "cblat$n"
+      lat_row "latency mode, $n switch(es): p50 (us)" "cblat$n" p50_us
+    done
+  fi
+fi
 
 echo
 say "results (median of $LOOPS loops; rates are packet-ins answered per second, all switches together)"

@@ -108,7 +108,20 @@ public final class Main {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("switchboard: stopping");
+      // a stop must not hang on a stuck connection or cluster peer: after 10 s the process goes regardless
+      Thread watchdog = new Thread(() -> {
+        try {
+          Thread.sleep(10_000);
+          System.err.println("switchboard: still stopping after 10 s; exiting now");
+          Runtime.getRuntime().halt(1);
+        } catch (InterruptedException e) {
+          // stopped in time
+        }
+      }, "shutdown-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
       sb.close();
+      watchdog.interrupt();
       stopped.countDown();
     }, "shutdown"));
     System.err.printf("switchboard: OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.%n",

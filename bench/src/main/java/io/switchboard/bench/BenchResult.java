@@ -70,6 +70,19 @@ public record BenchResult(BenchOptions options, List<Loop> loops, LatencyHistogr
     return loops.stream().mapToDouble(Loop::responsesPerSecond).sorted().toArray();
   }
 
+  /** (loop, switch) pairs in which the switch got no answer at all: a starved switch. */
+  public int starved() {
+    int n = 0;
+    for (Loop l : loops) {
+      for (SwitchCounters.Snapshot s : l.perSwitch()) {
+        if (s.answered() == 0) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** The median over loops of each loop's median switch. */
   public double medianPerSwitch() {
     return median(loops.stream().mapToDouble(l -> median(l.answeredPerSwitch())).sorted().toArray());

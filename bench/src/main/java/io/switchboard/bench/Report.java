@@ -62,6 +62,8 @@ final class Report {
       kv(b, "answered_max", Math.round(ans[ans.length - 1]));
       kv(b, "responses_median", Math.round(BenchResult.median(resp)));
       kv(b, "per_switch_median", Math.round(r.medianPerSwitch()));
+      kv(b, "first_loop", Math.round(r.loops().get(0).answeredPerSecond()));
+      kv(b, "starved", r.starved());
       SwitchCounters.Snapshot t = r.total();
       kv(b, "lost", t.lost());
       kv(b, "bogus", t.bogus());
