@@ -38,8 +38,8 @@ import org.projectfloodlight.openflow.types.U32;
 public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
   private static final OFMessageReader<OFMessage> READER = OFFactories.getGenericReader();
   private static final long EXPIRY_PERIOD_MS = 100;
-  /** Unwindowed: packet-ins written per turn of the event loop before the switch lets others (and reads) run. */
-  private static final int BURST = 64;
+  /** Unwindowed: at most this many packet-ins per fill (the channel's high-water mark stops it sooner). */
+  private static final int BURST = 2048;
   /** The window used while announcing hosts, also when the test itself is unwindowed. */
   private static final int LEARN_WINDOW = 100;
 
@@ -78,8 +78,6 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
   private boolean needFlush;
   /** The controller sent a packet-out carrying one of our frames: it answers packet-ins that way. */
   private boolean answersWithPacketOuts;
-  /** Unwindowed: a refill is already queued on the event loop. */
-  private boolean refillQueued;
 
   public EmulatedSwitch(int index, BenchOptions opts) {
     this.index = index;
@@ -251,6 +249,9 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (unwindowed && phase == Phase.TEST) {
+      fill();
+    }
     if (needFlush) {
       needFlush = false;
       ctx.flush();
@@ -491,8 +492,9 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * cbench's throughput mode: write while the channel takes more (the kernel's socket buffer full is what stops
-   * us), a burst per turn of the event loop so that reads and the other switches get theirs.
+   * cbench's throughput mode: write while the channel takes more, so that the socket stays full (the controller
+   * reading slower than we write is what stops us). Refilled when the channel becomes writable again, after every
+   * read, and by the periodic timer; never by re-queueing itself, which would starve this event loop's reads.
    */
   private boolean fillUnwindowed() {
     boolean wrote = false;
@@ -501,13 +503,6 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
       wrote = true;
     }
     needFlush |= wrote;
-    if (ctx.channel().isWritable() && !refillQueued) {
-      refillQueued = true;
-      ctx.executor().execute(() -> {
-        refillQueued = false;
-        fillAndFlush();
-      });
-    }
     return wrote;
   }
 
