@@ -32,7 +32,10 @@ public final class Main {
                                    a packet's path through the pipeline, across hosts
         help                       this text
 
-      The commands that talk to a running controller take --api URL (default http://127.0.0.1:8080).
+      The commands that talk to a running controller take --api URL (default http://127.0.0.1:8080),
+      --token-file FILE (the REST token; default $SWITCHBOARD_TOKEN_FILE, else /var/lib/switchboard/rest-token
+      for root and ~/.local/state/switchboard/rest-token for others) and --cacert PEM (to trust a
+      self-signed HTTPS certificate). See docs/security.md.
       """;
 
   public static void main(String[] args) throws Exception {

@@ -36,7 +36,8 @@ class TraceAgreementTest {
     topo = Demo.build(bed, false);
     SwitchboardConfig c = ConfigLoader.load(Demo.CONFIG);
     SwitchboardConfig cfg = new SwitchboardConfig(new OpenFlowSettings(new HostPort("127.0.0.1", 0),
-        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)), c.cluster(), c.apps(),
+        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
+        java.nio.file.Files.createTempDirectory("sb-trace").resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
     sb = Switchboard.start(cfg, null);
     http = new Http(sb);
