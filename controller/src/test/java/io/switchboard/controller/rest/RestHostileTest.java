@@ -330,6 +330,9 @@ class RestHostileTest {
     Raw path = raw("GET", "/api/v1/items/" + "b".repeat(2000), headers(), null);
     assertEquals(404, path.status());
     assertTrue(path.error().length() < 300, path.body());
+    assertEquals(414, raw("GET", "/api/v1/" + "d".repeat(5000), headers(), null).status(), "request line bound");
+    assertEquals(431, raw("GET", "/api/v1/health", headers("X-Big", "e".repeat(9000)), null).status(),
+        "header bound");
     Raw nowhere = raw("GET", "/api/v1/" + "c".repeat(2000), headers(), null);
     assertEquals(404, nowhere.status());
     assertTrue(nowhere.error().length() < 300, nowhere.body());
