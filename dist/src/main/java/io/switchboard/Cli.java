@@ -138,8 +138,9 @@ final class Cli {
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode n = r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
     if (r.statusCode() == 401) {
-      throw new ApiError(n.path("error").asText("HTTP 401") + (token == null ? "; no token file " + tokenFile
-          + " (give --token-file FILE or set SWITCHBOARD_TOKEN_FILE)" : "; sent the token of " + tokenFile));
+      throw new ApiError(n.path("error").asText("HTTP 401") + (token != null ? "; sent the token of " + tokenFile
+          : (Files.exists(tokenFile) ? "; cannot read the token file " + tokenFile + " (run as its owner?)"
+          : "; no token file " + tokenFile) + " (give --token-file FILE or set SWITCHBOARD_TOKEN_FILE)"));
     }
     if (r.statusCode() >= 400) {
       throw new ApiError(n.path("error").asText("HTTP " + r.statusCode()));

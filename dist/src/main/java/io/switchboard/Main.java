@@ -94,7 +94,13 @@ public final class Main {
         return 1;
       }
     }
-    Switchboard sb = Switchboard.start(config, file);
+    Switchboard sb;
+    try {
+      sb = Switchboard.start(config, file);
+    } catch (java.io.IOException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
     if (file != null) {
       ConfigService configs = sb.configs();
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {

@@ -80,4 +80,24 @@ class CliTokenTest {
       assertTrue(hosts.err().contains("not enabled"), "a read on loopback needs no token: " + hosts.err());
     }
   }
+
+  @Test
+  void aControllerThatCannotKeepItsTokenDoesNotStart() throws Exception {
+    Path blocker = dir.resolve("a-file");
+    Files.writeString(blocker, "x");
+    Path cfg = dir.resolve("bad-token.yaml");
+    Files.writeString(cfg, """
+        openflow: {listen: 127.0.0.1:0}
+        rest: {listen: 127.0.0.1:0, token-file: a-file/token}
+        """);
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-cp", System.getProperty("java.class.path"), "io.switchboard.Main", "run", "--config", cfg.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(1, p.exitValue(), out);
+    assertTrue(out.contains("switchboard: REST token file " + blocker.resolve("token") + ": cannot create or read"
+        + " it"), out);
+    assertTrue(!out.contains("\tat "), "no stack trace: " + out);
+  }
 }

@@ -41,7 +41,7 @@ final class Rejections {
     this.clock = clock;
     this.lastPurge = clock.getAsLong();
     metrics.describe(METRIC, "REST requests refused by a protection (host, origin, token, content-type, body-size,"
-        + " json-depth, json-duplicate-key, parameter, method)");
+        + " json-depth, json-duplicate-key, json-size, parameter, method)");
   }
 
   /**

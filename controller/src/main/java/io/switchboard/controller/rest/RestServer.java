@@ -355,7 +355,14 @@ public final class RestServer implements AutoCloseable {
   }
 
   public InetSocketAddress start(String host, int port) throws Exception {
-    token = RestToken.loadOrCreate(settings.tokenFile());
+    try {
+      token = RestToken.loadOrCreate(settings.tokenFile());
+    } catch (java.io.IOException e) {
+      String why = e instanceof java.nio.file.FileSystemException fs ? "cannot create or read it ("
+          + e.getClass().getSimpleName() + " on " + fs.getFile() + ")" : e.getMessage();
+      throw new java.io.IOException(why.startsWith("REST token file") ? why : "REST token file "
+          + settings.tokenFile() + ": " + why + "; rest.token-file names where it is kept (docs/security.md)", e);
+    }
     loopbackListener = !readsNeedToken(host);
     router.route().last().handler(this::noRoute);
     router.route().failureHandler(ctx -> {

@@ -75,6 +75,23 @@ class RestBoundsTest {
   }
 
   @Test
+  void anUnusableTokenFileIsAClearError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path shortOne = dir.resolve("short");
+    java.nio.file.Files.writeString(shortOne, "secret\n");
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> RestToken.loadOrCreate(shortOne));
+    assertTrue(e.getMessage().contains("at least 16"), e.getMessage());
+    java.nio.file.Files.writeString(dir.resolve("mine"), "  a-token-of-my-own-choosing \n");
+    assertTrue(RestToken.loadOrCreate(dir.resolve("mine")).matches("a-token-of-my-own-choosing"));
+    assertFalse(RestToken.loadOrCreate(dir.resolve("mine")).matches("a-token-of-my-own-choosin"));
+    java.nio.file.Path nested = dir.resolve("sub/dir/token");
+    RestToken made = RestToken.loadOrCreate(nested);
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(nested.getParent())), "a directory it makes is private");
+    assertTrue(made.matches(java.nio.file.Files.readString(nested).trim()));
+    assertThrows(java.io.IOException.class, () -> RestToken.loadOrCreate(shortOne.resolve("under-a-file")));
+  }
+
+  @Test
   void hostNamesOfALoopbackListener() {
     AllowedHosts h = new AllowedHosts("127.0.0.1", 8080, false, List.of());
     assertTrue(h.allowsHost("127.0.0.1:8080"));
