@@ -89,7 +89,7 @@ public final class RestServer implements AutoCloseable {
     router.route().handler(ctx -> {
       long start = System.nanoTime();
       ctx.addBodyEndHandler(v -> controller.metrics().observeSeconds("switchboard_rest_request_seconds",
-          (System.nanoTime() - start) / 1e9, "method", ctx.request().method().name(),
+          (System.nanoTime() - start) / 1e9, "method", methodLabel(ctx.request().method()),
           "status", Integer.toString(ctx.response().getStatusCode())));
       ctx.next();
     });
@@ -112,6 +112,14 @@ public final class RestServer implements AutoCloseable {
       }
     }
   }
+
+  /** A client may send any method name: only the standard ones become metric labels, the rest "other". */
+  private static String methodLabel(HttpMethod m) {
+    return STANDARD_METHODS.contains(m) ? m.name() : "other";
+  }
+
+  private static final Set<HttpMethod> STANDARD_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+      HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
 
   /** Adds a JSON route under /api/v1 (used by the dist module for config, cluster and trace). */
   public void route(HttpMethod method, String path, RestHandler handler) {

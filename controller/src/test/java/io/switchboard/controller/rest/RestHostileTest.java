@@ -390,6 +390,13 @@ class RestHostileTest {
     assertEquals("GET, OPTIONS, POST", options.headers().get("allow"));
     assertEquals(404, raw("GET", "/api/v1/nothing-here", headers(), null).status());
     assertTrue(rejected("method") >= 4);
+    for (int i = 0; i < 20; i++) {
+      Raw madeUp = raw("FROB" + i, "/api/v1/health", headers(), null);
+      assertTrue(madeUp.status() == 401 || madeUp.status() == 405 || madeUp.status() == 400,
+          madeUp.status() + " " + madeUp.body());
+    }
+    String metrics = ctl.get("/metrics").body();
+    assertFalse(metrics.contains("FROB"), "made-up methods do not each make a metric series");
   }
 
   @Test
