@@ -18,7 +18,7 @@ public final class Json {
   public static final int MAX_DEPTH = 64;
   /** How much of a caller's own text an error message repeats. */
   public static final int ECHO_CHARS = 120;
-  private static final int MAX_MESSAGE = 1000;
+  private static final int MAX_MESSAGE = 4000; // a config with many errors lists them all
 
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper READER = new ObjectMapper(JsonFactory.builder()
