@@ -240,7 +240,8 @@ public final class RestServer implements AutoCloseable {
     }
     String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean body = req.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || length != null && !length.equals("0");
-    if (body && length != null && length.matches("\\d{1,19}") && Long.parseLong(length) > settings.maxBodyBytes()) {
+    if (body && length != null && length.matches("\\d+")
+        && (length.length() > 18 || Long.parseLong(length) > settings.maxBodyBytes())) {
       refuse(ctx, 413, "body-size", tooLarge());
       return;
     }

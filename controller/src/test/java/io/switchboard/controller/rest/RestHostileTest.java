@@ -366,7 +366,10 @@ class RestHostileTest {
       Raw chunked = parse(s.getInputStream());
       assertEquals(413, chunked.status(), chunked.body());
     }
-    assertEquals(before + 2, rejected("body-size"));
+    Raw absurd = raw("POST", "/api/v1/items", withToken("Content-Type", "application/json", "Content-Length",
+        "99999999999999999999"), null);
+    assertTrue(absurd.status() == 413 || absurd.status() == 400, absurd.status() + " " + absurd.body());
+    assertTrue(rejected("body-size") >= before + 2);
   }
 
   // ---- methods and parameters
