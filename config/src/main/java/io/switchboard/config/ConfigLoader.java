@@ -38,6 +38,20 @@ public final class ConfigLoader {
 
   private static final Duration MAX_INTERVAL = Duration.ofHours(24);
 
+  static final String ALLOWED_HOST_EXPECTED = "a host name or address, optionally with :port, or \"*\"";
+
+  /** An item of rest.allowed-hosts, lower-cased: {@code name}, {@code name:port}, {@code [v6]:port} or "*". */
+  static String allowedHost(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.equals("*")) {
+      return t;
+    }
+    if (t.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\\d{1,5})?") || t.matches("\\[[0-9a-f:.]+\\](:\\d{1,5})?")) {
+      return t;
+    }
+    throw Values.expected(ALLOWED_HOST_EXPECTED, text);
+  }
+
   private ConfigLoader() {}
 
   public static SwitchboardConfig load(Path file) throws ConfigException {
@@ -166,8 +180,59 @@ public final class ConfigLoader {
     }
 
     private RestSettings rest(MapView top) {
-      MapView m = section(top, "rest", List.of("listen"));
-      return new RestSettings(listen(m, "listen", defaults.rest().listen()));
+      MapView m = section(top, "rest", List.of("listen", "token-file", "allowed-hosts", "tls", "max-body-bytes"));
+      HostPort listen = listen(m, "listen", defaults.rest().listen());
+      Path tokenFile = m.optional("token-file", "a file path", this::path).orElse(RestSettings.defaultTokenFile());
+      List<String> allowed = m.scalars("allowed-hosts", "a list of host names, e.g. [controller.example.net]",
+          ALLOWED_HOST_EXPECTED, ConfigLoader::allowedHost);
+      RestSettings.Tls tls = null;
+      if (m.has("tls")) {
+        MapView t = MapView.of(m.node("tls"), m.pathOf("tls"), errors,
+            "the HTTPS settings (a mapping with cert, key)", List.of("cert", "key"));
+        Optional<Path> cert = t.required("cert", "a PEM certificate file", f -> pemFile(f, "CERTIFICATE"));
+        Optional<Path> key = t.required("key", "a PEM private key file", f -> pemFile(f, "PRIVATE KEY"));
+        if (cert.isPresent() && key.isPresent()) {
+          tls = new RestSettings.Tls(cert.get(), key.get());
+        }
+      }
+      String sizeExpected = "a size in bytes (1024-1073741824)";
+      long maxBody = m.optional("max-body-bytes", sizeExpected, v -> Values.integer(v, 1024, 1 << 30, sizeExpected))
+          .orElse(RestSettings.DEFAULT_MAX_BODY_BYTES);
+      return new RestSettings(listen, tokenFile, allowed, tls, maxBody);
+    }
+
+    /** A path from the file; a relative one is relative to the config file's directory. */
+    private Path path(String text) {
+      if (text.isBlank() || text.indexOf('\0') >= 0) {
+        throw Values.expected("a file path", text);
+      }
+      Path p = Path.of(text);
+      if (p.isAbsolute()) {
+        return p;
+      }
+      Path dir = Path.of(source).toAbsolutePath().getParent();
+      return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize();
+    }
+
+    /** A readable PEM file holding a block whose label ends with {@code label}. */
+    private Path pemFile(String text, String label) {
+      Path p = path(text);
+      String pem;
+      try {
+        if (Files.size(p) > 1 << 20) {
+          throw new IllegalArgumentException("expected a PEM file, got " + Values.quote(text) + " (over 1 MiB)");
+        }
+        pem = Files.readString(p, java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("no such file: " + p);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
+      }
+      if (!pem.matches("(?s).*-----BEGIN [A-Z ]*" + label + "-----.*")) {
+        throw new IllegalArgumentException("expected a PEM file with a " + label + " block, got " + p
+            + " (no '-----BEGIN ..." + label + "-----' line)");
+      }
+      return p;
     }
 
     private ClusterSettings cluster(MapView top) {
