@@ -11,6 +11,7 @@ import io.switchboard.config.Ipv4Prefix;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The DHCP codec with requests as dhclient and udhcpc send them, and with broken ones. */
@@ -49,6 +50,26 @@ class DhcpCodecTest {
     DhcpMessage renew = message(DhcpClients.dhclientRenew(9, ADDR, GW));
     assertEquals(ADDR, renew.ciaddr());
     assertTrue(!renew.has(DhcpMessage.OPT_REQUESTED_IP));
+  }
+
+  @Test
+  void capturedPacketsOfBothClientsParse() throws Exception {
+    Map<String, byte[]> cap = DhcpServerTest.captures();
+    DhcpMessage dd = message(cap.get("dhclient-discover"));
+    assertEquals(DhcpMessage.DISCOVER, dd.type());
+    assertEquals(List.of(53, 12, 55), List.copyOf(dd.options().keySet()), "dhclient's option set");
+    DhcpMessage dr = message(cap.get("dhclient-init-reboot-request"));
+    assertEquals(DhcpMessage.REQUEST, dr.type());
+    assertEquals(ADDR, dr.address(DhcpMessage.OPT_REQUESTED_IP));
+    assertTrue(!dr.has(DhcpMessage.OPT_SERVER_ID), "INIT-REBOOT names no server");
+    DhcpMessage ud = message(cap.get("udhcpc-discover"));
+    assertEquals(List.of(53, 57, 55, 60, 61), List.copyOf(ud.options().keySet()), "udhcpc's option set");
+    assertEquals(Ipv4.parse("192.168.1.7"), message(cap.get("udhcpc-discover-requesting"))
+        .address(DhcpMessage.OPT_REQUESTED_IP));
+    for (byte[] f : cap.values()) {
+      assertEquals(DhcpClients.MAC, message(f).chaddr());
+      assertEquals(DhcpClients.MAC, DhcpFrames.parse(f).ethSrc());
+    }
   }
 
   @Test
