@@ -106,7 +106,7 @@ public final class OverlayEndpoints {
           .ifPresent(e -> m.error("port", "port " + port.get() + " on " + hostName.get()
               + " is already used by endpoint '" + e.name() + "'"));
     }
-    if (errors.size() != before) {
+    if (errors.size() != before || mac.isEmpty()) { // no MAC without errors: a dynamic one in a broken network
       return Optional.empty();
     }
     return Optional.of(new OverlayEndpoint(name.orElseThrow(), networkName.orElseThrow(), hostName.orElseThrow(),

@@ -98,6 +98,9 @@ class DhcpConfigTest {
                 - {prefix: 10.1.2.3/8, via: 192.168.2.254}
                 - {prefix: 10.0.0.0/8, via: 172.16.0.1}
                 - {prefix: 172.16.0.0/12, via: 192.168.2.255}
+        endpoints:
+          - {name: vm1, network: net2, host: host1, port: vm1, mac: dynamic, ip: dynamic}
+          - {name: vm2, network: net2, host: host1, port: vm2, mac: dynamic, ip: 192.168.2.1}
       """);
     error(errs, 8, "overlay.networks[0].dhcp", "DHCP needs the network's gateway", "192.168.1.0/24");
     error(errs, 8, "overlay.networks[0].dhcp.lease-time", "out of range");
@@ -110,6 +113,8 @@ class DhcpConfigTest {
     error(errs, 20, "overlay.networks[1].dhcp.routes[1].prefix", "host bits are set; did you mean 10.0.0.0/8?");
     error(errs, 21, "overlay.networks[1].dhcp.routes[2].via", "not in the subnet 192.168.2.0/24");
     error(errs, 22, "overlay.networks[1].dhcp.routes[3].via", "broadcast address");
+    assertTrue(errs.stream().noneMatch(e -> e.path().startsWith("overlay.endpoints")),
+        "endpoints of a broken network are not reported again: " + Check.text(errs));
   }
 
   @Test
