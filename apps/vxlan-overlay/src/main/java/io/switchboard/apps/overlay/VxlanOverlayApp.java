@@ -272,6 +272,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
     OverlayEndpoint e = checked.value();
     OverlayNetwork n = topology.network(e.network()).orElseThrow();
+    boolean heldBefore = ipam.assignments().containsKey(e.name());
     if (e.hasAddress()) {
       ipam.claim(n, e.ip(), e.name()).ifPresent(holder -> {
         throw new ApiException(409, "ip: " + e.ipText() + " is already allocated to endpoint '" + holder
@@ -287,7 +288,9 @@ public final class VxlanOverlayApp implements ControllerApp {
       }
     }
     if (s.putIfAbsent(e.name(), RuntimeEndpoint.of(e)) != null) {
-      ipam.release(e.name());
+      if (!heldBefore) { // another instance added one of that name meanwhile; what it holds stays
+        ipam.release(e.name());
+      }
       throw new ApiException(409, "name: an endpoint named '" + e.name() + "' already exists");
     }
     refresh();

@@ -210,6 +210,32 @@ class DhcpServerTest {
   }
 
   @Test
+  void aReloadKeepsAddressesUnlessTheyBecomeInvalid() {
+    endpoints.create(body("r1", "net1", "r1-eth", "dynamic", "dynamic"));
+    assertEquals("192.168.1.11", app.topology().endpoint("r1").orElseThrow().ipText());
+    app.stop();
+    app.start(ctx); // a reload with the same config
+    assertEquals("192.168.1.10", app.topology().endpoint("dyn1").orElseThrow().ipText());
+    assertEquals("192.168.1.11", app.topology().endpoint("r1").orElseThrow().ipText());
+
+    ctx.config = Fixtures.config(YAML.replace("exclude-ips: [192.168.1.3..192.168.1.9]",
+        "exclude-ips: [192.168.1.3..192.168.1.10]"));
+    app.stop();
+    app.start(ctx); // dyn1's address is excluded now: it moves, r1 keeps its own
+    assertEquals("192.168.1.12", app.topology().endpoint("dyn1").orElseThrow().ipText());
+    assertEquals("0a:64:c0:a8:01:0c", app.topology().endpoint("dyn1").orElseThrow().mac().toString());
+    assertEquals("192.168.1.11", app.topology().endpoint("r1").orElseThrow().ipText());
+
+    ctx.config = Fixtures.config(YAML.replace("""
+              - {name: dyn1, network: net1, host: host1, port: dyn1-eth, mac: dynamic, ip: dynamic}
+          """, ""));
+    app.stop();
+    app.start(ctx); // dyn1 removed from the config: its address is given back
+    Map<String, Object> next = endpoints.create(body("r2", "net1", "r2-eth", "dynamic", "dynamic"));
+    assertEquals("192.168.1.10", next.get("ip"), "the lowest free address again");
+  }
+
+  @Test
   void restAllocatesRefusesAFullSubnetAndNamesTheHolderOfAnAddress() {
     Map<String, Object> a = endpoints.create(body("a", "small", "a-eth", "dynamic", "dynamic"));
     assertEquals("172.29.0.6", a.get("ip"));
