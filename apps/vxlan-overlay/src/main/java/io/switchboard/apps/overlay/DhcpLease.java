@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param expiresAt epoch milliseconds
  */
-record DhcpLease(String endpoint, String network, String ip, String mac, String hostname, long expiresAt)
+public record DhcpLease(String endpoint, String network, String ip, String mac, String hostname, long expiresAt)
     implements Serializable {
   private static final long serialVersionUID = 1L;
   static final String STORE = "overlay.dhcp.leases";
