@@ -1,20 +1,20 @@
 package io.switchboard.apps.overlay;
 
 import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.controller.spi.Field;
-import io.switchboard.controller.spi.PacketIn;
-import io.switchboard.controller.spi.Stage;
 import io.switchboard.config.OverlayEndpoint;
 import io.switchboard.config.OverlayHost;
+import io.switchboard.config.OverlayNetwork;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.KeyValueStore;
+import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.spi.Values;
 import java.util.Collection;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -225,7 +226,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     Set<String> rejectedBefore = topology.rejected().keySet();
     rebuilding.set(true);
     try {
-      Map<String, String> reasons = new java.util.TreeMap<>();
+      Map<String, String> reasons = new TreeMap<>();
       OverlayConfig overlay = ctx.config().overlay();
       OverlayTopology t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
       for (int round = 0; round < 3 && !t.pending().isEmpty(); round++) {
@@ -310,7 +311,12 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (s.remove(name) == null) {
       return false;
     }
-    ipam.release(name);
+    rebuilding.set(true);
+    try {
+      ipam.release(name);
+    } finally {
+      rebuilding.set(false);
+    }
     dhcp.leases().remove(name);
     refresh();
     log.info("overlay: endpoint {} removed", name);
