@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * DHCP and IPAM on real Open vSwitch, with real clients: ISC dhclient (as the seed's experiment does) in con6,
- * a static endpoint, and busybox udhcpc in dyn1, whose address and MAC are {@code dynamic}. Both get address,
+ * a static endpoint, and busybox udhcpc in dyn1, whose address and MAC are {@code dynamic}; then the other way
+ * round on host2 (udhcpc for static con7, dhclient for a dynamic endpoint added through REST). Both get address,
  * prefix, default route, MTU and DNS from the controller, then reach their gateway and con9, routed through r1
  * on the other host. Each client runs with its own lease file and a script of the test's that configures only
  * its container's namespace (never the machine's resolv.conf).
@@ -56,6 +57,7 @@ class DhcpEndToEndTest {
         endpoints:
           - {name: con6, network: net1, host: host1, port: con6-eth, mac: "02:00:00:00:01:02", ip: 192.168.1.2}
           - {name: dyn1, network: net1, host: host1, port: dyn1-eth, mac: dynamic, ip: dynamic}
+          - {name: con7, network: net1, host: host2, port: con7-eth, mac: "02:00:00:00:01:07", ip: 192.168.1.7}
           - {name: con9, network: net2, host: host2, port: con9-eth, mac: "02:00:00:00:02:02", ip: 192.168.2.2}
       """;
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -97,6 +99,7 @@ class DhcpEndToEndTest {
   Container con6;
   Container dyn1;
   Container con9;
+  Container con7;
   Path dir;
   BackgroundProcess dhclient;
   BackgroundProcess udhcpc;
@@ -114,8 +117,9 @@ class DhcpEndToEndTest {
     con6 = bed.container(h1, "con6", "br-int", "192.168.1.2/24", "02:00:00:00:01:02");
     dyn1 = bed.container(h1, "dyn1", "br-int", "192.168.1.250/24", "02:00:00:00:01:fa");
     con9 = bed.container(h2, "con9", "br-int", "192.168.2.2/24", "02:00:00:00:02:02");
+    con7 = bed.container(h2, "con7", "br-int", "192.168.1.7/24", "02:00:00:00:01:07");
     con9.addDefaultRoute("192.168.2.1");
-    for (Container c : new Container[] {con6, dyn1}) { // no address until DHCP gives one
+    for (Container c : new Container[] {con6, dyn1, con7}) { // no address until DHCP gives one
       c.exec("ip", "addr", "flush", "dev", "eth0");
     }
     dir = Files.createDirectories(bed.stateDir().resolve("dhcp"));
@@ -232,6 +236,47 @@ class DhcpEndToEndTest {
 
   @Test
   @Order(3)
+  void udhcpcConfiguresAStaticEndpointOnTheOtherHostAndDhclientADynamicOne() throws Exception {
+    script("udhcpc-con7.sh", UDHCPC_SCRIPT);
+    var r = con7.run(Duration.ofSeconds(30), "udhcpc", "-q", "-f", "-n", "-i", "eth0", "-s",
+        dir.resolve("udhcpc-con7.sh").toString(), "-t", "10", "-T", "1", "-A", "1");
+    assertTrue(r.ok(), r.output() + context());
+    assertTrue(con7.exec("ip", "-4", "-o", "addr", "show", "dev", "eth0").contains("inet 192.168.1.7/24"),
+        "a static address inside exclude-ips is still the endpoint's own");
+    assertTrue(con7.exec("ip", "link", "show", "eth0").contains("mtu 1450"));
+    assertTrue(env("udhcpc-con7.sh", "bound").contains("router=192.168.1.1"));
+    assertTrue(con7.canReachWithin("192.168.1.1", Duration.ofSeconds(3)), "its gateway, on host2");
+    assertTrue(con7.canReach("192.168.1.10"), "dyn1 on host1, across the tunnel");
+
+    var created = ctl.post("/overlay/endpoints", """
+        {"name": "dyn3", "network": "net1", "host": "host2", "port": "dyn3-eth", "mac": "dynamic", "ip": "dynamic"}""");
+    assertEquals(201, created.status(), created.body());
+    String ip = field(created.body(), "ip");
+    Container dyn3 = bed.container(bed.findHost("h2").orElseThrow(), "dyn3", "br-int", "192.168.1.252/24",
+        field(created.body(), "mac"));
+    dyn3.exec("ip", "addr", "flush", "dev", "eth0");
+    script("dhclient-dyn3.sh", DHCLIENT_SCRIPT);
+    try (BackgroundProcess p = dyn3.spawn("dhclient", "-d", "-v", "-lf", dir.resolve("dyn3.leases").toString(),
+        "-pf", dir.resolve("dhclient-dyn3.pid").toString(), "-sf", dir.resolve("dhclient-dyn3.sh").toString(),
+        "eth0")) {
+      ControllerHarness.awaitTrue("dhclient bound dyn3" + context(), WAIT, () -> {
+        try {
+          return log("dhclient-dyn3.sh").contains("BOUND " + ip);
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      assertTrue(dyn3.exec("ip", "-4", "-o", "addr", "show", "dev", "eth0").contains("inet " + ip + "/24"));
+      assertTrue(dyn3.exec("ip", "link", "show", "eth0").contains("mtu 1450"));
+      assertTrue(env("dhclient-dyn3.sh", "BOUND").contains("new_domain_name_servers=192.168.1.53"));
+      assertTrue(dyn3.canReachWithin("192.168.2.2", Duration.ofSeconds(3)), "con9, routed on host2");
+    }
+    var deleted = ctl.delete("/overlay/endpoints/dyn3");
+    assertEquals(2, deleted.status() / 100, deleted.body());
+  }
+
+  @Test
+  @Order(4)
   void leasesTraceAndMetricsShowDhcp() throws Exception {
     var leases = ctl.get("/overlay/leases");
     assertEquals(200, leases.status());
@@ -252,7 +297,7 @@ class DhcpEndToEndTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void portSecurityStillDropsOtherTrafficWithoutAnAddress() {
     String other = br1.trace("in_port=con6-eth,dl_src=02:00:00:00:01:02,dl_dst=ff:ff:ff:ff:ff:ff,"
         + "udp,nw_src=0.0.0.0,nw_dst=255.255.255.255,udp_src=68,udp_dst=69");
@@ -267,7 +312,7 @@ class DhcpEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void deletingAnEndpointRemovesItsLeaseAndFreesItsAddress() throws Exception {
     var created = ctl.post("/overlay/endpoints", """
         {"name": "dyn2", "network": "net1", "host": "host1", "port": "dyn2-eth", "mac": "dynamic", "ip": "dynamic"}""");
@@ -308,7 +353,7 @@ class DhcpEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void afterAControllerRestartRenewalsKeepTheAddresses() throws Exception {
     int port = ctl.openflowPort();
     ctl.close();
