@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 public final class OverlayEndpoints {
 
   static final List<String> KEYS = List.of("name", "network", "host", "port", "mac", "ip");
+  static final String MAC_EXPECTED = MacAddress.EXPECTED + " or dynamic";
+  static final String IP_EXPECTED = Ipv4.EXPECTED + " or dynamic";
   static final String ENDPOINT_EXPECTED = "an overlay endpoint (a mapping with " + String.join(", ", KEYS) + ")";
 
   private OverlayEndpoints() {}
@@ -55,15 +57,18 @@ public final class OverlayEndpoints {
     Optional<String> hostName = m.required("host", "an overlay host name", Values::name);
     Optional<String> port = m.required("port", "the port's name on the host's bridge",
         t -> Values.token(t, "a port name"));
-    Optional<MacAddress> mac = m.required("mac", MacAddress.EXPECTED, MacAddress::parse);
-    Optional<Integer> ip = m.required("ip", Ipv4.EXPECTED, Ipv4::parse);
+    boolean dynamicMac = isDynamic(m, "mac");
+    boolean dynamicIp = isDynamic(m, "ip");
+    Optional<MacAddress> staticMac = dynamicMac ? Optional.of(new MacAddress(0))
+        : m.required("mac", MAC_EXPECTED, MacAddress::parse);
+    Optional<Integer> ip = dynamicIp ? Optional.of(0) : m.required("ip", IP_EXPECTED, Ipv4::parse);
 
     name.ifPresent(n -> {
       if (existing.stream().anyMatch(e -> e.name().equals(n))) {
         m.error("name", "an endpoint named '" + n + "' already exists");
       }
     });
-    mac.ifPresent(a -> {
+    staticMac.filter(a -> !dynamicMac).ifPresent(a -> {
       if (a.isMulticast()) {
         m.error("mac", "expected a unicast MAC address, got \"" + a + "\" (the multicast bit is set)");
       } else if (a.isZero()) {
@@ -72,17 +77,19 @@ public final class OverlayEndpoints {
     });
 
     Optional<OverlayNetwork> network = networkName.flatMap(overlay::network);
+    Optional<MacAddress> mac = dynamicMac && !dynamicIp
+        ? network.flatMap(n -> ip.map(a -> dynamicMac(n, a))) : staticMac;
     if (networkName.isPresent() && network.isEmpty() && !brokenNetworks.contains(networkName.get())) {
       Set<String> names = new TreeSet<>(brokenNetworks);
       overlay.networks().forEach(n -> names.add(n.name()));
       m.error("network", unknown("network", networkName.get(), names));
     }
     network.ifPresent(net -> {
-      mac.ifPresent(a -> existing.stream()
+      mac.filter(a -> !a.isZero()).ifPresent(a -> existing.stream()
           .filter(e -> e.network().equals(net.name()) && e.mac().equals(a)).findFirst()
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
-      ip.ifPresent(addr -> checkAddress(m, net, addr, existing));
+      ip.filter(a -> !dynamicIp).ifPresent(addr -> checkAddress(m, net, addr, existing));
     });
 
     Optional<OverlayHost> host = hostName.flatMap(overlay::host);
@@ -99,26 +106,33 @@ public final class OverlayEndpoints {
           .ifPresent(e -> m.error("port", "port " + port.get() + " on " + hostName.get()
               + " is already used by endpoint '" + e.name() + "'"));
     }
-    if (errors.size() != before) {
+    if (errors.size() != before || mac.isEmpty()) { // no MAC without errors: a dynamic one in a broken network
       return Optional.empty();
     }
     return Optional.of(new OverlayEndpoint(name.orElseThrow(), networkName.orElseThrow(), hostName.orElseThrow(),
-        port.orElseThrow(), mac.orElseThrow(), ip.orElseThrow()));
+        port.orElseThrow(), mac.orElseThrow(), ip.orElseThrow(), dynamicMac, dynamicIp));
+  }
+
+  private static boolean isDynamic(MapView m, String key) {
+    return m.node(key) instanceof Node.Scalar s && OverlayEndpoint.DYNAMIC.equals(s.text());
+  }
+
+  /**
+   * The MAC of an endpoint whose {@code mac} is {@code dynamic}: locally administered, unicast, {@code 0a}, the
+   * network's VNI's low byte, then the four bytes of its address (192.168.1.5 in VNI 100 gives
+   * 0a:64:c0:a8:01:05). Unique within the network because addresses are; the same on every instance.
+   */
+  public static MacAddress dynamicMac(OverlayNetwork network, int address) {
+    return new MacAddress(0x0a00_0000_0000L | ((network.vni() & 0xff) << 32) | (address & 0xffff_ffffL));
   }
 
   private static void checkAddress(MapView m, OverlayNetwork net, int addr, Collection<OverlayEndpoint> existing) {
     String text = Ipv4.format(addr);
-    Ipv4Prefix subnet = net.subnet();
-    if (!subnet.contains(addr)) {
-      m.error("ip", text + " is outside network " + net.name() + "'s subnet " + subnet);
-    } else if (net.gateway().isPresent() && net.gateway().getAsInt() == addr) {
-      m.error("ip", text + " is the gateway of network " + net.name());
-    } else if (subnet.length() <= 30 && addr == subnet.address()) {
-      m.error("ip", text + " is the network address of " + subnet);
-    } else if (subnet.length() <= 30 && addr == subnet.lastAddress()) {
-      m.error("ip", text + " is the broadcast address of " + subnet);
+    Optional<String> unusable = net.unusable(addr);
+    if (unusable.isPresent()) {
+      m.error("ip", unusable.get());
     } else {
-      existing.stream().filter(e -> e.network().equals(net.name()) && e.ip() == addr).findFirst()
+      existing.stream().filter(e -> e.network().equals(net.name()) && e.hasAddress() && e.ip() == addr).findFirst()
           .ifPresent(e -> m.error("ip", text + " is already used by endpoint '" + e.name()
               + "' in network " + net.name()));
     }

@@ -730,5 +730,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
     public boolean isMaster(long dpid) {
       return mastership.isMaster(dpid);
     }
+
+    @Override
+    public void increment(String metric, String... labels) {
+      if (!metric.startsWith("switchboard_") || labels.length % 2 != 0) {
+        throw new IllegalArgumentException("app " + app.name() + ": bad metric " + metric);
+      }
+      metrics.inc(metric, labels);
+    }
   }
 }

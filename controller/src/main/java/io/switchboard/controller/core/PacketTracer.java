@@ -219,6 +219,13 @@ public final class PacketTracer {
       boolean dropped = false;
       for (Action a : e.actions()) {
         if (a instanceof Action.Output o) {
+          if (o.port() == Action.PORT_CONTROLLER && owner != null) {
+            String why = owner.describeToController(s.view(), p.f, Cookies.tagOf(d.cookie())).orElse(null);
+            if (why != null) {
+              outcomes.add(outcome("controller", s, null, "to the controller: " + why));
+              continue;
+            }
+          }
           output(s, p, o.port(), outcomes, hops, hop, did);
         } else if (a instanceof Action.PushVlan) {
           p.f.put(Field.VLAN_VID, Field.VID_PRESENT);
