@@ -2,14 +2,40 @@ package io.switchboard.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * @param listen       where switches connect ({@code ovs-vsctl set-controller BR tcp:HOST:PORT})
+ * @param listen       where switches connect ({@code ovs-vsctl set-controller BR tcp:HOST:PORT}); speaks TLS when
+ *                     {@code tls} is set and {@code tlsListen} is not
  * @param echoInterval keepalive period; a switch silent for 3 intervals is dropped
+ * @param tls          OpenFlow over TLS ({@code ssl:HOST:PORT} on the OVS side); empty: plain TCP only
+ * @param tlsListen    with {@code tls}: a second listener for TLS, {@code listen} then stays plain TCP (a lab, or a
+ *                     migration from tcp: to ssl:)
  */
-public record OpenFlowSettings(HostPort listen, Duration echoInterval) {
+public record OpenFlowSettings(HostPort listen, Duration echoInterval, Optional<TlsFiles> tls,
+    Optional<HostPort> tlsListen) {
   public OpenFlowSettings {
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(echoInterval, "echoInterval");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(tlsListen, "tlsListen");
+    if (tlsListen.isPresent() && tls.isEmpty()) {
+      throw new IllegalArgumentException("tls-listen needs tls");
+    }
+  }
+
+  /** Plain TCP only. */
+  public OpenFlowSettings(HostPort listen, Duration echoInterval) {
+    this(listen, echoInterval, Optional.empty(), Optional.empty());
+  }
+
+  /** The same settings listening elsewhere (tests and the demo use ephemeral loopback ports). */
+  public OpenFlowSettings withListen(HostPort newListen, Optional<HostPort> newTlsListen) {
+    return new OpenFlowSettings(newListen, echoInterval, tls, tls.isPresent() ? newTlsListen : Optional.empty());
+  }
+
+  /** True when {@link #listen} speaks TLS. */
+  public boolean listenIsTls() {
+    return tls.isPresent() && tlsListen.isEmpty();
   }
 }
