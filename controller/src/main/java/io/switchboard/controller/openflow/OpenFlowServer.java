@@ -12,6 +12,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,10 +24,19 @@ public final class OpenFlowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  private Channel serverChannel;
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
 
   public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
                                  Executor appPool) throws InterruptedException {
+    return start(host, port, echoInterval, listener, appPool, null);
+  }
+
+  /**
+   * Listens for switches; {@code tls} null: plain TCP. May be called again for a second address (plain and TLS at
+   * once); every listener shares the event loops.
+   */
+  public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
+                                 Executor appPool, OpenFlowTls tls) throws InterruptedException {
     long echoMs = echoInterval.toMillis();
     ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 2048)
@@ -40,19 +51,22 @@ public final class OpenFlowServer implements AutoCloseable {
                 .addLast("decode", new OFMessageDecoder())
                 .addLast("encode", OFMessageEncoder.INSTANCE)
                 .addLast("switch", new SwitchChannelHandler(listener, appPool));
+            if (tls != null) {
+              tls.install(ch);
+            }
           }
         });
-    serverChannel = b.bind(host, port).sync().channel();
+    Channel serverChannel = b.bind(host, port).sync().channel();
+    serverChannels.add(serverChannel);
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("OpenFlow listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
+    log.info("OpenFlow listening on {}:{}{}", bound.getAddress().getHostAddress(), bound.getPort(),
+        tls != null ? " (TLS)" : "");
     return bound;
   }
 
   @Override
   public void close() {
-    if (serverChannel != null) {
-      serverChannel.close().syncUninterruptibly();
-    }
+    serverChannels.forEach(c -> c.close().syncUninterruptibly());
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

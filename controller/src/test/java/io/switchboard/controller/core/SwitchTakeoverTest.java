@@ -1,0 +1,145 @@
+package io.switchboard.controller.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.controller.openflow.SwitchListener;
+import io.switchboard.controller.openflow.SwitchSession;
+import io.switchboard.controller.openflow.Undecodable;
+import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EmbeddedSwitch;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+
+/** The same-dpid takeover policy, with real sessions on EmbeddedChannels. */
+class SwitchTakeoverTest {
+  static final long DPID = 0x42;
+  final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
+  final List<SwitchSession> adopted = new CopyOnWriteArrayList<>();
+  final Set<SwitchSession> trusted = ConcurrentHashMap.newKeySet();
+  final Metrics metrics = new Metrics();
+  final SwitchTakeover takeover = new SwitchTakeover(sessions, trusted::contains, adopted::add, metrics,
+      Duration.ofMillis(300));
+  final SwitchListener listener = new SwitchListener() {
+    public void switchUp(SwitchSession s) {
+      takeover.arrived(s);
+    }
+
+    public void switchDown(SwitchSession s) {
+      sessions.remove(s.dpid(), s);
+    }
+
+    public void message(SwitchSession s, OFMessage m) {}
+
+    public void undecodable(SwitchSession s, Undecodable u) {}
+  };
+
+  EmbeddedSwitch connect() {
+    EmbeddedSwitch sw = new EmbeddedSwitch(listener).handshake(DPID, "br0");
+    assertNotNull(sw.session());
+    return sw;
+  }
+
+  @Test
+  void theFirstConnectionIsAdopted() {
+    EmbeddedSwitch a = connect();
+    assertSame(a.session(), sessions.get(DPID));
+    assertEquals(List.of(a.session()), adopted);
+  }
+
+  @Test
+  void aNewcomerIsRefusedWhileTheConnectedOneAnswersEcho() {
+    EmbeddedSwitch a = connect();
+    a.channel().outboundMessages().clear();
+    EmbeddedSwitch b = connect();
+    assertTrue(b.channel().isOpen(), "nothing is decided before the old connection had its chance");
+    assertEquals(1, a.answerEchoes(), "the connected one is asked");
+    assertFalse(b.channel().isOpen(), "the newcomer is closed");
+    assertTrue(a.channel().isOpen());
+    assertSame(a.session(), sessions.get(DPID));
+    assertEquals(List.of(a.session()), adopted);
+    assertEquals(1, metrics.counter("switchboard_openflow_takeovers_total", "result", "refused"));
+  }
+
+  @Test
+  void aNewcomerReplacesAConnectionThatDoesNotAnswer() throws Exception {
+    EmbeddedSwitch a = connect();
+    a.channel().outboundMessages().clear();
+    EmbeddedSwitch b = connect();
+    ControllerHarness.awaitTrue("the newcomer took over", Duration.ofSeconds(3),
+        () -> sessions.get(DPID) == b.session() && adopted.size() == 2);
+    assertFalse(a.channel().isOpen(), "the silent old connection is closed");
+    assertTrue(b.channel().isOpen());
+    assertEquals(List.of(a.session(), b.session()), adopted);
+    assertEquals(1, metrics.counter("switchboard_openflow_takeovers_total", "result", "replaced"));
+  }
+
+  @Test
+  void anAuthenticatedNewcomerReplacesAtOnceWithoutAsking() {
+    EmbeddedSwitch a = connect();
+    a.channel().outboundMessages().clear();
+    EmbeddedSwitch b = new EmbeddedSwitch(new SwitchListener() {
+      public void switchUp(SwitchSession s) {
+        trusted.add(s);
+        takeover.arrived(s);
+      }
+
+      public void switchDown(SwitchSession s) {}
+
+      public void message(SwitchSession s, OFMessage m) {}
+
+      public void undecodable(SwitchSession s, Undecodable u) {}
+    }).handshake(DPID, "br0");
+    assertSame(b.session(), sessions.get(DPID));
+    assertFalse(a.channel().isOpen());
+    assertEquals(0, a.countEchoes(), "a pinned certificate needs no echo");
+  }
+
+  @Test
+  void aClosedConnectionIsReplacedAtOnce() {
+    EmbeddedSwitch a = connect();
+    SwitchSession old = a.session();
+    sessions.put(DPID, old); // as if its switchDown had not run yet
+    a.channel().close();
+    sessions.put(DPID, old);
+    EmbeddedSwitch b = connect();
+    assertSame(b.session(), sessions.get(DPID));
+    assertTrue(b.channel().isOpen());
+  }
+
+  @Test
+  void newcomersArrivingTogetherShareOneEcho() {
+    EmbeddedSwitch a = connect();
+    a.channel().outboundMessages().clear();
+    EmbeddedSwitch b = connect();
+    EmbeddedSwitch c = connect();
+    EmbeddedSwitch d = connect();
+    assertEquals(1, a.answerEchoes(), "one echo in flight, whatever the number of claimants");
+    for (EmbeddedSwitch x : List.of(b, c, d)) {
+      assertFalse(x.channel().isOpen());
+    }
+    assertSame(a.session(), sessions.get(DPID));
+    assertEquals(3, metrics.counter("switchboard_openflow_takeovers_total", "result", "refused"));
+    // and the next claimant gets a fresh echo
+    connect();
+    assertEquals(1, a.answerEchoes());
+  }
+
+  @Test
+  void anotherDpidIsNotAffected() {
+    EmbeddedSwitch a = connect();
+    EmbeddedSwitch other = new EmbeddedSwitch(listener).handshake(DPID + 1, "br1");
+    assertSame(a.session(), sessions.get(DPID));
+    assertSame(other.session(), sessions.get(DPID + 1));
+    assertEquals(0, a.countEchoes());
+  }
+}
