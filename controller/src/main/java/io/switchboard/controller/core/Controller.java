@@ -99,6 +99,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.describe("switchboard_openflow_tls_failures_total", "OpenFlow TLS handshakes that failed");
     metrics.describe("switchboard_openflow_pin_refusals_total",
         "Connections refused because their bridge is pinned to another certificate (or they had none)");
+    metrics.add("switchboard_openflow_tls_failures_total", 0);
+    metrics.add("switchboard_openflow_pin_refusals_total", 0);
     this.takeover = new SwitchTakeover(sessions, this::authenticated, this::adopt, metrics,
         SwitchTakeover.PROBE_TIMEOUT);
   }

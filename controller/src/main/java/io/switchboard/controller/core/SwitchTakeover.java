@@ -44,6 +44,8 @@ final class SwitchTakeover {
     this.probeTimeout = probeTimeout;
     metrics.describe("switchboard_openflow_takeovers_total",
         "Connections that claimed a connected dpid, by result: replaced the old one, or refused");
+    metrics.add("switchboard_openflow_takeovers_total", 0, "result", "replaced");
+    metrics.add("switchboard_openflow_takeovers_total", 0, "result", "refused");
   }
 
   /** A connection finished its handshake; runs on its worker. */

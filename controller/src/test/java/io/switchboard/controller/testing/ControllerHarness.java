@@ -2,7 +2,6 @@ package io.switchboard.controller.testing;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
-import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
@@ -53,7 +52,8 @@ public final class ControllerHarness implements AutoCloseable {
     }
     SwitchboardConfig parsed = ConfigLoader.parse(yaml, "test.yaml", names);
     SwitchboardConfig cfg = new SwitchboardConfig(
-        new OpenFlowSettings(new HostPort("127.0.0.1", openflowPort), parsed.openflow().echoInterval()),
+        parsed.openflow().withListen(new HostPort("127.0.0.1", openflowPort),
+            parsed.openflow().tlsListen().map(t -> new HostPort("127.0.0.1", 0))),
         new RestSettings(new HostPort("127.0.0.1", 0)), parsed.cluster(), parsed.apps(), parsed.bridges(),
         parsed.l2Learning(), parsed.acl(), parsed.overlay(), parsed.reconcile(), parsed.source());
     Controller c = new Controller(cfg, List.of(apps), stores, mastership);
@@ -73,6 +73,12 @@ public final class ControllerHarness implements AutoCloseable {
 
   public int openflowPort() {
     return openflowPort;
+  }
+
+  /** The port of the TLS listener (openflow.tls: listen itself, or tls-listen), or -1. */
+  public int openflowTlsPort() {
+    var a = controller.openflowTlsAddress();
+    return a == null ? -1 : a.getPort();
   }
 
   public String restBase() {
