@@ -132,6 +132,9 @@ class TlsEndToEndTest {
     assertTrue(flows.contains("actions=FLOOD"), flows);
     assertTrue(a.ping(b.ip(), 3, Duration.ofSeconds(5)).allReceived());
     assertEquals(0, metric("switchboard_openflow_tls_failures_total"));
+    String sw = ctl.get("/switches/ovs0").body();
+    assertTrue(sw.contains("\"tls\" : true") && sw.contains("\"certificate-sha256\" : \"" + pinned.peerCertificate()
+        + "\""), sw);
     String m = ctl.get("/metrics").body();
     for (String series : java.util.List.of("switchboard_openflow_tls_failures_total 0",
         "switchboard_openflow_pin_refusals_total 0", "switchboard_openflow_takeovers_total{result=\"refused\"} 0")) {
