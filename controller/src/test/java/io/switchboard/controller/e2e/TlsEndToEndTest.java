@@ -128,8 +128,9 @@ class TlsEndToEndTest {
     assertEquals(Pem.fingerprint(Pem.certificates(pki.resolve("sw1-cert.pem")).get(0)), pinned.peerCertificate());
     assertTrue(ovs0.controllerConnections().containsKey("ssl:127.0.0.1:" + ctl.openflowTlsPort()),
         ovs0.controllerConnections().toString());
-    String flows = ovs0.dumpFlows();
-    assertTrue(flows.contains("actions=FLOOD"), flows);
+    // awaitSwitch returns once the first reconciliation is sent; the bundle may still be on its way
+    ControllerHarness.awaitTrue("the hub's flows on ovs0", Duration.ofSeconds(5),
+        () -> ovs0.dumpFlows().contains("actions=FLOOD"));
     assertTrue(a.ping(b.ip(), 3, Duration.ofSeconds(5)).allReceived());
     assertEquals(0, metric("switchboard_openflow_tls_failures_total"));
     String sw = ctl.get("/switches/ovs0").body();
