@@ -327,6 +327,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   @Override
   public void message(SwitchSession s, OFMessage m) {
+    if (sessions.get(s.dpid()) != s) {
+      // a claimant the takeover policy has not admitted (yet): it keeps its own port list, the apps hear nothing
+      if (m instanceof OFPortStatus ps) {
+        s.portChanged(SwitchChannelHandler.port(ps.getDesc()), ps.getReason() == OFPortReason.DELETE);
+      }
+      return;
+    }
     switch (m.getType()) {
       case PACKET_IN -> packetIn(s, (OFPacketIn) m);
       case PORT_STATUS -> portStatus(s, (OFPortStatus) m);

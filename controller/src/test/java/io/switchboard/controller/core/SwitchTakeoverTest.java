@@ -135,6 +135,43 @@ class SwitchTakeoverTest {
   }
 
   @Test
+  void aClaimantWaitingForTheEchoIsNotHeardByTheApps() throws Exception {
+    java.util.List<String> portEvents = new CopyOnWriteArrayList<>();
+    io.switchboard.controller.spi.ControllerApp app = new io.switchboard.controller.spi.ControllerApp() {
+      public String name() {
+        return "probe";
+      }
+
+      public void desiredFlows(io.switchboard.controller.spi.SwitchView sw,
+                               io.switchboard.controller.spi.FlowSink out) {}
+
+      @Override
+      public void onPortChange(io.switchboard.controller.spi.SwitchView sw,
+                               io.switchboard.controller.spi.PortInfo port, boolean removed) {
+        portEvents.add(port.name());
+      }
+    };
+    var cfg = io.switchboard.config.ConfigLoader.parse("apps: [probe]", "t.yaml", Set.of("probe"));
+    try (Controller c = new Controller(cfg, List.of(app), new io.switchboard.controller.store.InMemoryStoreFactory(),
+        Mastership.STANDALONE)) {
+      EmbeddedSwitch a = new EmbeddedSwitch(c).handshake(DPID, "br0");
+      a.channel().outboundMessages().clear();
+      EmbeddedSwitch b = new EmbeddedSwitch(c).handshake(DPID, "br0");
+      var f = org.projectfloodlight.openflow.protocol.OFFactories.getFactory(
+          org.projectfloodlight.openflow.protocol.OFVersion.OF_13);
+      b.send(f.buildPortStatus().setXid(0).setReason(org.projectfloodlight.openflow.protocol.OFPortReason.ADD)
+          .setDesc(f.buildPortDesc().setPortNo(org.projectfloodlight.openflow.types.OFPort.of(7)).setName("evil")
+              .setHwAddr(org.projectfloodlight.openflow.types.MacAddress.of(2)).build()).build());
+      ControllerHarness.awaitTrue("the port status handled", Duration.ofSeconds(2),
+          () -> b.session().ports().stream().anyMatch(p -> p.name().equals("evil")));
+      assertEquals(List.of(), portEvents, "an unadmitted claimant's port change reached an app");
+      assertEquals(1, a.answerEchoes());
+      assertFalse(b.channel().isOpen());
+      assertSame(a.session(), c.session(DPID).orElseThrow());
+    }
+  }
+
+  @Test
   void anotherDpidIsNotAffected() {
     EmbeddedSwitch a = connect();
     EmbeddedSwitch other = new EmbeddedSwitch(listener).handshake(DPID + 1, "br1");
