@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.switchboard.config.Pem;
 import io.switchboard.config.TlsFiles;
 import io.switchboard.controller.core.LogLimiter;
@@ -18,6 +19,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -69,11 +71,19 @@ public final class OpenFlowTls {
     }
   }
 
-  /** Puts TLS in front of the channel's pipeline: the SslHandler first, then the handshake watcher. */
+  /**
+   * Puts TLS in front of the channel's pipeline: the SslHandler first, then the handshake watcher. The keepalive
+   * ({@code idle}) starts when the TLS handshake is done: during it no OpenFlow message can arrive, and a slow
+   * handshake (a busy machine, a cold JVM) must not read as a silent switch. The handshake has its own timeout.
+   */
   void install(Channel ch) {
     SslHandler ssl = context.newHandler(ch.alloc());
     ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
-    ch.pipeline().addFirst("tls-watch", new Watcher());
+    IdleStateHandler idle = ch.pipeline().get(IdleStateHandler.class);
+    if (idle != null) {
+      ch.pipeline().remove(idle);
+    }
+    ch.pipeline().addFirst("tls-watch", new Watcher(idle));
     ch.pipeline().addFirst("tls", ssl);
   }
 
@@ -123,14 +133,24 @@ public final class OpenFlowTls {
 
   /** Reports a failed handshake once, and keeps its exception from reaching the OpenFlow handlers. */
   private final class Watcher extends ChannelInboundHandlerAdapter {
+    private final IdleStateHandler idle;
     private boolean handshakeDone;
     private boolean reported;
+
+    /** @param idle the keepalive taken out of the pipeline until the handshake is done, or null */
+    Watcher(IdleStateHandler idle) {
+      this.idle = idle;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof SslHandshakeCompletionEvent e) {
         if (e.isSuccess()) {
           handshakeDone = true;
+          if (idle != null) {
+            ctx.pipeline().addAfter(ctx.name(), "idle", new IdleStateHandler(idle.getReaderIdleTimeInMillis(),
+                idle.getWriterIdleTimeInMillis(), idle.getAllIdleTimeInMillis(), TimeUnit.MILLISECONDS));
+          }
         } else {
           report(ctx, e.cause());
         }

@@ -117,9 +117,20 @@ class TlsEndToEndTest {
     assertSame(unpinned, ctl.controller().session(UNPINNED).orElseThrow(), "the unpinned bridge's session was "
         + "replaced");
     assertTrue(pinned.isOpen() && unpinned.isOpen());
-    assertTrue(ovs0.isConnected() && ovs1.isConnected(), ovs0.controllerConnections().toString());
+    assertTrue(ovs0.isConnected() && ovs1.isConnected(), () -> ovs0.controllerConnections() + " "
+        + ovs1.controllerConnections() + "\n" + ovsLog());
     assertEquals(0, metric("switchboard_openflow_takeovers_total", "result", "replaced"));
     assertTrue(ovs0.dumpFlows().contains("actions=FLOOD"), ovs0.dumpFlows());
+  }
+
+  /** The connection lines of h1's ovs-vswitchd log, for a failure message. */
+  static String ovsLog() {
+    try {
+      return String.join("\n", Files.readAllLines(h1.dir().resolve("vswitchd.log")).stream()
+          .filter(l -> l.contains("rconn") || l.contains("stream_ssl") || l.contains("connect")).toList());
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   @Test

@@ -82,6 +82,10 @@ class OpenFlowTlsTest {
 
   /** A TLS client presenting NAME-cert.pem, trusting the controller CA of ovs-pki. */
   static SSLSocket connect(String name) throws Exception {
+    return connect(name, port);
+  }
+
+  static SSLSocket connect(String name, int toPort) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     List<X509Certificate> chain = Pem.certificates(dir.resolve(name + "-cert.pem"));
@@ -96,7 +100,7 @@ class OpenFlowTlsTest {
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", toPort);
     s.setSoTimeout(5000);
     return s;
   }
@@ -171,6 +175,37 @@ class OpenFlowTlsTest {
       }
     });
     ControllerHarness.awaitTrue("failure counted", Duration.ofSeconds(5), () -> failures.get() == before + 1);
+  }
+
+  @Test
+  void theKeepaliveStartsAfterASlowHandshakeAndThenStillDropsASilentSwitch() throws Exception {
+    OpenFlowTls tls = OpenFlowTls.load(new TlsFiles(dir.resolve("ctl-cert.pem"), dir.resolve("ctl-privkey.pem"),
+        dir.resolve("pki/switchca/cacert.pem")), () -> {});
+    OpenFlowServer fast = new OpenFlowServer();
+    try {
+      // echo every second: a switch silent for 3 s is dropped
+      int fastPort = fast.start("127.0.0.1", 0, Duration.ofSeconds(1), new SwitchListener() {
+        public void switchUp(SwitchSession s) {}
+
+        public void switchDown(SwitchSession s) {}
+
+        public void message(SwitchSession s, OFMessage m) {}
+
+        public void undecodable(SwitchSession s, Undecodable u) {}
+      }, Runnable::run, tls).getPort();
+      try (SSLSocket s = connect("sw", fastPort)) {
+        Thread.sleep(4000); // connected, but the handshake starts only now
+        s.startHandshake();
+        assertEquals(0, s.getInputStream().readNBytes(8)[1], "HELLO after a 4 s handshake");
+        long t0 = System.nanoTime();
+        s.setSoTimeout(10_000);
+        assertTrue(drainsToEof(s.getInputStream()), "a switch that never answers is dropped");
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertTrue(seconds >= 2 && seconds <= 6, "dropped after " + seconds + " s, expected about 3");
+      }
+    } finally {
+      fast.close();
+    }
   }
 
   @Test
