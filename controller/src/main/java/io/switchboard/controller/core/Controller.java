@@ -1,5 +1,6 @@
 package io.switchboard.controller.core;
 
+import io.switchboard.config.Pem;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -248,13 +250,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
   /** Refuses a connection claiming a bridge that is pinned to a certificate it did not present. */
   @Override
   public String refusal(SwitchSession s) {
-    java.util.Set<String> pinned = config.pinnedCertificates(s.name(), s.dpid());
+    Set<String> pinned = config.pinnedCertificates(s.name(), s.dpid());
     String cert = s.peerCertificate();
     if (pinned.isEmpty() || cert != null && pinned.contains(cert)) {
       return null;
     }
     String why = cert == null ? "it connected without TLS"
-        : "it presented another certificate (sha256 " + io.switchboard.config.Pem.shortFingerprint(cert) + ")";
+        : "it presented another certificate (sha256 " + Pem.shortFingerprint(cert) + ")";
     metrics.inc("switchboard_openflow_pin_refusals_total");
     long suppressed = pinLog.admit(SwitchTakeover.host(s.remoteAddress()));
     if (suppressed >= 0) {
