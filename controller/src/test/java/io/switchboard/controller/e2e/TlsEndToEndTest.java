@@ -117,8 +117,13 @@ class TlsEndToEndTest {
     assertSame(unpinned, ctl.controller().session(UNPINNED).orElseThrow(), "the unpinned bridge's session was "
         + "replaced");
     assertTrue(pinned.isOpen() && unpinned.isOpen());
-    assertTrue(ovs0.isConnected() && ovs1.isConnected(), () -> ovs0.controllerConnections() + " "
-        + ovs1.controllerConnections() + "\n" + ovsLog());
+    // OVS writes is_connected to its database every few seconds: wait for it; its log says at once
+    assertTrue(ovs0.awaitConnected(Duration.ofSeconds(10)) && ovs1.awaitConnected(Duration.ofSeconds(10)),
+        () -> ovs0.controllerConnections() + " " + ovs1.controllerConnections() + "\n" + ovsLog());
+    String log = ovsLog();
+    assertTrue(log.lines().noneMatch(l -> l.contains("<->ssl") && (l.contains("disconnect") || l.contains("dropped")
+        || l.contains("closed"))),
+        "the real bridges never lost their controller connection:\n" + log);
     assertEquals(0, metric("switchboard_openflow_takeovers_total", "result", "replaced"));
     assertTrue(ovs0.dumpFlows().contains("actions=FLOOD"), ovs0.dumpFlows());
   }
