@@ -171,6 +171,12 @@ public final class ConfigService {
     if (!running.openflow().listen().equals(next.openflow().listen())) {
       keys.add("openflow.listen");
     }
+    if (!running.openflow().tls().equals(next.openflow().tls())) {
+      keys.add("openflow.tls");
+    }
+    if (!running.openflow().tlsListen().equals(next.openflow().tlsListen())) {
+      keys.add("openflow.tls-listen");
+    }
     if (!running.openflow().echoInterval().equals(next.openflow().echoInterval())) {
       keys.add("openflow.echo-interval");
     }

@@ -134,7 +134,9 @@ public final class Main {
       stopped.countDown();
     }, "shutdown"));
     System.err.printf("switchboard: OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.%n",
-        config.openflow().listen().host() + ":" + sb.openflowPort(), sb.restBase(), config.source(),
+        config.openflow().listen().host() + ":" + sb.openflowPort() + (config.openflow().listenIsTls() ? " (TLS)"
+            : "") + config.openflow().tlsListen().map(t -> ", OpenFlow over TLS on " + t).orElse(""),
+        sb.restBase(), config.source(),
         String.join(", ", config.apps()));
     stopped.await();
     return 0;

@@ -140,12 +140,79 @@ public final class ConfigLoader {
     }
 
     private OpenFlowSettings openflow(MapView top) {
-      MapView m = section(top, "openflow", List.of("listen", "echo-interval", "limits"));
+      MapView m = section(top, "openflow", List.of("listen", "echo-interval", "tls", "tls-listen", "limits"));
       HostPort listen = listen(m, "listen", defaults.openflow().listen());
       Duration echo = m.optional("echo-interval", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
           .orElse(defaults.openflow().echoInterval());
-      return new OpenFlowSettings(listen, echo, openflowLimits(m));
+      Optional<TlsFiles> tls = m.has("tls") ? tls(m) : Optional.empty();
+      Optional<HostPort> tlsListen = Optional.empty();
+      if (m.has("tls-listen")) {
+        if (!m.has("tls")) {
+          m.error("tls-listen", "a second listener for TLS needs openflow.tls {cert, key, ca}");
+        } else {
+          tlsListen = Optional.of(listen(m, "tls-listen", defaults.openflow().listen()));
+        }
+      }
+      return new OpenFlowSettings(listen, echo, tls, tls.isPresent() ? tlsListen : Optional.empty(),
+          openflowLimits(m));
+    }
+
+    /** openflow.tls: the three PEM files, each read and checked now so that a typo is reported with its line. */
+    private Optional<TlsFiles> tls(MapView openflow) {
+      String expected = "the TLS files (a mapping with cert, key, ca: paths of PEM files)";
+      MapView t = MapView.of(openflow.node("tls"), openflow.pathOf("tls"), errors, expected,
+          List.of("cert", "key", "ca"));
+      if (!t.isMapping()) {
+        return Optional.empty();
+      }
+      int before = errors.size();
+      Optional<Path> certFile = t.required("cert", "the path of the controller's certificate (PEM)", this::path);
+      Optional<Path> keyFile = t.required("key", "the path of the controller's private key (PEM)", this::path);
+      Optional<Path> caFile = t.required("ca", "the path of the CA certificate switches are signed by (PEM)",
+          this::path);
+      Optional<java.security.cert.X509Certificate> cert = certFile.flatMap(f -> pem(t, "cert",
+          () -> Pem.certificates(f).get(0)));
+      Optional<java.security.PrivateKey> key = keyFile.flatMap(f -> pem(t, "key", () -> Pem.privateKey(f)));
+      caFile.ifPresent(f -> pem(t, "ca", () -> Pem.certificates(f)));
+      if (cert.isPresent() && key.isPresent()) {
+        pem(t, "key", () -> {
+          Pem.checkPair(cert.get(), key.get(), certFile.get(), keyFile.get());
+          return true;
+        });
+      }
+      if (errors.size() != before) {
+        return Optional.empty();
+      }
+      return Optional.of(new TlsFiles(certFile.get(), keyFile.get(), caFile.get()));
+    }
+
+    /** A file named in the config: a relative path is relative to the config file's directory. */
+    private Path path(String text) {
+      String t = text.trim();
+      if (t.isEmpty()) {
+        throw Values.expected("a file path", text);
+      }
+      try {
+        Path p = Path.of(t);
+        if (p.isAbsolute()) {
+          return p.normalize();
+        }
+        Path dir = Path.of(source).toAbsolutePath().getParent();
+        return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw Values.expected("a file path", text, e.getReason());
+      }
+    }
+
+    /** Runs a PEM reader; its failure becomes an error at {@code key}. */
+    private <T> Optional<T> pem(MapView m, String key, java.util.function.Supplier<T> read) {
+      try {
+        return Optional.of(read.get());
+      } catch (IllegalArgumentException e) {
+        m.error(key, e.getMessage());
+        return Optional.empty();
+      }
     }
 
     private OpenFlowLimits openflowLimits(MapView openflow) {
@@ -199,19 +266,6 @@ public final class ConfigLoader {
       long maxBody = m.optional("max-body-bytes", sizeExpected, v -> Values.integer(v, 1024, 1 << 30, sizeExpected))
           .orElse(RestSettings.DEFAULT_MAX_BODY_BYTES);
       return new RestSettings(listen, tokenFile, allowed, tls, maxBody);
-    }
-
-    /** A path from the file; a relative one is relative to the config file's directory. */
-    private Path path(String text) {
-      if (text.isBlank() || text.indexOf('\0') >= 0) {
-        throw Values.expected("a file path", text);
-      }
-      Path p = Path.of(text);
-      if (p.isAbsolute()) {
-        return p;
-      }
-      Path dir = Path.of(source).toAbsolutePath().getParent();
-      return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize();
     }
 
     /** A readable PEM file holding a block whose label ends with {@code label}. */
@@ -313,7 +367,7 @@ public final class ConfigLoader {
         }
         int before = errors.size();
         MapView b = MapView.of(items.get(i), path, errors, "a bridge (a mapping with bridge, ports)",
-            List.of("bridge", "ports"));
+            List.of("bridge", "ports", "certificate", "certificate-fingerprint"));
         if (!b.isMapping()) {
           continue;
         }
@@ -330,11 +384,26 @@ public final class ConfigLoader {
           firstLines.put(n, b.lineOf("bridge"));
         });
         Map<String, PortRole> ports = ports(b);
+        Optional<String> certificate = pinnedCertificate(b);
         if (errors.size() == before) {
-          out.add(new BridgeConfig(name.orElseThrow(), ports));
+          out.add(new BridgeConfig(name.orElseThrow(), ports, certificate));
         }
       }
       return out;
+    }
+
+    /** bridges[].certificate (a PEM file) or bridges[].certificate-fingerprint, as a SHA-256 fingerprint. */
+    private Optional<String> pinnedCertificate(MapView b) {
+      if (b.has("certificate") && b.has("certificate-fingerprint")) {
+        b.error("certificate-fingerprint", "give either certificate (a PEM file) or certificate-fingerprint, "
+            + "not both");
+        return Optional.empty();
+      }
+      if (b.has("certificate")) {
+        return b.optional("certificate", "the path of the bridge's certificate (PEM)", this::path)
+            .flatMap(f -> pem(b, "certificate", () -> Pem.fingerprint(Pem.certificates(f).get(0))));
+      }
+      return b.optional("certificate-fingerprint", "a SHA-256 certificate fingerprint", Pem::parseFingerprint);
     }
 
     private Map<String, PortRole> ports(MapView bridge) {

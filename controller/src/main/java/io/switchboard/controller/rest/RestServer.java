@@ -426,6 +426,10 @@ public final class RestServer implements AutoCloseable {
     m.put("name", s.name());
     m.put("address", s.remoteAddress());
     m.put("openflow-version", s.versionText());
+    m.put("tls", s.peerCertificate() != null);
+    if (s.peerCertificate() != null) {
+      m.put("certificate-sha256", s.peerCertificate());
+    }
     m.put("role", controller.mastership().isMaster(s.dpid()) ? "master" : "slave");
     m.put("master", controller.mastership().masterOf(s.dpid()));
     m.put("connected-at", s.connectedAt().toString());

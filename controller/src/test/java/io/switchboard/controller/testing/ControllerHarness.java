@@ -2,7 +2,6 @@ package io.switchboard.controller.testing;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
-import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
@@ -66,8 +65,8 @@ public final class ControllerHarness implements AutoCloseable {
     RestSettings restSettings = parsed.rest().withListen(new HostPort("127.0.0.1", 0))
         .withTokenFile(tokenDir.resolve("rest-token"));
     SwitchboardConfig cfg = new SwitchboardConfig(
-        new OpenFlowSettings(new HostPort("127.0.0.1", openflowPort), parsed.openflow().echoInterval(),
-            parsed.openflow().limits()),
+        parsed.openflow().withListen(new HostPort("127.0.0.1", openflowPort),
+            parsed.openflow().tlsListen().map(t -> new HostPort("127.0.0.1", 0))),
         restSettings, parsed.cluster(), parsed.apps(), parsed.bridges(),
         parsed.l2Learning(), parsed.acl(), parsed.overlay(), parsed.reconcile(), parsed.source());
     Controller c = new Controller(cfg, List.of(apps), stores, mastership);
@@ -87,6 +86,12 @@ public final class ControllerHarness implements AutoCloseable {
 
   public int openflowPort() {
     return openflowPort;
+  }
+
+  /** The port of the TLS listener (openflow.tls: listen itself, or tls-listen), or -1. */
+  public int openflowTlsPort() {
+    var a = controller.openflowTlsAddress();
+    return a == null ? -1 : a.getPort();
   }
 
   public String restBase() {
