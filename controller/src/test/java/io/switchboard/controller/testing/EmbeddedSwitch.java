@@ -66,6 +66,7 @@ public final class EmbeddedSwitch {
 
   /** The next message the controller sent, or null. */
   public OFMessage read() {
+    channel.runPendingTasks(); // the session writes through its outbox: one event-loop task per burst
     ByteBuf b = channel.readOutbound();
     if (b == null) {
       return null;
