@@ -59,6 +59,9 @@ public final class AclApp implements ControllerApp {
     if (tag == RuleTags.DEFAULT_TAG) {
       return Optional.of("default");
     }
+    if (tag == RuleTags.CONNTRACK_TAG) {
+      return Optional.of("conntrack");
+    }
     RuleBook b = book;
     return b == null ? Optional.empty() : b.ruleOfTag(tag).map(ActiveRule::name);
   }

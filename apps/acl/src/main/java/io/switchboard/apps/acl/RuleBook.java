@@ -25,9 +25,10 @@ import java.util.TreeMap;
  * @param rules    highest priority first; equal priorities: config rules first, then by name
  * @param rejected stored rules that are not in force, by name
  * @param warnings rule name to its warnings (shadowed, overlapping)
+ * @param zones    the conntrack zones of stateful rules
  */
 record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRule> rejected,
-    Map<String, List<String>> warnings, List<String> overlayBridges, String configSource) {
+    Map<String, List<String>> warnings, List<String> overlayBridges, String configSource, ConntrackZones zones) {
 
   private static final Comparator<ActiveRule> ORDER = Comparator.comparingInt(ActiveRule::priority).reversed()
       .thenComparing(ActiveRule::source).thenComparing(ActiveRule::name);
@@ -62,7 +63,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     active.sort(ORDER);
     List<String> overlayBridges = config.overlay().hosts().stream().map(h -> h.bridge()).toList();
     return new RuleBook(config.acl().defaultAction(), List.copyOf(active), List.copyOf(rejected),
-        RuleWarnings.analyze(active), overlayBridges, config.source());
+        RuleWarnings.analyze(active), overlayBridges, config.source(), ConntrackZones.of(config.overlay()));
   }
 
   private static ActiveRule compile(AclRule r, RuleSource source, Map<String, Long> vnis) {
