@@ -20,6 +20,7 @@ public final class AclApp implements ControllerApp {
   public static final String STORE = "acl.rules";
 
   private final AclRulesResource resource = new AclRulesResource(this);
+  private final AclConnectionsResource connections = new AclConnectionsResource();
   private volatile AppContext ctx;
   private volatile RuleBook book;
   private KeyValueStore<String, StoredRule> store;
@@ -68,7 +69,7 @@ public final class AclApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource);
+    return List.of(resource, connections);
   }
 
   // ---- for the REST resource
