@@ -128,7 +128,7 @@ class StatefulAclEndToEndTest {
 
   @Test
   @Order(3)
-  void anOpenSessionSurvivesAConfigReloadAndItsFlowsAreNotTouched() throws Exception {
+  void anOpenSessionSurvivesAConfigReloadAndAControllerRestartAndItsFlowsAreNotTouched() throws Exception {
     // the client only listens: everything it receives was sent by the server on its own, so a lost conntrack
     // entry would show as the ticks stopping (the server's packets would be +new and meet the default drop)
     BackgroundProcess client = con7.spawn("socat", "-u", "TCP:" + con9.ip() + ":22,connect-timeout=2", "STDOUT");
@@ -152,6 +152,21 @@ class StatefulAclEndToEndTest {
       FlowStats est = after.entrySet().stream().filter(e -> e.getKey().contains("ct_state=+est+trk"))
           .map(Map.Entry::getValue).findFirst().orElseThrow();
       assertTrue(est.packets() > 10, "the session's packets pass as established: " + est);
+
+      // a controller restart: a new controller finds every entry right and touches nothing; conntrack is the switch's
+      ctl.close();
+      ctl = ControllerHarness.start(YAML.formatted(
+          "    - {name: no-telnet, priority: 200, match: {tcp-dst: 23}, action: drop}"), new FloodApp(), new AclApp());
+      ctl.connect(ovs0);
+      int atRestart = ticks(client);
+      Thread.sleep(2000);
+      assertTrue(ticks(client) >= atRestart + 4, "the server's data still arrives after a controller restart: "
+          + atRestart + " -> " + ticks(client));
+      Map<String, FlowStats> restarted = AclEndToEndTest.flowStats(ovs0.dumpFlows());
+      after.forEach((key, b) -> {
+        FlowStats a = restarted.get(key);
+        assertTrue(a != null && a.duration() >= b.duration(), "kept over the restart: " + key + " " + b + " -> " + a);
+      });
     } finally {
       client.stop();
       reload(YAML.formatted(""));
