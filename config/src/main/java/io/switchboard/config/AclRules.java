@@ -129,7 +129,7 @@ public final class AclRules {
   }
 
   /** Parses a rule's match and completes its prerequisites; contradictions are reported on their field. */
-  private static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
+  static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
     Optional<PacketMatch> parsed = PacketMatch.parse(node, path, errors);
     if (parsed.isEmpty()) {
       return Optional.empty();

@@ -96,6 +96,11 @@ public final class ControllerHarness implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  public Response put(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   public Response delete(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE());
   }

@@ -18,12 +18,17 @@ public final class AclApp implements ControllerApp {
   public static final String NAME = "acl";
   /** The store of rules added through REST: rule name to {@link StoredRule}. */
   public static final String STORE = "acl.rules";
+  /** The store of security groups added or replaced through REST: group name to its definition. */
+  public static final String GROUP_STORE = "acl.groups";
 
   private final AclRulesResource resource = new AclRulesResource(this);
   private final AclConnectionsResource connections = new AclConnectionsResource();
+  private final AclGroupsResource groupsResource = new AclGroupsResource(this);
   private volatile AppContext ctx;
   private volatile RuleBook book;
   private KeyValueStore<String, StoredRule> store;
+  private KeyValueStore<String, StoredRule> groupStore;
+  private KeyValueStore<String, java.io.Serializable> endpointStore;
 
   @Override
   public String name() {
@@ -38,6 +43,16 @@ public final class AclApp implements ControllerApp {
     if (s != store) {
       store = s;
       s.addListener((name, rule) -> rulesChanged());
+    }
+    KeyValueStore<String, StoredRule> g = ctx.stores().map(GROUP_STORE);
+    if (g != groupStore) {
+      groupStore = g;
+      g.addListener((name, group) -> groupsChanged());
+    }
+    KeyValueStore<String, java.io.Serializable> e = ctx.stores().map(EndpointDirectory.OVERLAY_STORE);
+    if (e != endpointStore) {
+      endpointStore = e;
+      e.addListener((name, endpoint) -> groupsChanged());
     }
     rebuild();
   }
@@ -69,7 +84,7 @@ public final class AclApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource, connections);
+    return List.of(resource, groupsResource, connections);
   }
 
   // ---- for the REST resource
@@ -95,7 +110,31 @@ public final class AclApp implements ControllerApp {
     }
   }
 
+  synchronized KeyValueStore<String, StoredRule> groupStore() {
+    return groupStore;
+  }
+
+  /** Groups or endpoints changed (here or on another instance): only the groups' rules are compiled again. */
+  void groupsChanged() {
+    synchronized (this) {
+      RuleBook b = book;
+      if (b == null) {
+        return;
+      }
+      book = b.withGroups(compileGroups());
+    }
+    AppContext c = ctx;
+    if (c != null) {
+      c.recomputeAll();
+    }
+  }
+
   private synchronized void rebuild() {
-    book = RuleBook.build(ctx.config(), store.snapshot());
+    book = RuleBook.build(ctx.config(), store.snapshot()).withGroups(compileGroups());
+  }
+
+  private SecurityGroups compileGroups() {
+    return SecurityGroups.compile(StoredGroups.of(ctx.config(), groupStore.snapshot()),
+        EndpointDirectory.of(ctx.config(), endpointStore.snapshot()));
   }
 }

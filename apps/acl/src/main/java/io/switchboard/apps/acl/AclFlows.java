@@ -64,7 +64,7 @@ final class AclFlows {
     boolean conntrack = supportsConntrack(sw);
     Set<Integer> trackedEthTypes = new TreeSet<>();
     Set<Key> seen = new HashSet<>();
-    for (ActiveRule rule : book.rules()) {
+    for (ActiveRule rule : book.compiled()) {
       if (!rule.appliesTo(sw, overlayHost)) {
         continue;
       }
