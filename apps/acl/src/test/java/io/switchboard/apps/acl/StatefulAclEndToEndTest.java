@@ -60,6 +60,7 @@ class StatefulAclEndToEndTest {
   static Bridge ovs0;
   static Container con7;
   static Container con9;
+  static Container con8;
   static ControllerHarness ctl;
   static BackgroundProcess sshOnCon9;
   static BackgroundProcess sshOnCon7;
@@ -71,6 +72,7 @@ class StatefulAclEndToEndTest {
     ovs0 = host.addBridge("ovs0", DPID);
     con7 = bed.container(host, "con7", "ovs0", "192.168.1.3/16", "02:00:00:00:01:03");
     con9 = bed.container(host, "con9", "ovs0", "192.168.2.2/16", "02:00:00:00:02:02");
+    con8 = bed.container(host, "con8", "ovs0", "192.168.1.4/16", "02:00:00:00:01:04");
     // con9's server says "ok", then a tick every 0.3 s for three minutes: the server speaks without being asked
     sshOnCon9 = con9.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr",
         "SYSTEM:echo ok; i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
@@ -212,6 +214,70 @@ class StatefulAclEndToEndTest {
         {"name": "arp-related", "priority": 5, "match": {"eth-type": "arp"}, "action": "allow-related"}""");
     assertEquals(400, bad.status(), bad.body());
     assertTrue(bad.body().contains("allow-related tracks IP connections"), bad.body());
+  }
+
+  /** Overlay endpoints for security groups; their host's bridge is not ovs0, so ovs0 stays an l2 bridge. */
+  static final String ENDPOINTS = """
+      overlay:
+        hosts:
+          - {name: h9, bridge: br-x, tunnel-ip: 10.99.0.9}
+        networks:
+          - {name: net1, vni: 100, subnet: 192.168.1.0/24}
+          - {name: net2, vni: 200, subnet: 192.168.2.0/24}
+        endpoints:
+          - {name: web1, network: net1, host: h9, port: p1, mac: "02:00:00:00:01:03", ip: 192.168.1.3}
+          - {name: web2, network: net1, host: h9, port: p2, mac: "02:00:00:00:01:04", ip: 192.168.1.4}
+          - {name: db1, network: net2, host: h9, port: p3, mac: "02:00:00:00:02:02", ip: 192.168.2.2}
+      """;
+
+  @Test
+  @Order(6)
+  void aSecurityGroupLetsWebReachDbOn5432OnlyAndAddingAMemberTouchesNoOtherFlow() throws Exception {
+    BackgroundProcess pg = con9.spawn("socat", "TCP-LISTEN:5432,fork,reuseaddr", "SYSTEM:echo ok");
+    BackgroundProcess other = con9.spawn("socat", "TCP-LISTEN:5433,fork,reuseaddr", "SYSTEM:echo ok");
+    reload(YAML.formatted("") + ENDPOINTS);
+    try {
+      Response r = ctl.post("/acl/groups", """
+          {"name": "web", "members": ["web1"]}""");
+      assertEquals(201, r.status(), r.body());
+      r = ctl.post("/acl/groups", """
+          {"name": "db", "members": ["db1"], "rules": [
+            {"direction": "ingress", "remote-group": "web", "match": {"tcp-dst": 5432}, "action": "allow-related"}]}""");
+      assertEquals(201, r.status(), r.body());
+      assertEquals(1, json(r.body()).get("entries-per-bridge"), r.body());
+      ControllerHarness.awaitTrue("web1 (con7) reaches db1 (con9) on 5432", SETTLE, () -> tcp(con7, con9, 5432));
+      assertFalse(tcp(con7, con9, 5433), "and nothing else");
+      assertFalse(tcp(con8, con9, 5432), "con8 is not in web (yet)");
+
+      Map<String, FlowStats> before = AclEndToEndTest.flowStats(ovs0.dumpFlows());
+      r = ctl.put("/acl/groups/web", """
+          {"members": ["web1", "web2"]}""");
+      assertEquals(200, r.status(), r.body());
+      ControllerHarness.awaitTrue("con8's entry is on ovs0", SETTLE,
+          () -> aclFlows().stream().anyMatch(f -> f.contains("nw_src=192.168.1.4,nw_dst=192.168.2.2")));
+      assertTrue(tcp(con8, con9, 5432), "web2 (con8) now reaches db on 5432");
+      Map<String, FlowStats> after = AclEndToEndTest.flowStats(ovs0.dumpFlows());
+      before.forEach((key, b) -> {
+        FlowStats a = after.get(key);
+        assertTrue(a != null && a.duration() >= b.duration(), "untouched (duration kept): " + key + " " + b + " -> " + a);
+      });
+      Set<String> added = new HashSet<>(after.keySet());
+      added.removeAll(before.keySet());
+      assertEquals(1, added.size(), "exactly one entry was added: " + added);
+      assertTrue(added.iterator().next().contains("nw_src=192.168.1.4"), added.toString());
+
+      assertEquals(409, ctl.post("/acl/groups", "{\"name\": \"web\"}").status());
+      Response bad = ctl.put("/acl/groups/web", """
+          {"members": ["web1"], "rules": [{"direction": "sideways", "action": "allow"}]}""");
+      assertEquals(400, bad.status(), bad.body());
+      assertTrue(bad.body().contains("rules[0].direction: expected ingress or egress"), bad.body());
+    } finally {
+      ctl.delete("/acl/groups/db");
+      ctl.delete("/acl/groups/web");
+      pg.stop();
+      other.stop();
+      reload(YAML.formatted(""));
+    }
   }
 
   // ---- helpers
