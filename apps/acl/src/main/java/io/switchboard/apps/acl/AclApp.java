@@ -21,7 +21,11 @@ public final class AclApp implements ControllerApp {
   /** The store of security groups added or replaced through REST: group name to its definition. */
   public static final String GROUP_STORE = "acl.groups";
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AclApp.class);
+  private static final long LIMIT_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
   private final AclRulesResource resource = new AclRulesResource(this);
+  private long lastLimitLog;
   private final AclConnectionsResource connections = new AclConnectionsResource();
   private final AclGroupsResource groupsResource = new AclGroupsResource(this);
   private volatile AppContext ctx;
@@ -134,7 +138,22 @@ public final class AclApp implements ControllerApp {
   }
 
   private SecurityGroups compileGroups() {
-    return SecurityGroups.compile(StoredGroups.of(ctx.config(), groupStore.snapshot()),
-        EndpointDirectory.of(ctx.config(), endpointStore.snapshot()));
+    SecurityGroups g = SecurityGroups.compile(StoredGroups.of(ctx.config(), groupStore.snapshot()), endpoints());
+    if (g.truncated()) {
+      for (SwitchView sw : ctx.switches()) {
+        ctx.count(sw.dpid(), "group_entries_limited");
+      }
+      long now = System.nanoTime();
+      if (now - lastLimitLog > LIMIT_LOG_INTERVAL_NANOS || lastLimitLog == 0) {
+        lastLimitLog = now;
+        log.warn("acl: security groups want more than {} entries per bridge; the rest is left out (see GET"
+            + " /api/v1/acl/groups warnings)", SecurityGroups.MAX_ENTRIES);
+      }
+    }
+    return g;
+  }
+
+  EndpointDirectory endpoints() {
+    return EndpointDirectory.of(ctx.config(), endpointStore.snapshot());
   }
 }

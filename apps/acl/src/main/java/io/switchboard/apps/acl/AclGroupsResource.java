@@ -57,6 +57,7 @@ final class AclGroupsResource implements RestResource {
   public Map<String, Object> create(Map<String, Object> body) {
     AclGroup group = parse(body);
     String label = "group '" + group.name() + "': ";
+    checkLimit(group);
     synchronized (app) {
       if (app.book().groups().group(group.name()).isPresent() || app.groupStore().get(group.name()) != null) {
         throw new ApiException(409, label + "a group of that name already exists; replace it with PUT"
@@ -79,6 +80,7 @@ final class AclGroupsResource implements RestResource {
     Map<String, Object> named = new LinkedHashMap<>(body);
     named.put("name", name);
     AclGroup group = parse(named);
+    checkLimit(group);
     KeyValueStore<String, StoredRule> store = app.groupStore();
     synchronized (app) {
       Optional<SecurityGroups.Group> existing = app.book().groups().group(name);
@@ -110,6 +112,23 @@ final class AclGroupsResource implements RestResource {
   private String configGroup(String name) {
     return "group '" + name + "' is defined in the config file (" + app.book().configSource()
         + "); change it there and reload the config";
+  }
+
+  /** Refuses a write after which the groups would want more entries than a bridge may get from them. */
+  private void checkLimit(AclGroup candidate) {
+    List<SecurityGroups.Group> after = new ArrayList<>();
+    for (SecurityGroups.Group g : app.book().groups().groups()) {
+      if (!g.group().name().equals(candidate.name())) {
+        after.add(g);
+      }
+    }
+    after.add(new SecurityGroups.Group(candidate, RuleSource.API));
+    SecurityGroups compiled = SecurityGroups.compile(after, app.endpoints(), SecurityGroups.MAX_ENTRIES);
+    if (compiled.truncated()) {
+      throw new ApiException(400, "group '" + candidate.name() + "': the security groups would want more than "
+          + SecurityGroups.MAX_ENTRIES + " entries per bridge (members x remote-group members per rule); use"
+          + " fewer members or rules");
+    }
   }
 
   private AclGroup parse(Map<String, Object> body) {

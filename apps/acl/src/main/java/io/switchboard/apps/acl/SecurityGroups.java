@@ -21,21 +21,29 @@ import java.util.OptionalLong;
  * @param groups   the groups in force: config groups first, then the API's, each by name
  * @param warnings group name to its warnings (members without an address)
  * @param rejected stored groups not in force, with the reason
+ * @param entries  how many entries the group rules put on a bridge
+ * @param truncated whether {@link #MAX_ENTRIES} left some out
  */
 record SecurityGroups(List<Group> groups, List<ActiveRule> rules, Map<String, List<String>> warnings,
-    Map<String, String> rejected) {
+    Map<String, String> rejected, int entries, boolean truncated) {
+
+  /**
+   * At most this many entries (member x remote pairs, over all groups) per bridge; the rest is left out, reported in
+   * the group's warnings, logged and counted (see {@link AclApp}). REST writes that would exceed it are refused.
+   */
+  static final int MAX_ENTRIES = 200_000;
 
   /** A group in force and where it came from. */
   record Group(AclGroup group, RuleSource source) {}
 
-  static final SecurityGroups NONE = new SecurityGroups(List.of(), List.of(), Map.of(), Map.of());
+  static final SecurityGroups NONE = new SecurityGroups(List.of(), List.of(), Map.of(), Map.of(), 0, false);
 
   static SecurityGroups compile(StoredGroups stored, EndpointDirectory endpoints) {
-    SecurityGroups g = compile(stored.inForce(), endpoints);
-    return new SecurityGroups(g.groups, g.rules, g.warnings, Map.copyOf(stored.rejected()));
+    SecurityGroups g = compile(stored.inForce(), endpoints, MAX_ENTRIES);
+    return new SecurityGroups(g.groups, g.rules, g.warnings, Map.copyOf(stored.rejected()), g.entries, g.truncated);
   }
 
-  static SecurityGroups compile(List<Group> groups, EndpointDirectory endpoints) {
+  static SecurityGroups compile(List<Group> groups, EndpointDirectory endpoints, int maxEntries) {
     Map<String, List<Integer>> addresses = new LinkedHashMap<>();
     Map<String, List<String>> warnings = new LinkedHashMap<>();
     for (Group g : groups) {
@@ -53,6 +61,8 @@ record SecurityGroups(List<Group> groups, List<ActiveRule> rules, Map<String, Li
       warnings.put(g.group().name(), List.copyOf(w));
     }
     List<ActiveRule> rules = new ArrayList<>();
+    int total = 0;
+    boolean truncated = false;
     for (Group g : groups) {
       List<AclGroup.Rule> rs = g.group().rules();
       for (int i = 0; i < rs.size(); i++) {
@@ -64,23 +74,36 @@ record SecurityGroups(List<Group> groups, List<ActiveRule> rules, Map<String, Li
         boolean ingress = r.direction() == AclGroup.Direction.INGRESS;
         Field memberField = ingress ? Field.IPV4_DST : Field.IPV4_SRC;
         Field remoteField = ingress ? Field.IPV4_SRC : Field.IPV4_DST;
+        List<RuleMatch> bases = RuleMatch.of(r.match(), OptionalLong.empty());
+        long wanted = (long) bases.size() * mine.size() * (remote == null ? 1 : remote.size());
         List<RuleMatch> matches = new ArrayList<>();
-        for (RuleMatch base : RuleMatch.of(r.match(), OptionalLong.empty())) {
+        expand:
+        for (RuleMatch base : bases) {
           for (int ip : mine) {
             FlowMatch.Builder b = base.fields().toBuilder().exact(memberField, ip & 0xffff_ffffL);
-            if (remote == null) {
+            for (int k = 0; k < (remote == null ? 1 : remote.size()); k++) {
+              if (total == maxEntries) {
+                break expand;
+              }
+              if (remote != null) {
+                b.exact(remoteField, remote.get(k) & 0xffff_ffffL);
+              }
               matches.add(new RuleMatch(base.inPort(), b.build()));
-              continue;
-            }
-            for (int rip : remote) {
-              matches.add(new RuleMatch(base.inPort(), b.exact(remoteField, rip & 0xffff_ffffL).build()));
+              total++;
             }
           }
+        }
+        if (matches.size() < wanted) {
+          truncated = true;
+          List<String> w = new ArrayList<>(warnings.get(g.group().name()));
+          w.add("rules[" + i + "]: only " + matches.size() + " of its " + wanted + " entries are installed: the"
+              + " security groups' entries are limited to " + maxEntries + " per bridge");
+          warnings.put(g.group().name(), List.copyOf(w));
         }
         rules.add(new ActiveRule(rule, g.source(), RuleTags.of("group:" + name), matches));
       }
     }
-    return new SecurityGroups(List.copyOf(groups), List.copyOf(rules), warnings, Map.of());
+    return new SecurityGroups(List.copyOf(groups), List.copyOf(rules), warnings, Map.of(), total, truncated);
   }
 
   Optional<Group> group(String name) {

@@ -107,6 +107,22 @@ class SecurityGroupsTest {
   }
 
   @Test
+  void theEntriesOfAllGroupsAreBounded() {
+    var config = FakeContext.parse(YAML);
+    EndpointDirectory endpoints = EndpointDirectory.of(config, Map.of());
+    List<SecurityGroups.Group> gs = config.acl().groups().stream()
+        .map(g -> new SecurityGroups.Group(g, RuleSource.CONFIG)).toList();
+    SecurityGroups all = SecurityGroups.compile(gs, endpoints, 10);
+    assertFalse(all.truncated());
+    assertEquals(1, all.entries());
+    SecurityGroups none = SecurityGroups.compile(gs, endpoints, 0);
+    assertTrue(none.truncated());
+    assertEquals(0, none.rules().get(0).matches().size());
+    assertEquals("rules[0]: only 0 of its 1 entries are installed: the security groups' entries are limited to 0"
+        + " per bridge", none.warnings().get("db").get(0));
+  }
+
+  @Test
   void badGroupsAreRefusedWithTheField() {
     AclApp app = new AclApp();
     app.start(new FakeContext(YAML));
