@@ -2,7 +2,10 @@ package io.switchboard.controller.openflow;
 
 import io.switchboard.controller.spi.Field;
 
-/** Nicira NXM header numbers, for reg_move and the ct action's zone source. Header = class << 16 | field << 9 | length in bytes. */
+/**
+ * Nicira NXM header numbers, for reg_move and the ct action's zone source. Header = class << 16 | field << 9 |
+ * length in bytes.
+ */
 final class Nxm {
   private Nxm() {}
 
