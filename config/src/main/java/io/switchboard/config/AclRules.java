@@ -111,7 +111,16 @@ public final class AclRules {
     if (matchNode != null) {
       match = parseMatch(matchNode, m.pathOf("match"), errors).orElse(PacketMatch.ANY);
     }
-    Optional<AclAction> action = m.required("action", AclAction.EXPECTED, AclAction::parse);
+    Optional<AclAction> action = m.required("action", AclAction.RULE_EXPECTED, AclAction::parseRuleAction);
+    if (action.isPresent() && action.get().stateful()) {
+      // connection tracking needs IP: an allow-related rule without eth-type means IPv4, and a non-IP one is an error
+      if (match.ethType().isEmpty()) {
+        match = match.toBuilder().ethType(EthType.IPV4).build();
+      } else if (match.ethType().getAsInt() != EthType.IPV4 && match.ethType().getAsInt() != EthType.IPV6) {
+        m.error("action", "allow-related tracks IP connections, but the rule matches eth-type "
+            + EthType.format(match.ethType().getAsInt()) + "; use allow for non-IP traffic");
+      }
+    }
     if (errors.size() != before) {
       return Optional.empty();
     }
@@ -120,7 +129,7 @@ public final class AclRules {
   }
 
   /** Parses a rule's match and completes its prerequisites; contradictions are reported on their field. */
-  private static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
+  static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
     Optional<PacketMatch> parsed = PacketMatch.parse(node, path, errors);
     if (parsed.isEmpty()) {
       return Optional.empty();

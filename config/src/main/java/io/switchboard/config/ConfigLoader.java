@@ -496,7 +496,7 @@ public final class ConfigLoader {
     }
 
     private AclSettings acl(MapView top, Set<String> knownBridges, Set<String> knownNetworks) {
-      MapView m = section(top, "acl", List.of("default", "rules"));
+      MapView m = section(top, "acl", List.of("default", "rules", "groups"));
       AclAction def = m.optional("default", AclAction.EXPECTED, AclAction::parse)
           .orElse(defaults.acl().defaultAction());
       List<AclRule> rules = new ArrayList<>();
@@ -530,7 +530,34 @@ public final class ConfigLoader {
           }
         });
       }
-      return new AclSettings(def, rules);
+      return new AclSettings(def, rules, groups(m));
+    }
+
+    /** acl.groups: every group's name first, so that a remote-group may name a group further down the list. */
+    private List<AclGroup> groups(MapView m) {
+      List<Node> items = m.list("groups", "a list of security groups");
+      Set<String> names = new HashSet<>();
+      for (Node item : items) {
+        if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
+            && fm.entries().get("name").value() instanceof Node.Scalar n) {
+          names.add(n.text());
+        }
+      }
+      List<AclGroup> groups = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(m.pathOf("groups"), i);
+        Node item = items.get(i);
+        AclGroups.parse(item, path, errors, names).ifPresent(g -> {
+          if (!seen.add(g.name())) {
+            Node.Entry at = ((Node.Mapping) item).entries().get("name");
+            errors.add(at.value().line(), KeyPath.key(path, "name"), "a group named '" + g.name() + "' already exists");
+          } else {
+            groups.add(g);
+          }
+        });
+      }
+      return groups;
     }
   }
 }

@@ -115,6 +115,12 @@ public final class ControllerHarness implements AutoCloseable {
         .header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** PUTs with the REST token. */
+  public Response put(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
+        .header("authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   /** DELETEs with the REST token. */
   public Response delete(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).header("authorization", "Bearer " + token).DELETE());

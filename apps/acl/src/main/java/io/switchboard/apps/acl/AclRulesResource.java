@@ -147,6 +147,15 @@ final class AclRulesResource implements RestResource {
       out.add("not installed on OpenFlow 1.0 bridge(s) " + String.join(", ", singleTable)
           + ": the ACL stage needs OpenFlow 1.3 or later");
     }
+    if (r.action().stateful()) {
+      List<String> noConntrack = inScope.stream().filter(sw -> sw.multiTable() && !AclFlows.supportsConntrack(sw))
+          .map(SwitchView::name).sorted().toList();
+      if (!noConntrack.isEmpty()) {
+        out.add("not installed on " + noConntrack.size() + " bridge(s) speaking OpenFlow 1.5 ("
+            + String.join(", ", noConntrack) + "): allow-related needs conntrack matches, which are sent over"
+            + " OpenFlow 1.3 or 1.4 only");
+      }
+    }
     Optional<String> port = r.rule().match().inPort();
     List<SwitchView> multi = inScope.stream().filter(SwitchView::multiTable).toList();
     if (port.isPresent() && !multi.isEmpty()

@@ -25,9 +25,13 @@ import java.util.TreeMap;
  * @param rules    highest priority first; equal priorities: config rules first, then by name
  * @param rejected stored rules that are not in force, by name
  * @param warnings rule name to its warnings (shadowed, overlapping)
+ * @param zones    the conntrack zones of stateful rules
+ * @param groups   the security groups and their compiled rules
+ * @param compiled what the ACL stage holds: the rules and the groups' rules, highest priority first
  */
 record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRule> rejected,
-    Map<String, List<String>> warnings, List<String> overlayBridges, String configSource) {
+    Map<String, List<String>> warnings, List<String> overlayBridges, String configSource, ConntrackZones zones,
+    SecurityGroups groups, List<ActiveRule> compiled) {
 
   private static final Comparator<ActiveRule> ORDER = Comparator.comparingInt(ActiveRule::priority).reversed()
       .thenComparing(ActiveRule::source).thenComparing(ActiveRule::name);
@@ -62,7 +66,17 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     active.sort(ORDER);
     List<String> overlayBridges = config.overlay().hosts().stream().map(h -> h.bridge()).toList();
     return new RuleBook(config.acl().defaultAction(), List.copyOf(active), List.copyOf(rejected),
-        RuleWarnings.analyze(active), overlayBridges, config.source());
+        RuleWarnings.analyze(active), overlayBridges, config.source(), ConntrackZones.of(config.overlay()),
+        SecurityGroups.NONE, List.copyOf(active));
+  }
+
+  /** The same rules with other security groups: the rules (and their warnings) are not analysed again. */
+  RuleBook withGroups(SecurityGroups g) {
+    List<ActiveRule> all = new ArrayList<>(rules);
+    all.addAll(g.rules());
+    all.sort(ORDER);
+    return new RuleBook(defaultAction, rules, rejected, warnings, overlayBridges, configSource, zones, g,
+        List.copyOf(all));
   }
 
   private static ActiveRule compile(AclRule r, RuleSource source, Map<String, Long> vnis) {
@@ -80,7 +94,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
 
   /** The rule whose entries carry this cookie tag. */
   Optional<ActiveRule> ruleOfTag(long tag) {
-    return rules.stream().filter(r -> r.tag() == tag).findFirst();
+    return compiled.stream().filter(r -> r.tag() == tag).findFirst();
   }
 
   /** The active rules as config records (for {@link AclRules#conflicts}). */
