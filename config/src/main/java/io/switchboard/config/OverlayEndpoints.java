@@ -1,12 +1,12 @@
 package io.switchboard.config;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Parsing and validation of overlay endpoints — one implementation for the config file and
@@ -30,8 +30,32 @@ public final class OverlayEndpoints {
   public static Result<OverlayEndpoint> parseEndpoint(Map<String, ?> body, OverlayConfig overlay,
       Collection<OverlayEndpoint> existing) {
     Errors errors = new Errors(null);
-    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, existing, Set.of(), Set.of());
+    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, new Taken(existing), Set.of(),
+        Set.of());
     return errors.isEmpty() ? Result.ok(e.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
+   * What accepted endpoints use and a new one must not: names, MACs and IPs within a network, ports of a host.
+   * One lookup per check, so that a config of many endpoints validates in linear time.
+   */
+  static final class Taken {
+    private final Map<String, OverlayEndpoint> names = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> macs = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ips = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ports = new HashMap<>();
+
+    Taken(Collection<OverlayEndpoint> endpoints) {
+      endpoints.forEach(this::add);
+    }
+
+    /** The first endpoint to use a name, MAC, IP or port stays the one reported. */
+    void add(OverlayEndpoint e) {
+      names.putIfAbsent(e.name(), e);
+      macs.putIfAbsent(List.of(e.network(), e.mac()), e);
+      ips.putIfAbsent(List.of(e.network(), e.ip()), e);
+      ports.putIfAbsent(List.of(e.host(), e.port()), e);
+    }
   }
 
   /**
@@ -40,7 +64,7 @@ public final class OverlayEndpoints {
    * @param brokenHosts    the same for hosts
    */
   static Optional<OverlayEndpoint> parse(Node node, String path, Errors errors, OverlayConfig overlay,
-      Collection<OverlayEndpoint> existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
+      Taken existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
     if (Node.isAbsent(node)) {
       errors.add(node == null ? 0 : node.line(), path, "expected " + ENDPOINT_EXPECTED + ", got nothing");
       return Optional.empty();
@@ -59,7 +83,7 @@ public final class OverlayEndpoints {
     Optional<Integer> ip = m.required("ip", Ipv4.EXPECTED, Ipv4::parse);
 
     name.ifPresent(n -> {
-      if (existing.stream().anyMatch(e -> e.name().equals(n))) {
+      if (existing.names.containsKey(n)) {
         m.error("name", "an endpoint named '" + n + "' already exists");
       }
     });
@@ -78,8 +102,7 @@ public final class OverlayEndpoints {
       m.error("network", unknown("network", networkName.get(), names));
     }
     network.ifPresent(net -> {
-      mac.ifPresent(a -> existing.stream()
-          .filter(e -> e.network().equals(net.name()) && e.mac().equals(a)).findFirst()
+      mac.ifPresent(a -> Optional.ofNullable(existing.macs.get(List.of(net.name(), a)))
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
       ip.ifPresent(addr -> checkAddress(m, net, addr, existing));
@@ -95,7 +118,7 @@ public final class OverlayEndpoints {
       if (port.get().equals(overlay.tunnelPort())) {
         m.error("port", "'" + port.get() + "' is the overlay's tunnel port");
       }
-      existing.stream().filter(e -> e.host().equals(hostName.get()) && e.port().equals(port.get())).findFirst()
+      Optional.ofNullable(existing.ports.get(List.of(hostName.get(), port.get())))
           .ifPresent(e -> m.error("port", "port " + port.get() + " on " + hostName.get()
               + " is already used by endpoint '" + e.name() + "'"));
     }
@@ -106,7 +129,7 @@ public final class OverlayEndpoints {
         port.orElseThrow(), mac.orElseThrow(), ip.orElseThrow()));
   }
 
-  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Collection<OverlayEndpoint> existing) {
+  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Taken existing) {
     String text = Ipv4.format(addr);
     Ipv4Prefix subnet = net.subnet();
     if (!subnet.contains(addr)) {
@@ -118,7 +141,7 @@ public final class OverlayEndpoints {
     } else if (subnet.length() <= 30 && addr == subnet.lastAddress()) {
       m.error("ip", text + " is the broadcast address of " + subnet);
     } else {
-      existing.stream().filter(e -> e.network().equals(net.name()) && e.ip() == addr).findFirst()
+      Optional.ofNullable(existing.ips.get(List.of(net.name(), addr)))
           .ifPresent(e -> m.error("ip", text + " is already used by endpoint '" + e.name()
               + "' in network " + net.name()));
     }
@@ -127,6 +150,6 @@ public final class OverlayEndpoints {
   static String unknown(String kind, String name, Collection<String> known) {
     return "unknown " + kind + " '" + name + "'" + Suggest.didYouMean(name, known)
         + (known.isEmpty() ? "; no " + kind + "s are declared"
-            : " (" + kind + "s: " + known.stream().collect(Collectors.joining(", ")) + ")");
+            : " (" + kind + "s: " + Suggest.listing(known) + ")");
   }
 }
