@@ -329,14 +329,26 @@ public final class ConfigLoader {
     }
 
     private L2Settings l2(MapView top) {
-      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget"));
+      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget", "max-hosts-per-port",
+          "max-hosts-per-vlan", "max-hosts-per-switch", "forget-after"));
+      L2Settings d = defaults.l2Learning();
       Duration idle = m.optional("idle-timeout", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofSeconds(65535), true))
           .orElse(defaults.l2Learning().idleTimeout());
       String budgetExpected = "packet-ins per second per switch (1-1000000)";
       int budget = m.optional("packet-in-budget", budgetExpected,
           t -> (int) Values.integer(t, 1, 1_000_000, budgetExpected)).orElse(defaults.l2Learning().packetInBudget());
-      return new L2Settings(idle, budget);
+      int perPort = hostCap(m, "max-hosts-per-port", d.maxHostsPerPort());
+      int perVlan = hostCap(m, "max-hosts-per-vlan", d.maxHostsPerVlan());
+      int perSwitch = hostCap(m, "max-hosts-per-switch", d.maxHostsPerSwitch());
+      Duration forget = m.optional("forget-after", Values.DURATION,
+          t -> Values.duration(t, Duration.ZERO, MAX_INTERVAL, true)).orElse(d.forgetAfter());
+      return new L2Settings(idle, budget, perPort, perVlan, perSwitch, forget);
+    }
+
+    private static int hostCap(MapView m, String key, int fallback) {
+      String expected = "a number of hosts (1-1000000)";
+      return m.optional(key, expected, t -> (int) Values.integer(t, 1, 1_000_000, expected)).orElse(fallback);
     }
 
     private ReconcileSettings reconcile(MapView top) {
