@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Parsing and validation of ACL rules — one implementation for the config file and for
@@ -36,6 +37,19 @@ public final class AclRules {
     Errors errors = new Errors(null);
     Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, new KnownNames(knownBridges, knownNetworks));
     return errors.isEmpty() ? Result.ok(rule.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
+   * {@link #parseRule(Map, SwitchboardConfig)} for many rules against one config: the config's bridges and
+   * networks are prepared once, not for every rule.
+   */
+  public static Function<Map<String, ?>, Result<AclRule>> parser(SwitchboardConfig config) {
+    KnownNames known = new KnownNames(knownBridges(config), knownNetworks(config.overlay()));
+    return body -> {
+      Errors errors = new Errors(null);
+      Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, known);
+      return errors.isEmpty() ? Result.ok(rule.orElseThrow()) : Result.failed(errors.list());
+    };
   }
 
   /** {@link #parseRule(Map, Set, Set)} with the bridges and networks of {@code config}. */

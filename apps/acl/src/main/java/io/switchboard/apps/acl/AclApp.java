@@ -23,6 +23,7 @@ public final class AclApp implements ControllerApp {
   private volatile AppContext ctx;
   private volatile RuleBook book;
   private KeyValueStore<String, StoredRule> store;
+  private final RuleBook.Compiled compiled = new RuleBook.Compiled();
 
   @Override
   public String name() {
@@ -92,6 +93,6 @@ public final class AclApp implements ControllerApp {
   }
 
   private synchronized void rebuild() {
-    book = RuleBook.build(ctx.config(), store.snapshot());
+    book = RuleBook.build(ctx.config(), store.snapshot(), compiled);
   }
 }
