@@ -122,10 +122,24 @@ public final class AclRules {
 
     private final Map<String, Numbered> byName = new HashMap<>();
     private final Map<Slot, Numbered> bySlot = new HashMap<>();
+    private final RuleIndex base;
+    private int count;
 
-    public RuleIndex() {}
+    public RuleIndex() {
+      this.base = null;
+    }
+
+    /**
+     * An index of {@code base}'s rules and those added here, leaving {@code base} as it is: e.g. the config's
+     * rules indexed once, and the rules from the API on top for each rebuild.
+     */
+    public RuleIndex(RuleIndex base) {
+      this.base = base;
+      this.count = base.count;
+    }
 
     public RuleIndex(Collection<AclRule> rules) {
+      this.base = null;
       rules.forEach(this::add);
     }
 
@@ -135,14 +149,29 @@ public final class AclRules {
 
     /** Adds a rule (the first of a name or slot stays the one reported). */
     public void add(AclRule rule) {
-      Numbered n = new Numbered(rule, byName.size() + bySlot.size());
-      byName.putIfAbsent(rule.name(), n);
-      bySlot.putIfAbsent(slot(rule), n);
+      Numbered n = new Numbered(rule, count++);
+      Slot slot = slot(rule);
+      if (base == null || base.byName(rule.name()) == null) {
+        byName.putIfAbsent(rule.name(), n);
+      }
+      if (base == null || base.bySlot(slot) == null) {
+        bySlot.putIfAbsent(slot, n);
+      }
+    }
+
+    private Numbered byName(String name) {
+      Numbered n = base == null ? null : base.byName(name);
+      return n != null ? n : byName.get(name);
+    }
+
+    private Numbered bySlot(Slot slot) {
+      Numbered n = base == null ? null : base.bySlot(slot);
+      return n != null ? n : bySlot.get(slot);
     }
 
     public List<ConfigError> conflicts(AclRule rule) {
-      Numbered sameName = byName.get(rule.name());
-      Numbered sameSlot = bySlot.get(slot(rule));
+      Numbered sameName = byName(rule.name());
+      Numbered sameSlot = bySlot(slot(rule));
       List<ConfigError> out = new ArrayList<>(2);
       ConfigError name = sameName == null ? null
           : ConfigError.of("name", "a rule named '" + rule.name() + "' already exists");

@@ -31,7 +31,7 @@ import java.util.function.Function;
 record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRule> rejected,
     Map<String, List<String>> warnings, List<String> overlayBridges, String configSource) {
 
-  private static final Comparator<ActiveRule> ORDER = Comparator.comparingInt(ActiveRule::priority).reversed()
+  static final Comparator<ActiveRule> ORDER = Comparator.comparingInt(ActiveRule::priority).reversed()
       .thenComparing(ActiveRule::source).thenComparing(ActiveRule::name);
 
   static RuleBook build(SwitchboardConfig config, Map<String, StoredRule> stored) {
@@ -45,11 +45,10 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
   static RuleBook build(SwitchboardConfig config, Map<String, StoredRule> stored, Compiled compiled) {
     compiled.use(config);
     List<ActiveRule> active = new ArrayList<>();
-    AclRules.RuleIndex accepted = new AclRules.RuleIndex();
     for (AclRule r : config.acl().rules()) {
       active.add(compiled.configRule(r));
-      accepted.add(r);
     }
+    AclRules.RuleIndex accepted = new AclRules.RuleIndex(compiled.configIndex);
     List<RejectedRule> rejected = new ArrayList<>();
     for (StoredRule s : new TreeMap<>(stored).values()) {
       Compiled.Entry e = compiled.stored(s);
@@ -70,7 +69,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     active.sort(ORDER);
     List<String> overlayBridges = config.overlay().hosts().stream().map(h -> h.bridge()).toList();
     return new RuleBook(config.acl().defaultAction(), List.copyOf(active), List.copyOf(rejected),
-        RuleWarnings.analyze(active, compiled.probes), overlayBridges, config.source());
+        compiled.analysis.update(active), overlayBridges, config.source());
   }
 
   /**
@@ -85,7 +84,10 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     private final Map<String, Long> vnis = new HashMap<>();
     private final Map<String, Entry> stored = new HashMap<>();
     private final Map<AclRule, ActiveRule> configRules = new IdentityHashMap<>();
-    private final RuleWarnings.Probes probes = new RuleWarnings.Probes();
+    /** The config's rules, for the conflicts of the stored ones. */
+    private AclRules.RuleIndex configIndex;
+    /** The warnings' index, kept too: a change re-examines only the rules it can affect. */
+    private final RuleWarnings.Analysis analysis = new RuleWarnings.Analysis();
 
     void use(SwitchboardConfig c) {
       if (c == config) {
@@ -99,6 +101,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
       }
       stored.clear();
       configRules.clear();
+      configIndex = new AclRules.RuleIndex(c.acl().rules());
     }
 
     ActiveRule configRule(AclRule r) {

@@ -4,16 +4,18 @@ import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowMatch;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * What an operator should know about a rule set: rules that can never match because higher-priority rules take
@@ -24,67 +26,223 @@ import java.util.TreeSet;
  * one match of a single higher-priority rule whose scope includes the rule's. Packets covered only by several
  * higher rules together are not detected; in-ports compare as written (a name and a number are different).
  *
- * <p>Indexed, so that 10,000 rules are analysed in a fraction of a second rather than compared pairwise:
- * matches are grouped by shape (which fields, under which masks, and whether an in-port) and, within a shape,
- * hashed by their masked values, so the rules that could cover a match are found by one lookup per shape; and
- * a rule is compared for overlaps only with rules at its priority that agree on a field both match exactly.
- * The answers are those of the pairwise comparison, in the same order.
+ * <p>Indexed, and kept from one rule set to the next ({@link Analysis}), so that 10,000 rules are analysed in a
+ * fraction of a second and a change to one of them in milliseconds rather than by comparing every pair: matches
+ * are grouped by shape (which fields, under which masks, whether an in-port) and, within a shape, hashed by
+ * their masked values, so the rules that could cover a match are one lookup per shape; a rule is compared for
+ * overlaps only with rules at its priority that agree on a field both match exactly; and a change re-examines
+ * only the rules it can affect (those it covers or overlaps). The answers are those of the pairwise comparison,
+ * in the same order.
  */
 final class RuleWarnings {
   private RuleWarnings() {}
 
-  /** Rule name to its warnings; every rule has an entry. {@code rules} is highest priority first. */
+  /** Rules in book order: highest priority first; equal priorities, config rules first, then by name. */
+  private static final Comparator<ActiveRule> ORDER = RuleBook.ORDER;
+  private static final Field[] FIELDS = Field.values();
+
+  /** Rule name to its warnings; every rule has an entry. {@code rules} is in book order. */
   static Map<String, List<String>> analyze(List<ActiveRule> rules) {
-    return analyze(rules, new Probes());
+    return new Analysis().update(rules);
   }
 
   /**
-   * The rules' matches in the form the index compares, kept from one analysis to the next by rule identity
-   * (rules that did not change are the same objects): a change to one rule of 10,000 prepares one.
+   * The index and every rule's warnings, kept between rule sets. Rules are told apart by identity: a rule that
+   * did not change is the same object in the next set (see {@link RuleBook.Compiled}). Not thread-safe.
    */
-  static final class Probes {
-    private Map<ActiveRule, Probe[]> byRule = new IdentityHashMap<>();
+  static final class Analysis {
+    private final Map<ActiveRule, Probe[]> probes = new IdentityHashMap<>();
+    private final Map<Shape, Shape> shapes = new HashMap<>();
+    /** Shapes grouped by their fields: a probe visits only the groups whose fields it has. */
+    private final Map<Long, List<Shape>> byFields = new HashMap<>();
+    private final Map<Integer, SamePriority> byPriority = new HashMap<>();
+    private final Map<ActiveRule, List<String>> warnings = new IdentityHashMap<>();
 
-    /** The probes of this analysis' rules; those of rules no longer present are dropped. */
-    Probe[][] of(List<ActiveRule> rules) {
-      Map<ActiveRule, Probe[]> next = new IdentityHashMap<>(rules.size() * 2);
-      Probe[][] out = new Probe[rules.size()][];
-      for (int i = 0; i < rules.size(); i++) {
-        ActiveRule r = rules.get(i);
-        Probe[] p = byRule.get(r);
-        if (p == null) {
-          p = r.matches().stream().map(Probe::new).toArray(Probe[]::new);
+    /** Rule name to its warnings for this rule set (in book order), re-examining what changed since the last. */
+    Map<String, List<String>> update(List<ActiveRule> rules) {
+      Set<ActiveRule> now = Collections.newSetFromMap(new IdentityHashMap<>(rules.size() * 2));
+      now.addAll(rules);
+      List<ActiveRule> removed = new ArrayList<>();
+      for (ActiveRule r : probes.keySet()) {
+        if (!now.contains(r)) {
+          removed.add(r);
         }
-        next.put(r, p);
-        out[i] = p;
       }
-      byRule = next;
+      List<ActiveRule> added = new ArrayList<>();
+      for (ActiveRule r : rules) {
+        if (!probes.containsKey(r)) {
+          added.add(r);
+        }
+      }
+      Collection<ActiveRule> affected;
+      if (removed.size() + added.size() > Math.max(32, rules.size() / 8)) {
+        probes.clear();
+        shapes.clear();
+        byFields.clear();
+        byPriority.clear();
+        warnings.clear();
+        rules.forEach(this::add);
+        affected = rules;
+      } else {
+        Set<ActiveRule> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (ActiveRule r : removed) {
+          Probe[] p = probes.get(r);
+          remove(r);
+          touched.addAll(neighbours(r, p));
+        }
+        for (ActiveRule r : added) {
+          add(r);
+          touched.add(r);
+          touched.addAll(neighbours(r, probes.get(r)));
+        }
+        touched.retainAll(now);
+        affected = touched;
+      }
+      for (ActiveRule r : affected) {
+        List<String> w = new ArrayList<>();
+        shadowedBy(r).ifPresent(w::add);
+        w.addAll(overlaps(r));
+        warnings.put(r, List.copyOf(w));
+      }
+      Map<String, List<String>> out = new LinkedHashMap<>(rules.size() * 2);
+      for (ActiveRule r : rules) {
+        out.put(r.name(), warnings.get(r));
+      }
       return out;
     }
-  }
 
-  static Map<String, List<String>> analyze(List<ActiveRule> rules, Probes probes) {
-    Coverers coverers = new Coverers(rules, probes.of(rules));
-    Map<Integer, SamePriority> byPriority = new HashMap<>();
-    for (int i = 0; i < rules.size(); i++) {
-      byPriority.computeIfAbsent(rules.get(i).priority(), p -> new SamePriority()).add(i, rules.get(i));
-    }
-    Map<String, List<String>> out = new LinkedHashMap<>(rules.size() * 2);
-    for (int i = 0; i < rules.size(); i++) {
-      ActiveRule r = rules.get(i);
-      List<String> warnings = new ArrayList<>();
-      coverers.shadowedBy(i).ifPresent(warnings::add);
-      for (int j : byPriority.get(r.priority()).candidates(r)) {
-        ActiveRule other = rules.get(j);
-        if (j != i && conflicts(r, other)) {
-          warnings.add("overlaps rule '" + other.name() + "' at the same priority (" + r.priority()
-              + ") with a different action (" + other.action().text() + "): which of them applies to a packet"
-              + " both match is undefined; give one a higher priority");
+    private void add(ActiveRule r) {
+      Probe[] ps = r.matches().stream().map(Probe::new).toArray(Probe[]::new);
+      probes.put(r, ps);
+      for (Probe p : ps) {
+        Shape s = shapes.computeIfAbsent(new Shape(p), x -> {
+          byFields.computeIfAbsent(x.bits, b -> new ArrayList<>()).add(x);
+          return x;
+        });
+        List<ActiveRule> at = s.rules.computeIfAbsent(s.keyOf(p), k -> new ArrayList<>(1));
+        int i = Collections.binarySearch(at, r, ORDER);
+        if (i < 0) {
+          at.add(-i - 1, r);
         }
       }
-      out.put(r.name(), List.copyOf(warnings));
+      byPriority.computeIfAbsent(r.priority(), x -> new SamePriority()).add(r, ps);
     }
-    return out;
+
+    private void remove(ActiveRule r) {
+      Probe[] ps = probes.remove(r);
+      warnings.remove(r);
+      for (Probe p : ps) {
+        Shape s = shapes.get(new Shape(p));
+        if (s == null) {
+          continue;
+        }
+        Key k = s.keyOf(p);
+        List<ActiveRule> at = s.rules.get(k);
+        if (at != null) {
+          at.removeIf(x -> x == r);
+          if (at.isEmpty()) {
+            s.rules.remove(k);
+          }
+        }
+        if (s.rules.isEmpty()) {
+          shapes.remove(s);
+          byFields.get(s.bits).remove(s);
+        }
+      }
+      SamePriority g = byPriority.get(r.priority());
+      g.remove(r);
+      if (g.isEmpty()) {
+        byPriority.remove(r.priority());
+      }
+    }
+
+    /** The rules whose warnings {@code r} (with these probes) can change: those it covers and those it overlaps. */
+    private Set<ActiveRule> neighbours(ActiveRule r, Probe[] ps) {
+      Set<ActiveRule> out = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Probe p : ps) {
+        for (Shape s : shapes.values()) {
+          if (!s.admittedBy(p)) {
+            continue;
+          }
+          s.rules.forEach((k, at) -> {
+            if (s.covered(k, p)) {
+              for (ActiveRule x : at) {
+                if (x.priority() < r.priority()) {
+                  out.add(x);
+                }
+              }
+            }
+          });
+        }
+      }
+      SamePriority g = byPriority.get(r.priority());
+      if (g != null) {
+        for (ActiveRule x : g.candidates(ps)) {
+          if (x != r && conflicts(r, x)) {
+            out.add(x);
+          }
+        }
+      }
+      return out;
+    }
+
+    private Optional<String> shadowedBy(ActiveRule r) {
+      Set<ActiveRule> by = new LinkedHashSet<>();
+      for (Probe p : probes.get(r)) {
+        ActiveRule first = firstCoverer(r, p);
+        if (first == null) {
+          return Optional.empty();
+        }
+        by.add(first);
+      }
+      List<String> names = by.stream().map(h -> "'" + h.name() + "' (priority " + h.priority() + ", "
+          + h.action().text() + ")").toList();
+      return Optional.of("shadowed: it can never match, because higher-priority rule"
+          + (names.size() > 1 ? "s " : " ") + String.join(", ", names) + " match" + (names.size() > 1 ? "" : "es")
+          + " every packet it would");
+    }
+
+    /** The first rule (in book order) above {@code r} whose scope includes r's and a match of which covers p. */
+    private ActiveRule firstCoverer(ActiveRule r, Probe p) {
+      ActiveRule best = null;
+      for (Map.Entry<Long, List<Shape>> group : byFields.entrySet()) {
+        if ((group.getKey() & ~p.bits) != 0) {
+          continue; // a field the probe does not match on
+        }
+        for (Shape s : group.getValue()) {
+          if (!s.admits(p)) {
+            continue;
+          }
+          List<ActiveRule> at = s.rules.get(s.keyOf(p));
+          if (at == null) {
+            continue;
+          }
+          for (ActiveRule h : at) {
+            if (h.priority() <= r.priority() || best != null && ORDER.compare(h, best) >= 0) {
+              break; // book order: nothing further can be a better answer
+            }
+            if (r.scopeWithin(h)) {
+              best = h;
+              break;
+            }
+          }
+        }
+      }
+      return best;
+    }
+
+    private List<String> overlaps(ActiveRule r) {
+      List<ActiveRule> others = new ArrayList<>();
+      for (ActiveRule x : byPriority.get(r.priority()).candidates(probes.get(r))) {
+        if (x != r && conflicts(r, x)) {
+          others.add(x);
+        }
+      }
+      others.sort(ORDER);
+      return others.stream().map(other -> "overlaps rule '" + other.name() + "' at the same priority ("
+          + r.priority() + ") with a different action (" + other.action().text() + "): which of them applies to a"
+          + " packet both match is undefined; give one a higher priority").toList();
+    }
   }
 
   private static boolean conflicts(ActiveRule a, ActiveRule b) {
@@ -92,9 +250,7 @@ final class RuleWarnings {
         && a.matches().stream().anyMatch(x -> b.matches().stream().anyMatch(x::overlaps));
   }
 
-  // ---- shadowing
-
-  private static final Field[] FIELDS = Field.values();
+  // ---- the index
 
   /** A match's fields as arrays by field ordinal, for the index's many quick comparisons. */
   private static final class Probe {
@@ -114,6 +270,10 @@ final class RuleWarnings {
       }
       bits = b;
     }
+
+    boolean exact(int field) {
+      return (bits & (1L << field)) != 0 && masks[field] == FIELDS[field].fullMask();
+    }
   }
 
   /**
@@ -126,19 +286,21 @@ final class RuleWarnings {
     final long bits;
     final int[] fields;
     final long[] masks;
+    /** Field ordinal to its place in {@link #fields}, or -1. */
+    final int[] place = new int[FIELDS.length];
     final int hash;
-    /** Key to the positions of the rules with a match of this shape and key, ascending. */
-    final Map<Key, List<Integer>> rules = new HashMap<>();
-    /** The smallest position of all: a rule above every rule here cannot be covered by them. */
-    int first = Integer.MAX_VALUE;
+    /** Key to the rules with a match of this shape and key, in book order. */
+    final Map<Key, List<ActiveRule>> rules = new HashMap<>();
 
     Shape(Probe p) {
       inPort = p.inPort != null;
       bits = p.bits;
       fields = new int[Long.bitCount(bits)];
       masks = new long[fields.length];
+      Arrays.fill(place, -1);
       for (int i = 0, k = 0; i < FIELDS.length; i++) {
         if ((bits & (1L << i)) != 0) {
+          place[i] = k;
           fields[k] = i;
           masks[k++] = p.masks[i];
         }
@@ -163,6 +325,32 @@ final class RuleWarnings {
       }
       for (int k = 0; k < fields.length; k++) {
         if ((masks[k] & ~p.masks[fields[k]]) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether the probe's match can cover matches of this shape: the converse of {@link #admits}. */
+    boolean admittedBy(Probe p) {
+      if ((p.bits & ~bits) != 0 || p.inPort != null && !inPort) {
+        return false;
+      }
+      for (int f = 0; f < FIELDS.length; f++) {
+        if ((p.bits & (1L << f)) != 0 && (p.masks[f] & ~masks[place[f]]) != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether the probe's match covers the matches of this shape with key {@code k} ({@link #admittedBy} holds). */
+    boolean covered(Key k, Probe p) {
+      if (p.inPort != null && !p.inPort.equals(k.inPort())) {
+        return false;
+      }
+      for (int f = 0; f < FIELDS.length; f++) {
+        if ((p.bits & (1L << f)) != 0 && (k.values()[place[f]] & p.masks[f]) != p.values[f]) {
           return false;
         }
       }
@@ -195,160 +383,89 @@ final class RuleWarnings {
   private record Key(String inPort, long[] values, int hash) {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && java.util.Objects.equals(k.inPort, inPort)
+      return o instanceof Key k && k.hash == hash && Objects.equals(k.inPort, inPort)
           && Arrays.equals(k.values, values);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Objects.hashCode(inPort) * 31 + hash;
+      return Objects.hashCode(inPort) * 31 + hash;
     }
   }
-
-  /** Every rule's matches by shape and key: where to look for the rules that cover a match. */
-  private static final class Coverers {
-    private final List<ActiveRule> rules;
-    /** Shapes grouped by their fields (and in-port or not): a probe visits the groups its fields include. */
-    private final Map<Long, List<Shape>> byFields = new HashMap<>();
-
-    private final Probe[][] probes;
-
-    Coverers(List<ActiveRule> rules, Probe[][] probes) {
-      this.rules = rules;
-      this.probes = probes;
-      Map<Shape, Shape> shapes = new HashMap<>();
-      for (int i = 0; i < rules.size(); i++) {
-        for (Probe p : probes[i]) {
-          Shape s = shapes.computeIfAbsent(new Shape(p), x -> x);
-          if (s.first == Integer.MAX_VALUE) {
-            byFields.computeIfAbsent(s.bits, x -> new ArrayList<>()).add(s);
-          }
-          s.first = Math.min(s.first, i);
-          List<Integer> at = s.rules.computeIfAbsent(s.keyOf(p), k -> new ArrayList<>(1));
-          if (at.isEmpty() || at.get(at.size() - 1) != i) {
-            at.add(i);
-          }
-        }
-      }
-    }
-
-    Optional<String> shadowedBy(int i) {
-      ActiveRule r = rules.get(i);
-      Set<ActiveRule> by = new LinkedHashSet<>();
-      for (Probe p : probes[i]) {
-        int first = firstCoverer(r, i, p);
-        if (first < 0) {
-          return Optional.empty();
-        }
-        by.add(rules.get(first));
-      }
-      List<String> names = by.stream().map(h -> "'" + h.name() + "' (priority " + h.priority() + ", "
-          + h.action().text() + ")").toList();
-      return Optional.of("shadowed: it can never match, because higher-priority rule"
-          + (names.size() > 1 ? "s " : " ") + String.join(", ", names) + " match" + (names.size() > 1 ? "" : "es")
-          + " every packet it would");
-    }
-
-    /**
-     * The position of the first rule (highest priority first) above {@code r} (at position {@code i}) whose
-     * scope includes r's and one of whose matches covers the probe's; -1 for none.
-     */
-    private int firstCoverer(ActiveRule r, int i, Probe p) {
-      int best = Integer.MAX_VALUE;
-      for (Map.Entry<Long, List<Shape>> group : byFields.entrySet()) {
-        if ((group.getKey() & ~p.bits) != 0) {
-          continue; // a field the probe does not match on
-        }
-        for (Shape s : group.getValue()) {
-          if (s.first >= best || s.first >= i || !s.admits(p)) {
-            continue; // none of its rules is above r, or above the best so far
-          }
-          List<Integer> at = s.rules.get(s.keyOf(p));
-          if (at == null) {
-            continue;
-          }
-          for (int k : at) {
-            ActiveRule h = rules.get(k);
-            if (k >= best || h.priority() <= r.priority()) {
-              break; // positions ascend, priorities descend: nothing further can be a better answer
-            }
-            if (r.scopeWithin(h)) {
-              best = k;
-              break;
-            }
-          }
-        }
-      }
-      return best == Integer.MAX_VALUE ? -1 : best;
-    }
-  }
-
-  // ---- overlaps
 
   /**
    * The rules at one priority, indexed per field by exact value: two matches that both match a field exactly
-   * with different values cannot overlap, so a match exact on some field need only be compared with the
-   * matches with that value there and those not exact on it. The field that leaves fewest is used.
+   * with different values cannot overlap, so a match exact on some field need only be compared with the rules
+   * with that value there and those not exact on it. The field that leaves fewest is used. The index is rebuilt
+   * on the first question after a change.
    */
   private static final class SamePriority {
     private static final int INDEX_FROM = 16;
 
-    private record Entry(int position, RuleMatch match) {}
+    private final Map<ActiveRule, Probe[]> members = new IdentityHashMap<>();
+    private final int[] actions = new int[io.switchboard.config.AclAction.values().length];
+    private List<Map<Long, List<ActiveRule>>> exact;
+    private List<List<ActiveRule>> inexact;
+    private Map<String, List<ActiveRule>> byInPort;
+    private List<ActiveRule> anyInPort;
 
-    private final List<Entry> all = new ArrayList<>();
-    private final Set<Object> actions = new java.util.HashSet<>();
-    private Map<Field, Map<Long, List<Entry>>> exact;
-    private Map<Field, List<Entry>> inexact;
-    private Map<String, List<Entry>> byInPort;
-    private List<Entry> anyInPort;
-
-    void add(int position, ActiveRule r) {
-      r.matches().forEach(m -> all.add(new Entry(position, m)));
-      actions.add(r.action());
+    void add(ActiveRule r, Probe[] ps) {
+      members.put(r, ps);
+      actions[r.action().ordinal()]++;
+      exact = null;
     }
 
-    /** Positions of the rules that may overlap {@code r}, ascending; a superset of the real ones. */
-    Iterable<Integer> candidates(ActiveRule r) {
-      if (actions.size() < 2) {
+    void remove(ActiveRule r) {
+      if (members.remove(r) != null) {
+        actions[r.action().ordinal()]--;
+        exact = null;
+      }
+    }
+
+    boolean isEmpty() {
+      return members.isEmpty();
+    }
+
+    /** The rules that may overlap a rule with these probes: a superset of the real ones, in no order. */
+    Collection<ActiveRule> candidates(Probe[] ps) {
+      if (Arrays.stream(actions).filter(n -> n > 0).count() < 2) {
         return List.of(); // one action at this priority: no conflict possible
       }
-      TreeSet<Integer> out = new TreeSet<>();
-      if (all.size() < INDEX_FROM) {
-        all.forEach(e -> out.add(e.position()));
-        return out;
+      if (members.size() < INDEX_FROM) {
+        return members.keySet();
       }
       index();
-      for (RuleMatch m : r.matches()) {
-        List<Entry> fewest = all;
-        int size = all.size();
-        if (m.inPort().isPresent()) {
-          List<Entry> same = byInPort.getOrDefault(m.inPort().get(), List.of());
+      Set<ActiveRule> out = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (Probe p : ps) {
+        List<ActiveRule> a = null;
+        List<ActiveRule> b = null;
+        int size = members.size();
+        if (p.inPort != null) {
+          List<ActiveRule> same = byInPort.getOrDefault(p.inPort, List.of());
           if (same.size() + anyInPort.size() < size) {
             size = same.size() + anyInPort.size();
-            fewest = concat(same, anyInPort);
+            a = same;
+            b = anyInPort;
           }
         }
-        for (Map.Entry<Field, FlowMatch.Masked> f : m.fields().fields().entrySet()) {
-          if (!f.getValue().exact(f.getKey())) {
+        for (int f = 0; f < FIELDS.length; f++) {
+          if (!p.exact(f)) {
             continue;
           }
-          List<Entry> same = exact.getOrDefault(f.getKey(), Map.of())
-              .getOrDefault(f.getValue().value() & f.getValue().mask(), List.of());
-          List<Entry> other = inexact.getOrDefault(f.getKey(), all);
+          List<ActiveRule> same = exact.get(f).getOrDefault(p.values[f], List.of());
+          List<ActiveRule> other = inexact.get(f);
           if (same.size() + other.size() < size) {
             size = same.size() + other.size();
-            fewest = concat(same, other);
+            a = same;
+            b = other;
           }
         }
-        fewest.forEach(e -> out.add(e.position()));
+        if (a == null) {
+          return members.keySet();
+        }
+        out.addAll(a);
+        out.addAll(b);
       }
-      return out;
-    }
-
-    private static List<Entry> concat(List<Entry> a, List<Entry> b) {
-      List<Entry> out = new ArrayList<>(a.size() + b.size());
-      out.addAll(a);
-      out.addAll(b);
       return out;
     }
 
@@ -356,26 +473,46 @@ final class RuleWarnings {
       if (exact != null) {
         return;
       }
-      exact = new EnumMap<>(Field.class);
-      inexact = new EnumMap<>(Field.class);
+      exact = new ArrayList<>();
+      inexact = new ArrayList<>();
+      for (int f = 0; f < FIELDS.length; f++) {
+        exact.add(new HashMap<>());
+        inexact.add(new ArrayList<>());
+      }
       byInPort = new HashMap<>();
       anyInPort = new ArrayList<>();
-      for (Field f : Field.values()) {
-        inexact.put(f, new ArrayList<>());
-      }
-      for (Entry e : all) {
-        e.match().inPort().ifPresentOrElse(p -> byInPort.computeIfAbsent(p, x -> new ArrayList<>()).add(e),
-            () -> anyInPort.add(e));
-        for (Field f : Field.values()) {
-          FlowMatch.Masked v = e.match().fields().get(f);
-          if (v != null && v.exact(f)) {
-            exact.computeIfAbsent(f, x -> new HashMap<>()).computeIfAbsent(v.value() & v.mask(),
-                x -> new ArrayList<>()).add(e);
+      members.forEach((r, ps) -> {
+        Set<String> ports = new LinkedHashSet<>();
+        boolean anyPort = false;
+        for (Probe p : ps) {
+          if (p.inPort == null) {
+            anyPort = true;
           } else {
-            inexact.get(f).add(e);
+            ports.add(p.inPort);
           }
         }
-      }
+        if (anyPort) {
+          anyInPort.add(r);
+        }
+        ports.forEach(x -> byInPort.computeIfAbsent(x, y -> new ArrayList<>()).add(r));
+        for (int f = 0; f < FIELDS.length; f++) {
+          Set<Long> values = new LinkedHashSet<>();
+          boolean notExact = false;
+          for (Probe p : ps) {
+            if (p.exact(f)) {
+              values.add(p.values[f]);
+            } else {
+              notExact = true;
+            }
+          }
+          if (notExact) {
+            inexact.get(f).add(r);
+          }
+          for (long v : values) {
+            exact.get(f).computeIfAbsent(v, y -> new ArrayList<>()).add(r);
+          }
+        }
+      });
     }
   }
 }

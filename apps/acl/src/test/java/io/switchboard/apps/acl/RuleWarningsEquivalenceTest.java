@@ -107,6 +107,45 @@ class RuleWarningsEquivalenceTest {
         + overlapping + " overlaps in " + rounds + " rounds");
   }
 
+  /**
+   * One analysis kept across many small changes (rules added, removed, redefined) answers as a fresh pairwise
+   * comparison of each resulting set: the incremental path re-examines every rule a change can affect.
+   */
+  @Test
+  void changesOneAtATimeGiveTheSameWarningsAsAFreshAnalysis() throws Exception {
+    SwitchboardConfig config = ConfigLoader.parse(CONFIG, "t.yaml");
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    int steps = 0;
+    for (long seed = 1; steps < 3000 && (seed <= 3 || System.nanoTime() < deadline); seed++) {
+      Random rnd = new Random(seed);
+      int priorities = 1 + rnd.nextInt(3);
+      Map<String, StoredRule> stored = new LinkedHashMap<>();
+      for (int i = 0; i < 60 + rnd.nextInt(60); i++) {
+        stored.put("r" + i, new StoredRule("r" + i, new LinkedHashMap<>(randomRule(rnd, i, priorities))));
+      }
+      RuleBook.Compiled compiled = new RuleBook.Compiled();
+      RuleBook.build(config, stored, compiled);
+      for (int step = 0; step < 40; step++, steps++) {
+        int which = rnd.nextInt(3);
+        List<String> names = List.copyOf(stored.keySet());
+        if (which == 0 || names.isEmpty()) {
+          int i = 1000 + step;
+          stored.put("r" + i, new StoredRule("r" + i, new LinkedHashMap<>(randomRule(rnd, i, priorities))));
+        } else if (which == 1) {
+          stored.remove(names.get(rnd.nextInt(names.size())));
+        } else {
+          String name = names.get(rnd.nextInt(names.size()));
+          Map<String, Object> redefined = randomRule(rnd, 0, priorities);
+          redefined.put("name", name);
+          stored.put(name, new StoredRule(name, new LinkedHashMap<>(redefined)));
+        }
+        RuleBook b = RuleBook.build(config, stored, compiled);
+        assertEquals(BruteForceWarnings.analyze(b.rules()), b.warnings(), "seed " + seed + " step " + step);
+      }
+    }
+    assertTrue(steps >= 120, steps + " steps");
+  }
+
   @Test
   void tenThousandRulesAreAnalysedFast() throws Exception {
     SwitchboardConfig config = ConfigLoader.parse(CONFIG, "t.yaml");
