@@ -13,8 +13,8 @@ import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowSink;
-import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.Frame;
+import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.RestResource;
@@ -320,10 +320,10 @@ public final class L2LearningApp implements ControllerApp {
   /** Rebuilds this bridge's part of the MAC table (and pairs) from the learned entries the switch still holds. */
   @Override
   public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    departed.remove(sw.dpid()); // back: its hosts are not to be forgotten
     if (leftToOverlay(sw)) {
       return;
     }
-    departed.remove(sw.dpid()); // back: its hosts are not to be forgotten
     PortPlan plan = plan(sw);
     LearningFlows flows = flows(sw);
     Map<HostKey, LearnedHost> adopted = new HashMap<>();
