@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,6 +53,13 @@ public final class ConfigLoader {
     throw Values.expected(ALLOWED_HOST_EXPECTED, text);
   }
 
+  /**
+   * The largest config accepted, in bytes (4 MiB): some hundred times a big real one (10,000 ACL rules and
+   * 10,000 endpoints take about 2 MB). A bigger file is refused before it is read, so that a mistake (a log
+   * or a dump passed as the config) costs nothing.
+   */
+  public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
   private ConfigLoader() {}
 
   public static SwitchboardConfig load(Path file) throws ConfigException {
@@ -63,6 +71,10 @@ public final class ConfigLoader {
     String name = file.toString();
     String text;
     try {
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw tooBig(name, size);
+      }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(new ConfigError(name, 0, "", "no such file")));
@@ -86,6 +98,9 @@ public final class ConfigLoader {
    */
   public static SwitchboardConfig parse(String yamlText, String fileName, Set<String> knownApps)
       throws ConfigException {
+    if (yamlText.length() > MAX_CONFIG_BYTES) { // chars <= UTF-8 bytes: a cheap first check
+      throw tooBig(fileName, yamlText.length());
+    }
     Errors errors = new Errors(fileName);
     Optional<Node> root = YamlTree.read(yamlText, errors);
     SwitchboardConfig config = new Sections(errors, knownApps, fileName).build(root.orElse(null));
@@ -97,6 +112,11 @@ public final class ConfigLoader {
     LOG.debug("loaded {}: apps {}, {} bridges, {} acl rules, {} overlay endpoints", fileName, config.apps(),
         config.bridges().size(), config.acl().rules().size(), config.overlay().endpoints().size());
     return config;
+  }
+
+  private static ConfigException tooBig(String fileName, long size) {
+    return new ConfigException(List.of(new ConfigError(fileName, 0, "", "the config is " + size
+        + " bytes; the limit is 4 MiB (" + MAX_CONFIG_BYTES + " bytes): is this the right file?")));
   }
 
   /** One parse of one document. */
@@ -344,7 +364,7 @@ public final class ConfigLoader {
         MapView.scalar(item, path, errors, "an app name", t -> t).ifPresent(app -> {
           if (!knownApps.contains(app)) {
             errors.add(item.line(), path, "unknown app '" + app + "'" + Suggest.didYouMean(app, knownApps)
-                + " (known apps: " + String.join(", ", knownApps) + ")");
+                + " (known apps: " + Suggest.listing(knownApps) + ")");
           } else if (out.contains(app)) {
             errors.add(item.line(), path, "app '" + app + "' is listed twice");
           } else {
@@ -357,7 +377,7 @@ public final class ConfigLoader {
 
     private List<BridgeConfig> bridges(MapView top) {
       List<BridgeConfig> out = new ArrayList<>();
-      Map<String, Integer> firstLines = new LinkedHashMap<>();
+      Map<String, Integer> firstLines = new HashMap<>(); // by Dpid.bridgeKey
       List<Node> items = top.list("bridges", "a list of bridges (- bridge: NAME, ports: {...})");
       for (int i = 0; i < items.size(); i++) {
         String path = KeyPath.index(top.pathOf("bridges"), i);
@@ -375,13 +395,10 @@ public final class ConfigLoader {
             t -> Values.token(t, "a bridge name or dpid"));
         name.ifPresent(declaredBridges::add);
         name.ifPresent(n -> {
-          for (Map.Entry<String, Integer> e : firstLines.entrySet()) {
-            if (Dpid.sameBridge(e.getKey(), n)) {
-              b.error("bridge", "bridge '" + n + "' is declared twice (first at line " + e.getValue() + ")");
-              return;
-            }
+          Integer first = firstLines.putIfAbsent(Dpid.bridgeKey(n), b.lineOf("bridge"));
+          if (first != null) {
+            b.error("bridge", "bridge '" + n + "' is declared twice (first at line " + first + ")");
           }
-          firstLines.put(n, b.lineOf("bridge"));
         });
         Map<String, PortRole> ports = ports(b);
         Optional<String> certificate = pinnedCertificate(b);
@@ -477,14 +494,26 @@ public final class ConfigLoader {
     }
 
     private L2Settings l2(MapView top) {
-      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget"));
+      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget", "max-hosts-per-port",
+          "max-hosts-per-vlan", "max-hosts-per-switch", "forget-after"));
+      L2Settings d = defaults.l2Learning();
       Duration idle = m.optional("idle-timeout", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofSeconds(65535), true))
           .orElse(defaults.l2Learning().idleTimeout());
       String budgetExpected = "packet-ins per second per switch (1-1000000)";
       int budget = m.optional("packet-in-budget", budgetExpected,
           t -> (int) Values.integer(t, 1, 1_000_000, budgetExpected)).orElse(defaults.l2Learning().packetInBudget());
-      return new L2Settings(idle, budget);
+      int perPort = hostCap(m, "max-hosts-per-port", d.maxHostsPerPort());
+      int perVlan = hostCap(m, "max-hosts-per-vlan", d.maxHostsPerVlan());
+      int perSwitch = hostCap(m, "max-hosts-per-switch", d.maxHostsPerSwitch());
+      Duration forget = m.optional("forget-after", Values.DURATION,
+          t -> Values.duration(t, Duration.ZERO, MAX_INTERVAL, true)).orElse(d.forgetAfter());
+      return new L2Settings(idle, budget, perPort, perVlan, perSwitch, forget);
+    }
+
+    private static int hostCap(MapView m, String key, int fallback) {
+      String expected = "a number of hosts (1-1000000)";
+      return m.optional(key, expected, t -> (int) Values.integer(t, 1, 1_000_000, expected)).orElse(fallback);
     }
 
     private ReconcileSettings reconcile(MapView top) {
@@ -503,10 +532,12 @@ public final class ConfigLoader {
       List<Node> items = m.list("rules", "a list of rules");
       Set<String> names = new HashSet<>();
       Set<String> namesOfBadRules = new HashSet<>();
+      AclRules.RuleIndex accepted = new AclRules.RuleIndex();
+      AclRules.KnownNames known = new AclRules.KnownNames(knownBridges, knownNetworks);
       for (int i = 0; i < items.size(); i++) {
         String path = KeyPath.index(m.pathOf("rules"), i);
         Node item = items.get(i);
-        Optional<AclRule> parsed = AclRules.parse(item, path, errors, knownBridges, knownNetworks);
+        Optional<AclRule> parsed = AclRules.parse(item, path, errors, known);
         // a rule with other errors still claims its name: a duplicate is reported now, not after the first fix
         if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
             && fm.entries().get("name").value() instanceof Node.Scalar n) {
@@ -519,7 +550,7 @@ public final class ConfigLoader {
           }
         }
         parsed.ifPresent(rule -> {
-          List<ConfigError> conflicts = AclRules.conflicts(rule, rules);
+          List<ConfigError> conflicts = accepted.conflicts(rule);
           Node.Mapping fields = (Node.Mapping) item;
           for (ConfigError c : conflicts) {
             Node.Entry at = fields.entries().get(c.path());
@@ -527,6 +558,7 @@ public final class ConfigLoader {
           }
           if (conflicts.isEmpty()) {
             rules.add(rule);
+            accepted.add(rule);
           }
         });
       }

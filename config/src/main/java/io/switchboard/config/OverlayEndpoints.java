@@ -1,12 +1,12 @@
 package io.switchboard.config;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Parsing and validation of overlay endpoints — one implementation for the config file and
@@ -32,8 +32,36 @@ public final class OverlayEndpoints {
   public static Result<OverlayEndpoint> parseEndpoint(Map<String, ?> body, OverlayConfig overlay,
       Collection<OverlayEndpoint> existing) {
     Errors errors = new Errors(null);
-    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, existing, Set.of(), Set.of());
+    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, new Taken(existing), Set.of(),
+        Set.of());
     return errors.isEmpty() ? Result.ok(e.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
+   * What accepted endpoints use and a new one must not: names, MACs and IPs within a network, ports of a host.
+   * One lookup per check, so that a config of many endpoints validates in linear time.
+   */
+  static final class Taken {
+    private final Map<String, OverlayEndpoint> names = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> macs = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ips = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ports = new HashMap<>();
+
+    Taken(Collection<OverlayEndpoint> endpoints) {
+      endpoints.forEach(this::add);
+    }
+
+    /** The first endpoint to use a name, MAC, IP or port stays the one reported. */
+    void add(OverlayEndpoint e) {
+      names.putIfAbsent(e.name(), e);
+      if (!e.mac().isZero()) {
+        macs.putIfAbsent(List.of(e.network(), e.mac()), e); // a dynamic MAC (zero until derived) takes none
+      }
+      if (e.hasAddress()) {
+        ips.putIfAbsent(List.of(e.network(), e.ip()), e); // nor does a dynamic address not yet allocated
+      }
+      ports.putIfAbsent(List.of(e.host(), e.port()), e);
+    }
   }
 
   /**
@@ -42,7 +70,7 @@ public final class OverlayEndpoints {
    * @param brokenHosts    the same for hosts
    */
   static Optional<OverlayEndpoint> parse(Node node, String path, Errors errors, OverlayConfig overlay,
-      Collection<OverlayEndpoint> existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
+      Taken existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
     if (Node.isAbsent(node)) {
       errors.add(node == null ? 0 : node.line(), path, "expected " + ENDPOINT_EXPECTED + ", got nothing");
       return Optional.empty();
@@ -64,7 +92,7 @@ public final class OverlayEndpoints {
     Optional<Integer> ip = dynamicIp ? Optional.of(0) : m.required("ip", IP_EXPECTED, Ipv4::parse);
 
     name.ifPresent(n -> {
-      if (existing.stream().anyMatch(e -> e.name().equals(n))) {
+      if (existing.names.containsKey(n)) {
         m.error("name", "an endpoint named '" + n + "' already exists");
       }
     });
@@ -85,8 +113,7 @@ public final class OverlayEndpoints {
       m.error("network", unknown("network", networkName.get(), names));
     }
     network.ifPresent(net -> {
-      mac.filter(a -> !a.isZero()).ifPresent(a -> existing.stream()
-          .filter(e -> e.network().equals(net.name()) && e.mac().equals(a)).findFirst()
+      mac.filter(a -> !a.isZero()).ifPresent(a -> Optional.ofNullable(existing.macs.get(List.of(net.name(), a)))
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
       ip.filter(a -> !dynamicIp).ifPresent(addr -> checkAddress(m, net, addr, existing));
@@ -102,7 +129,7 @@ public final class OverlayEndpoints {
       if (port.get().equals(overlay.tunnelPort())) {
         m.error("port", "'" + port.get() + "' is the overlay's tunnel port");
       }
-      existing.stream().filter(e -> e.host().equals(hostName.get()) && e.port().equals(port.get())).findFirst()
+      Optional.ofNullable(existing.ports.get(List.of(hostName.get(), port.get())))
           .ifPresent(e -> m.error("port", "port " + port.get() + " on " + hostName.get()
               + " is already used by endpoint '" + e.name() + "'"));
     }
@@ -126,13 +153,13 @@ public final class OverlayEndpoints {
     return new MacAddress(0x0a00_0000_0000L | ((network.vni() & 0xff) << 32) | (address & 0xffff_ffffL));
   }
 
-  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Collection<OverlayEndpoint> existing) {
+  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Taken existing) {
     String text = Ipv4.format(addr);
     Optional<String> unusable = net.unusable(addr);
     if (unusable.isPresent()) {
       m.error("ip", unusable.get());
     } else {
-      existing.stream().filter(e -> e.network().equals(net.name()) && e.hasAddress() && e.ip() == addr).findFirst()
+      Optional.ofNullable(existing.ips.get(List.of(net.name(), addr)))
           .ifPresent(e -> m.error("ip", text + " is already used by endpoint '" + e.name()
               + "' in network " + net.name()));
     }
@@ -141,6 +168,6 @@ public final class OverlayEndpoints {
   static String unknown(String kind, String name, Collection<String> known) {
     return "unknown " + kind + " '" + name + "'" + Suggest.didYouMean(name, known)
         + (known.isEmpty() ? "; no " + kind + "s are declared"
-            : " (" + kind + "s: " + known.stream().collect(Collectors.joining(", ")) + ")");
+            : " (" + kind + "s: " + Suggest.listing(known) + ")");
   }
 }

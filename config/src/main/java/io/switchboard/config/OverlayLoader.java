@@ -53,10 +53,14 @@ final class OverlayLoader {
     List<OverlayRouter> routers = routers(m, networks);
     OverlayConfig withoutEndpoints = new OverlayConfig(tunnelPort, hosts, networks, routers, List.of());
     List<OverlayEndpoint> endpoints = new ArrayList<>();
+    OverlayEndpoints.Taken taken = new OverlayEndpoints.Taken(List.of());
     List<Node> items = m.list("endpoints", "a list of endpoints");
     for (int i = 0; i < items.size(); i++) {
       OverlayEndpoints.parse(items.get(i), KeyPath.index(m.pathOf("endpoints"), i), errors, withoutEndpoints,
-          endpoints, brokenNetworks, brokenHosts).ifPresent(endpoints::add);
+          taken, brokenNetworks, brokenHosts).ifPresent(e -> {
+            endpoints.add(e);
+            taken.add(e);
+          });
     }
     return new Parsed(new OverlayConfig(tunnelPort, hosts, networks, routers, endpoints), networkNames);
   }

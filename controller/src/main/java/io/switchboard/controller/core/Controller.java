@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Controller implements SwitchListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  /** A departed switch's metric series are removed this long after it left, unless it is back by then. */
+  static final Duration METRICS_GRACE = Duration.ofSeconds(60);
 
   private final Map<String, ControllerApp> available = new LinkedHashMap<>();
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
@@ -324,6 +326,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     if (sessions.remove(s.dpid(), s)) {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
+      timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       for (ControllerApp app : enabled) {
         try {
           app.onSwitchDown(s.dpid());
@@ -332,6 +335,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
         }
       }
       mastership.switchDown(s);
+    }
+  }
+
+  private void forgetSeries(long dpid, String dpidText) {
+    if (!sessions.containsKey(dpid)) {
+      log.debug("switch {}: gone for {}, removed its {} metric series", dpidText, METRICS_GRACE,
+          metrics.removeSeries("dpid", dpidText));
     }
   }
 

@@ -33,6 +33,7 @@ public final class AclApp implements ControllerApp {
   private KeyValueStore<String, StoredRule> store;
   private KeyValueStore<String, StoredRule> groupStore;
   private KeyValueStore<String, java.io.Serializable> endpointStore;
+  private final RuleBook.Compiled compiled = new RuleBook.Compiled();
 
   @Override
   public String name() {
@@ -134,7 +135,7 @@ public final class AclApp implements ControllerApp {
   }
 
   private synchronized void rebuild() {
-    book = RuleBook.build(ctx.config(), store.snapshot()).withGroups(compileGroups());
+    book = RuleBook.build(ctx.config(), store.snapshot(), compiled).withGroups(compileGroups());
   }
 
   private SecurityGroups compileGroups() {
