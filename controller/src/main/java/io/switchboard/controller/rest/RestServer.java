@@ -175,10 +175,12 @@ public final class RestServer implements AutoCloseable {
       requireEnabled(app);
       return new Created(res.create(r.jsonBody()));
     });
-    route(HttpMethod.PUT, p + "/:name", r -> {
-      requireEnabled(app);
-      return res.replace(r.param("name"), r.jsonBody());
-    });
+    if (res.replaceable()) {
+      route(HttpMethod.PUT, p + "/:name", r -> {
+        requireEnabled(app);
+        return res.replace(r.param("name"), r.jsonBody());
+      });
+    }
     route(HttpMethod.DELETE, p + "/:name", r -> {
       requireEnabled(app);
       if (!res.delete(r.param("name"))) {

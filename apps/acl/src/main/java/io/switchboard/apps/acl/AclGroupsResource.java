@@ -72,6 +72,11 @@ final class AclGroupsResource implements RestResource {
   }
 
   @Override
+  public boolean replaceable() {
+    return true;
+  }
+
+  @Override
   public Map<String, Object> replace(String name, Map<String, Object> body) {
     if (body.get("name") != null && !name.equals(body.get("name"))) {
       throw new ApiException(400, "group '" + name + "': name: the body names '" + body.get("name")
