@@ -110,6 +110,10 @@ rest:
 apps: [l2-learning]
 l2-learning:
   packet-in-budget: 1000000   # the default (1000/s per switch) protects a production controller; lift it here
+  # the OF1.3 case learns a new host in every packet-in: lift the host caps (defaults 256 / 4096 / 8192) too
+  max-hosts-per-port: 1000000
+  max-hosts-per-vlan: 1000000
+  max-hosts-per-switch: 1000000
 reconcile:
   audit-interval: 24h         # the emulated switches hold no flows: an audit would only re-send them
 EOF

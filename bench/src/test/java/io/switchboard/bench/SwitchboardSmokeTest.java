@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class SwitchboardSmokeTest {
   static final String CONFIG = """
       apps: [l2-learning]
-      l2-learning: {packet-in-budget: 1000000}
+      l2-learning: {packet-in-budget: 1000000, max-hosts-per-port: 1000000, max-hosts-per-vlan: 1000000,
+                    max-hosts-per-switch: 1000000}
       reconcile: {audit-interval: 24h}
       """;
 
