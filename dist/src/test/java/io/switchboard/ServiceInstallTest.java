@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.testbed.Bridge;
+import io.switchboard.testbed.TestBed;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -122,20 +124,31 @@ class ServiceInstallTest {
     assertTrue(Files.readString(cfg).endsWith("# mine\n"));
   }
 
+  static final java.util.regex.Pattern TP_DST_23 = java.util.regex.Pattern.compile("tp_dst=23\\b");
+
+  static String serviceConfig(int of, int rest, String rule) {
+    return """
+        openflow: {listen: 127.0.0.1:%d}
+        rest: {listen: 127.0.0.1:%d}
+        apps: [l2-learning, acl]
+        acl:
+          rules:
+            - {name: %s, priority: 10, match: {tcp-dst: 23}, action: drop}
+        """.formatted(of, rest, rule);
+  }
+
+  /**
+   * The two-minute path of docs/operations.md, short of systemctl: install, edit the config, start the launcher as
+   * ExecStart does, attach a real OVS bridge, reload with SIGHUP as ExecReload does, stop with SIGTERM.
+   */
   @Test
-  void theInstalledLauncherRunsTheServiceWithTheInstalledConfigAndStopsOnSigterm() throws Exception {
+  void theInstalledLauncherRunsTheServiceWithABridgeReloadsOnSighupAndStopsOnSigterm() throws Exception {
     Path root = dir.resolve("root");
     install(root).install(thinJar(), false);
     int of = ReloadTriggersTest.freePort();
     int rest = ReloadTriggersTest.freePort();
-    Files.writeString(root.resolve("etc/switchboard/switchboard.yaml"), """
-        openflow: {listen: 127.0.0.1:%d}
-        rest: {listen: 127.0.0.1:%d}
-        apps: [acl]
-        acl:
-          rules:
-            - {name: installed, priority: 10, match: {tcp-dst: 23}, action: drop}
-        """.formatted(of, rest));
+    Path cfg = root.resolve("etc/switchboard/switchboard.yaml");
+    Files.writeString(cfg, serviceConfig(of, rest, "installed"));
     Path log = dir.resolve("service.log");
     ProcessBuilder pb = new ProcessBuilder(root.resolve("usr/bin/switchboard").toString(), "run")
         .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -143,10 +156,25 @@ class ServiceInstallTest {
     pb.environment().put("SWITCHBOARD_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     pb.environment().put("SWITCHBOARD_LOG_FORMAT", "json");
     pb.environment().remove("SWITCHBOARD_CONFIG");
+    TestBed.ensureInstalled();
     Process p = pb.start();
-    try {
+    try (TestBed bed = TestBed.create("svc")) {
       ReloadTriggersTest.await("the service answers with the installed config's rule", Duration.ofSeconds(40),
           () -> ReloadTriggersTest.rules(rest).contains("\"installed\""));
+      Bridge br = bed.host("h1").addBridge("ovs0", 0x5c01L);
+      br.setController(of);
+      ReloadTriggersTest.await("the bridge is connected and programmed", Duration.ofSeconds(30),
+          () -> TP_DST_23.matcher(br.dumpFlows()).find());
+      assertTrue(ReloadTriggersTest.get(rest, "/switches").contains("00:00:00:00:00:00:5c:01"));
+
+      Files.writeString(cfg, serviceConfig(of, rest, "reloaded").replace("tcp-dst: 23", "tcp-dst: 2323"));
+      new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(); // what ExecReload runs
+      ReloadTriggersTest.await("SIGHUP applied the new rule on the bridge", Duration.ofSeconds(20),
+          () -> {
+            String flows = br.dumpFlows();
+            return flows.contains("tp_dst=2323") && !TP_DST_23.matcher(flows).find();
+          });
+
       p.destroy(); // SIGTERM, as systemctl stop
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stopped within 20 s of SIGTERM");
       assertTrue(p.exitValue() == 143 || p.exitValue() == 0, "exit " + p.exitValue() + " (143: SIGTERM, "
@@ -154,12 +182,12 @@ class ServiceInstallTest {
     } finally {
       p.destroyForcibly();
     }
-    // every line the service wrote is a JSON object (the journal gets JSON lines)
+    // every line the service wrote is a JSON object (the journal gets JSON lines), lines about the bridge name it
     ObjectMapper json = new ObjectMapper();
     List<String> lines = Files.readAllLines(log);
-    assertFalse(lines.isEmpty());
     boolean sawStart = false;
     boolean sawStop = false;
+    boolean sawDpid = false;
     for (String line : lines) {
       JsonNode n;
       try {
@@ -171,8 +199,10 @@ class ServiceInstallTest {
       assertNotNull(n.get("level"), line);
       sawStart |= n.path("message").asText().contains("REST on http://127.0.0.1:" + rest);
       sawStop |= n.path("message").asText().equals("stopping");
+      sawDpid |= n.path("dpid").asText().equals("00:00:00:00:00:00:5c:01");
     }
     assertTrue(sawStart && sawStop, "start and stop announced as JSON: " + lines);
+    assertTrue(sawDpid, "some line carries the bridge's dpid as a field: " + lines);
   }
 
   @Test
