@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * <pre>
  *   /usr/lib/switchboard/switchboard.jar        the jar that runs this command
  *   /usr/bin/switchboard                        launcher (JVM options as the project's ./switchboard)
- *   /etc/systemd/system/switchboard.service     the unit (dist/src/main/packaging/switchboard.service)
+ *   /etc/systemd/system/switchboard.service     the unit (dist/src/main/packaging/switchboard.service;
+ *                                               /lib/systemd/system/ when staged with --destdir, for a package)
  *   /etc/switchboard/switchboard.yaml           config, written only when absent; the default of `run`
  *   /var/lib/switchboard/                       state (the REST token), owned by the user switchboard
  * </pre>
@@ -62,8 +63,10 @@ final class Install {
     return write("/usr/bin/switchboard");
   }
 
+  /** The admin's unit directory for an install; the packages' one when staging for a package. */
   Path unit() {
-    return write("/etc/systemd/system/switchboard.service");
+    return write(destdir == null ? "/etc/systemd/system/switchboard.service"
+        : "/lib/systemd/system/switchboard.service");
   }
 
   Path config() {
@@ -180,7 +183,8 @@ final class Install {
       }
     } else {
       out.println("systemd is not running on this host (PID 1 is not systemd): the unit is in place for when it is;");
-      out.println("meanwhile run the controller with: runuser -u switchboard -- " + at("/usr/bin/switchboard") + " run");
+      out.println("meanwhile run the controller with: runuser -u switchboard -- " + at("/usr/bin/switchboard")
+          + " run");
     }
   }
 

@@ -212,7 +212,8 @@ class ServiceInstallTest {
     in.install(thinJar(), false);
     Files.writeString(root.resolve("var/lib/switchboard/rest-token"), "secret\n");
     in.uninstall(false);
-    for (String gone : List.of("usr/bin/switchboard", "usr/lib/switchboard", "etc/systemd/system/switchboard.service")) {
+    for (String gone : List.of("usr/bin/switchboard", "usr/lib/switchboard",
+        "etc/systemd/system/switchboard.service")) {
       assertFalse(Files.exists(root.resolve(gone)), gone + " removed");
     }
     assertTrue(Files.exists(root.resolve("etc/switchboard/switchboard.yaml")), "config kept");
@@ -226,11 +227,37 @@ class ServiceInstallTest {
   void destdirStagesWithTheFinalPathsInside() throws Exception {
     Path stage = dir.resolve("stage");
     new Install(Path.of("/"), stage, new PrintStream(said, true, StandardCharsets.UTF_8)).install(thinJar(), false);
-    String unit = Files.readString(stage.resolve("etc/systemd/system/switchboard.service"));
+    String unit = Files.readString(stage.resolve("lib/systemd/system/switchboard.service"));
     assertTrue(unit.contains("\nExecStart=/usr/bin/switchboard run\n"), unit);
     String launcher = Files.readString(stage.resolve("usr/bin/switchboard"));
     assertTrue(launcher.contains("jar='/usr/lib/switchboard/switchboard.jar'"), launcher);
     assertFalse(launcher.contains("SWITCHBOARD_CONFIG="), "the real install relies on run's default config path");
+  }
+
+  @Test
+  void theDebPackageHoldsTheServiceWithItsConfigAsAConffile() throws Exception {
+    Path repo = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+    Path out = dir.resolve("deb");
+    String built = run(dir.resolve("deb.log"), "bash", repo.resolve("deploy/debian/build-deb.sh").toString(),
+        "--jar", thinJar().toString(), "--out", out.toString());
+    assertTrue(built.startsWith("0:"), built);
+    Path deb;
+    try (var files = Files.list(out)) {
+      deb = files.filter(f -> f.toString().endsWith("_all.deb")).findFirst().orElseThrow();
+    }
+    String contents = run(dir.resolve("contents.log"), "dpkg-deb", "--contents", deb.toString());
+    for (String f : List.of("./usr/bin/switchboard", "./usr/lib/switchboard/switchboard.jar",
+        "./lib/systemd/system/switchboard.service", "./etc/switchboard/switchboard.yaml", "./var/lib/switchboard/")) {
+      assertTrue(contents.contains(" " + f + "\n") || contents.contains(" " + f + " "), f + " in\n" + contents);
+    }
+    assertTrue(contents.contains("root/root"), "owned by root in the archive: " + contents);
+    String info = run(dir.resolve("info.log"), "dpkg-deb", "--info", deb.toString());
+    assertTrue(info.contains("Package: switchboard") && info.contains("Version: 0.1.0~snapshot"), info);
+    assertTrue(info.contains("postinst") && info.contains("conffiles"), info);
+    Path x = dir.resolve("x");
+    assertTrue(run(dir.resolve("x.log"), "dpkg-deb", "--control", deb.toString(), x.toString()).startsWith("0:"));
+    assertEquals("/etc/switchboard/switchboard.yaml", Files.readString(x.resolve("conffiles")).strip());
+    assertTrue(Files.readString(x.resolve("postinst")).contains("useradd --system"));
   }
 
   @Test
