@@ -1,0 +1,226 @@
+// Switchboard's web console: the topology as a picture, a bridge's flows by stage with the desired-vs-live
+// difference, live through server-sent events (/api/v1/events). Hand-written, no libraries, no network but this
+// controller.
+'use strict';
+
+const API = '/api/v1';
+const SVG = 'http://www.w3.org/2000/svg';
+const STAGES = ['classify', 'acl', 'l3', 'learn', 'l2', 'egress'];
+let topology = null;
+let refreshTimer = null;
+
+function el(tag, attrs, ...children) {
+  const e = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'onclick') e.addEventListener('click', v);
+    else if (v !== null && v !== undefined) e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+async function get(path) {
+  const r = await fetch(API + path, {headers: {accept: 'application/json'}});
+  if (!r.ok) {
+    let why = r.status + '';
+    try { why = (await r.json()).error || why; } catch (e) { /* not JSON */ }
+    throw new Error(why);
+  }
+  return r.json();
+}
+
+function text(v) {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.map(text).join(', ');
+  if (typeof v === 'object') return Object.entries(v).map(([k, x]) => k + '=' + text(x)).join(', ');
+  return String(v);
+}
+
+// ---- topology
+
+function renderTopology(view, topo) {
+  const W = 1000, H = 560;
+  const svg = el('svg:svg', {class: 'topology', viewBox: `0 0 ${W} ${H}`, role: 'img',
+    'aria-label': 'topology'});
+  const hostsByName = new Map(topo.hosts.map(h => [h.name, h]));
+  // one column per overlay host (with its bridge when connected), then one per bridge on no host
+  const columns = topo.hosts.map(h => ({host: h, bridge: topo.bridges.find(b => b.dpid === h.dpid) || null}))
+    .concat(topo.bridges.filter(b => !b.host).map(b => ({host: null, bridge: b})));
+  const x = i => (i + 1) * W / (columns.length + 1);
+  const ctl = {x: W / 2, y: 50};
+  const rowY = 210;
+  const layers = {links: el('svg:g'), nodes: el('svg:g')};
+  svg.append(layers.links, layers.nodes);
+  layers.nodes.append(el('svg:g', {class: 'controller'},
+    el('svg:circle', {cx: ctl.x, cy: ctl.y, r: 30}),
+    el('svg:text', {x: ctl.x, y: ctl.y + 4, 'text-anchor': 'middle'}, 'controller')));
+  const colOfHost = new Map();
+  columns.forEach((c, i) => {
+    const cx = x(i);
+    if (c.host) colOfHost.set(c.host.name, i);
+    if (c.host) {
+      layers.nodes.append(el('svg:g', {class: 'host' + (c.bridge ? '' : ' down'), 'data-host': c.host.name},
+        el('svg:rect', {x: cx - 90, y: rowY - 62, width: 180, height: 112, rx: 10}),
+        el('svg:text', {x: cx, y: rowY - 44, 'text-anchor': 'middle'},
+          `${c.host.name} · ${c.host['tunnel-ip']}` + (c.bridge ? '' : ' · not connected'))));
+    }
+    if (c.bridge) {
+      const b = c.bridge;
+      layers.links.append(el('svg:line', {class: 'link', x1: ctl.x, y1: ctl.y + 30, x2: cx, y2: rowY - 22}));
+      const g = el('svg:g', {class: `bridge ${b.role}` + (b.reconciled ? '' : ' unreconciled'),
+        'data-dpid': b.dpid, 'data-name': b.name, tabindex: 0,
+        onclick: () => { location.hash = '#/bridge/' + encodeURIComponent(b.dpid); }},
+        el('svg:title', {}, `${b.name} ${b.dpid} (${b.role}), ${b.ports.length} ports`),
+        el('svg:rect', {x: cx - 75, y: rowY - 22, width: 150, height: 50, rx: 6}),
+        el('svg:text', {x: cx, y: rowY - 4, 'text-anchor': 'middle'}, b.name),
+        el('svg:text', {x: cx, y: rowY + 12, 'text-anchor': 'middle'}, `${b.dpid.slice(-5)} · ${b.role}`));
+      layers.nodes.append(g);
+    }
+  });
+  topo.tunnels.forEach((t, k) => {
+    const i = colOfHost.get(t.from), j = colOfHost.get(t.to);
+    if (i === undefined || j === undefined) return;
+    const y = rowY + 50, bend = y + 40 + 18 * (k % 4);
+    layers.links.append(el('svg:path', {class: 'tunnel', fill: 'none', 'data-tunnel': t.from + '-' + t.to,
+      d: `M ${x(i)} ${y} Q ${(x(i) + x(j)) / 2} ${bend} ${x(j)} ${y}`}));
+  });
+  const netX = i => (i + 1) * W / (topo.networks.length + 1);
+  const netPos = new Map();
+  topo.networks.forEach((n, i) => {
+    netPos.set(n.name, {x: netX(i), y: 430});
+    layers.nodes.append(el('svg:g', {class: 'network', 'data-network': n.name},
+      el('svg:rect', {x: netX(i) - 80, y: 412, width: 160, height: 36, rx: 18}),
+      el('svg:text', {x: netX(i), y: 434, 'text-anchor': 'middle'}, `${n.name} · VNI ${n.vni} · ${n.subnet}`)));
+  });
+  const perHost = new Map();
+  topo.endpoints.forEach(e => {
+    const i = colOfHost.get(e.host);
+    const k = perHost.get(e.host) || 0;
+    perHost.set(e.host, k + 1);
+    if (i === undefined) return;
+    const ex = x(i) - 60 + (k % 6) * 24, ey = 345 + Math.floor(k / 6) * 20;
+    layers.links.append(el('svg:line', {class: 'attach', x1: x(i), y1: rowY + 50, x2: ex, y2: ey}));
+    const n = netPos.get(e.network);
+    if (n) layers.links.append(el('svg:line', {class: 'attach', x1: ex, y1: ey, x2: n.x, y2: n.y - 18}));
+    layers.nodes.append(el('svg:g', {class: 'endpoint', 'data-endpoint': e.name},
+      el('svg:title', {}, `${e.name} ${e.ip} on ${e.network}, port ${e.port}`),
+      el('svg:circle', {cx: ex, cy: ey, r: 7})));
+  });
+  topo.routers.forEach((r, i) => {
+    const rx = (i + 1) * W / (topo.routers.length + 1), ry = 515;
+    r.networks.forEach(nn => {
+      const n = netPos.get(nn);
+      if (n) layers.links.append(el('svg:line', {class: 'link', x1: rx, y1: ry, x2: n.x, y2: n.y + 18}));
+    });
+    layers.nodes.append(el('svg:g', {class: 'router', 'data-router': r.name},
+      el('svg:polygon', {points: `${rx},${ry - 18} ${rx + 30},${ry} ${rx},${ry + 18} ${rx - 30},${ry}`}),
+      el('svg:text', {x: rx, y: ry + 4, 'text-anchor': 'middle'}, r.name)));
+  });
+  view.replaceChildren(
+    el('h1', {}, `Topology: ${topo.bridges.length} bridge(s) connected`
+      + (topo.hosts.length ? `, ${topo.hosts.length} overlay host(s)` : '')),
+    svg,
+    el('p', {class: 'legend'}, el('span', {}, 'click a bridge for its flows'),
+      el('span', {}, 'green: this instance is master; grey: slave; dashed purple: VXLAN tunnels')));
+}
+
+// ---- a bridge
+
+function key(f) {
+  return f.table + '|' + f.priority + '|' + JSON.stringify(f.match);
+}
+
+function flowRow(f, kind) {
+  const known = new Set(['table', 'stage', 'priority', 'match', 'cookie', 'app', 'actions', 'idle-timeout',
+    'hard-timeout', 'packets', 'bytes', 'duration-seconds']);
+  const why = Object.entries(f).filter(([k]) => !known.has(k)).map(([k, v]) => k + ' ' + text(v)).join(', ');
+  return el('tr', {class: 'flow ' + kind, 'data-table': f.table, 'data-priority': f.priority,
+    'data-kind': kind},
+    el('td', {class: 'num'}, f.priority),
+    el('td', {}, el('code', {}, text(f.match) || '*')),
+    el('td', {}, el('code', {}, text(f.actions) || 'drop')),
+    el('td', {}, f.app || '', why ? el('span', {class: 'badge'}, why) : null),
+    el('td', {class: 'num'}, f.packets === undefined ? '' : f.packets),
+    el('td', {class: 'num'}, f.bytes === undefined ? '' : f.bytes),
+    el('td', {}, kind === 'live' ? '' : kind));
+}
+
+async function renderBridge(view, dpid) {
+  let sw, live, diff, hosts = [];
+  try {
+    [sw, live, diff] = await Promise.all([get(`/switches/${encodeURIComponent(dpid)}`),
+      get(`/switches/${encodeURIComponent(dpid)}/flows`), get(`/switches/${encodeURIComponent(dpid)}/flows?diff=true`)]);
+  } catch (e) {
+    view.replaceChildren(el('h1', {}, 'Bridge ' + dpid), el('p', {class: 'error'}, e.message));
+    return;
+  }
+  const items = x => (Array.isArray(x) ? x : (x && x.items) || []);
+  try { hosts = items(await get('/hosts')).filter(h => h.dpid === sw.dpid); } catch (e) { /* l2-learning is off */ }
+  const different = new Set(items(diff.different).map(d => key(d.live)));
+  const extra = new Set(items(diff.extra).map(key));
+  const rows = items(live).map(f => ({f, kind: extra.has(key(f)) ? 'extra' : different.has(key(f)) ? 'different'
+    : 'live'})).concat(items(diff.missing).map(f => ({f, kind: 'missing'})));
+  const stagesSeen = [...new Set(rows.map(r => r.f.stage || 'table ' + r.f.table))]
+    .sort((a, b) => (STAGES.indexOf(a) + 1 || 99) - (STAGES.indexOf(b) + 1 || 99));
+  const groups = stagesSeen.map(stage => {
+    const mine = rows.filter(r => (r.f.stage || 'table ' + r.f.table) === stage)
+      .sort((a, b) => b.f.priority - a.f.priority);
+    return [el('h2', {'data-stage': stage}, `${stage} (table ${mine[0].f.table}): ${mine.length} entries`),
+      el('table', {class: 'flows'}, el('tr', {}, ['priority', 'match', 'actions', 'app, reason', 'packets',
+        'bytes', 'vs desired'].map(h => el('th', {}, h))), mine.map(r => flowRow(r.f, r.kind)))];
+  });
+  const counts = `${items(live).length} live entries; ${items(diff.missing).length} missing, `
+    + `${items(diff.different).length} different, ${items(diff.extra).length} not desired`;
+  view.replaceChildren(
+    el('h1', {}, `Bridge ${sw.name}`, el('span', {class: 'badge'}, sw.role)),
+    el('p', {}, `dpid ${sw.dpid} · ${sw['openflow-version']} · from ${sw.address} · `
+      + (sw.reconciled ? 'reconciled' : 'not reconciled yet') + ' · ', el('span', {id: 'counts'}, counts)),
+    el('p', {class: 'legend'}, el('span', {class: 'different'}, 'differs from desired'),
+      el('span', {class: 'extra'}, 'on the switch, not desired'), el('span', {class: 'missing'}, 'desired, missing')),
+    ...groups.flat(),
+    el('h2', {}, 'Ports'),
+    el('table', {class: 'ports'}, el('tr', {}, ['number', 'name', 'mac', 'state'].map(h => el('th', {}, h))),
+      sw.ports.map(p => el('tr', {}, el('td', {class: 'num'}, p.number), el('td', {}, p.name),
+        el('td', {}, el('code', {}, p.mac)), el('td', {}, p.up ? 'up' : 'down')))),
+    el('h2', {}, 'Learned hosts'),
+    hosts.length ? el('table', {class: 'hosts'}, el('tr', {}, ['vlan', 'mac', 'port', 'age (s)'].map(h => el('th', {}, h))),
+      hosts.map(h => el('tr', {}, el('td', {}, h.vlan), el('td', {}, el('code', {}, h.mac)), el('td', {}, h.port),
+        el('td', {class: 'num'}, h['age-seconds'])))) : el('p', {}, 'none'));
+}
+
+// ---- routing and live updates
+
+function route() {
+  const view = document.getElementById('view');
+  clearInterval(refreshTimer);
+  const m = location.hash.match(/^#\/bridge\/(.+)$/);
+  if (m) {
+    const dpid = decodeURIComponent(m[1]);
+    renderBridge(view, dpid);
+    refreshTimer = setInterval(() => renderBridge(view, dpid), 5000); // packet and byte counters
+  } else if (topology) {
+    renderTopology(view, topology);
+  } else {
+    get('/topology').then(t => { topology = t; route(); })
+      .catch(e => view.replaceChildren(el('p', {class: 'error'}, e.message)));
+  }
+}
+
+function listen() {
+  const live = document.getElementById('live');
+  const events = new EventSource(API + '/events');
+  events.onopen = () => { live.className = 'live on'; live.textContent = 'live'; };
+  events.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting'; };
+  events.addEventListener('topology', e => {
+    topology = JSON.parse(e.data);
+    const m = location.hash.match(/^#\/bridge\/(.+)$/);
+    if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
+    else renderTopology(document.getElementById('view'), topology);
+  });
+}
+
+window.addEventListener('hashchange', route);
+route();
+listen();
