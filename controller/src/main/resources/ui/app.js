@@ -31,6 +31,19 @@ async function get(path) {
   return r.json();
 }
 
+// mutations carry the REST token when one is given (docs/security.md); kept for this browser tab only
+async function send(method, path, body) {
+  const headers = {accept: 'application/json'};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const token = sessionStorage.getItem('switchboard-token');
+  if (token) headers.authorization = 'Bearer ' + token;
+  const r = await fetch(API + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  let answer = null;
+  try { answer = await r.json(); } catch (e) { /* no body */ }
+  if (!r.ok) throw new Error((answer && answer.error) || ('HTTP ' + r.status));
+  return answer;
+}
+
 function text(v) {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(text).join(', ');
@@ -190,6 +203,77 @@ async function renderBridge(view, dpid) {
         el('td', {class: 'num'}, h['age-seconds'])))) : el('p', {}, 'none'));
 }
 
+// ---- ACL rules
+
+/** "ip-proto=icmp, tcp-dst=22" -> {"ip-proto": "icmp", "tcp-dst": 22} */
+function parseMatch(s) {
+  const m = {};
+  for (const part of s.split(/[,\s]+/).filter(p => p)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new Error(`match: expected field=value, got '${part}'`);
+    const v = part.slice(i + 1);
+    m[part.slice(0, i)] = /^\d+$/.test(v) ? Number(v) : v;
+  }
+  return m;
+}
+
+async function renderAcl(view, message) {
+  let rules;
+  try {
+    rules = (await get('/acl/rules'));
+  } catch (e) {
+    view.replaceChildren(el('h1', {}, 'ACL rules'), el('p', {class: 'error'}, e.message));
+    return;
+  }
+  rules = Array.isArray(rules) ? rules : (rules.items || []);
+  const status = el('p', {id: 'acl-status', class: message && message.error ? 'error' : ''},
+    message ? message.text : '');
+  const input = (name, attrs) => el('input', Object.assign({name, id: 'acl-' + name}, attrs || {}));
+  const form = el('form', {id: 'acl-form', class: 'acl-form'},
+    el('label', {}, 'name ', input('name', {required: '', size: 16})),
+    el('label', {}, ' priority ', input('priority', {type: 'number', value: 100, min: 0, size: 6})),
+    el('label', {}, ' bridge ', input('bridge', {size: 10, placeholder: 'all'})),
+    el('label', {}, ' match ', input('match', {size: 34, placeholder: 'ip-proto=tcp, tcp-dst=22'})),
+    el('label', {}, ' action ', el('select', {name: 'action', id: 'acl-action'},
+      el('option', {value: 'drop'}, 'drop'), el('option', {value: 'allow'}, 'allow'))),
+    ' ', el('button', {type: 'submit', id: 'acl-add'}, 'add rule'));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    try {
+      const rule = {name: f.get('name').trim(), priority: Number(f.get('priority')),
+        match: parseMatch(f.get('match')), action: f.get('action')};
+      if (f.get('bridge').trim()) rule.bridge = f.get('bridge').trim();
+      await send('POST', '/acl/rules', rule);
+      renderAcl(view, {text: `rule ${rule.name} added`});
+    } catch (e) {
+      renderAcl(view, {text: e.message, error: true});
+    }
+  });
+  const token = el('input', {id: 'acl-token', type: 'password', size: 20, placeholder: 'REST token (if required)',
+    value: sessionStorage.getItem('switchboard-token') || ''});
+  token.addEventListener('change', () => sessionStorage.setItem('switchboard-token', token.value.trim()));
+  view.replaceChildren(
+    el('h1', {}, `ACL rules: ${rules.length}`),
+    el('table', {class: 'acl'}, el('tr', {}, ['name', 'priority', 'bridge', 'match', 'action', 'source', 'hits',
+      'warnings', ''].map(h => el('th', {}, h))),
+      rules.map(r => el('tr', {class: 'rule', 'data-rule': r.name},
+        el('td', {}, r.name), el('td', {class: 'num'}, r.priority), el('td', {}, r.bridge || 'all'),
+        el('td', {}, el('code', {}, text(r.match) || '*')), el('td', {}, r.action), el('td', {}, r.source),
+        el('td', {class: 'num'}, r.hits ? `${r.hits.packets} pkts, ${r.hits.bytes} B` : ''),
+        el('td', {class: 'warnings'}, (r.warnings || []).join('; ')),
+        el('td', {}, r.source === 'config' ? '' : el('button', {class: 'delete', 'data-rule': r.name,
+          onclick: async () => {
+            try {
+              await send('DELETE', '/acl/rules/' + encodeURIComponent(r.name));
+              renderAcl(view, {text: `rule ${r.name} deleted`});
+            } catch (e) {
+              renderAcl(view, {text: e.message, error: true});
+            }
+          }}, 'delete'))))),
+    el('h2', {}, 'Add a rule'), form, el('p', {}, token), status);
+}
+
 // ---- routing and live updates
 
 function route() {
@@ -200,6 +284,8 @@ function route() {
     const dpid = decodeURIComponent(m[1]);
     renderBridge(view, dpid);
     refreshTimer = setInterval(() => renderBridge(view, dpid), 5000); // packet and byte counters
+  } else if (location.hash === '#/acl') {
+    renderAcl(view);
   } else if (topology) {
     renderTopology(view, topology);
   } else {
@@ -217,7 +303,7 @@ function listen() {
     topology = JSON.parse(e.data);
     const m = location.hash.match(/^#\/bridge\/(.+)$/);
     if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
-    else renderTopology(document.getElementById('view'), topology);
+    else if (location.hash !== '#/acl') renderTopology(document.getElementById('view'), topology);
   });
 }
 
