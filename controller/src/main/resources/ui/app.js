@@ -274,6 +274,106 @@ async function renderAcl(view, message) {
     el('h2', {}, 'Add a rule'), form, el('p', {}, token), status);
 }
 
+// ---- trace
+
+function drawTrace(t) {
+  const W = 1000, rowH = 150, boxW = 148, gap = 16;
+  const H = 40 + t.hops.length * rowH + 90;
+  const svg = el('svg:svg', {class: 'trace', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'trace'});
+  svg.append(el('svg:defs', {}, el('svg:marker', {id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5,
+    markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse'}, el('svg:path', {d: 'M 0 0 L 10 5 L 0 10 z'}))));
+  const tunnels = t.outcome.filter(o => o.kind === 'tunnel');
+  const finals = t.outcome.filter(o => o.kind !== 'tunnel');
+  let lastEnd = null;
+  t.hops.forEach((hop, i) => {
+    const y = 30 + i * rowH;
+    const g = el('svg:g', {class: 'hop', 'data-dpid': hop.dpid, 'data-bridge': hop.bridge});
+    g.append(el('svg:text', {x: 10, y: y + 4, class: 'hop-label'},
+      `${hop.bridge} (${hop.dpid.slice(-5)}), in on ${hop['in-port']}`));
+    hop.steps.forEach((st, k) => {
+      const x = 10 + k * (boxW + gap), by = y + 16;
+      const f = st.flow;
+      const step = el('svg:g', {class: 'step' + (f ? '' : ' miss'), 'data-stage': st.stage || ('table ' + st.table)},
+        el('svg:title', {}, f ? `${text(f.match) || '*'} -> ${text(f.actions)}` : st.result),
+        el('svg:rect', {x, y: by, width: boxW, height: 58, rx: 6}),
+        el('svg:text', {x: x + boxW / 2, y: by + 18, 'text-anchor': 'middle'}, st.stage || ('table ' + st.table)),
+        el('svg:text', {x: x + boxW / 2, y: by + 34, 'text-anchor': 'middle'},
+          f ? `prio ${f.priority} · ${f.app}` : 'no match'),
+        el('svg:text', {x: x + boxW / 2, y: by + 50, 'text-anchor': 'middle'},
+          f ? (f.rule || f.reason || (f.actions || []).slice(-1)[0] || '') : 'dropped'));
+      if (k > 0) {
+        g.append(el('svg:line', {class: 'flowline', x1: x - gap, y1: by + 29, x2: x - 2, y2: by + 29,
+          'marker-end': 'url(#arrow)'}));
+      }
+      g.append(step);
+    });
+    const endX = 10 + Math.max(hop.steps.length, 1) * (boxW + gap) - gap;
+    lastEnd = {x: endX, y: y + 45};
+    svg.append(g);
+    if (i + 1 < t.hops.length) {
+      const tun = tunnels[i] || {summary: 'to ' + t.hops[i + 1].bridge};
+      svg.append(el('svg:g', {class: 'tunnel-hop', 'data-kind': 'tunnel'},
+        el('svg:path', {class: 'tunnel', fill: 'none', 'marker-end': 'url(#arrow)',
+          d: `M ${endX} ${y + 45} C ${endX + 60} ${y + 100}, 60 ${y + 90}, 60 ${y + rowH + 14}`}),
+        el('svg:text', {x: 90, y: y + rowH - 22}, tun.summary)));
+    }
+  });
+  const oy = 40 + t.hops.length * rowH;
+  finals.forEach((o, k) => {
+    const ox = 10 + k * 330;
+    svg.append(el('svg:g', {class: 'outcome ' + o.kind, 'data-kind': o.kind},
+      el('svg:rect', {x: ox, y: oy, width: 320, height: 34, rx: 17}),
+      el('svg:text', {x: ox + 160, y: oy + 21, 'text-anchor': 'middle'}, o.summary)));
+    if (lastEnd && k === 0) {
+      svg.append(el('svg:line', {class: 'flowline', x1: lastEnd.x, y1: lastEnd.y, x2: ox + 160, y2: oy - 2,
+        'marker-end': 'url(#arrow)'}));
+    }
+  });
+  return svg;
+}
+
+function renderTrace(view, state) {
+  state = state || {};
+  const bridges = (topology && topology.bridges) || [];
+  const form = el('form', {id: 'trace-form', class: 'acl-form'},
+    el('label', {}, 'bridge ', el('select', {name: 'bridge', id: 'trace-bridge'},
+      bridges.map(b => el('option', Object.assign({value: b.dpid}, state.bridge === b.dpid ? {selected: ''} : {}),
+        `${b.name} (${b.dpid})`)))),
+    el('label', {}, ' in-port ', el('input', {name: 'in-port', id: 'trace-in-port', size: 12, required: '',
+      value: state.inPort || ''})),
+    el('label', {}, ' fields ', el('input', {name: 'fields', id: 'trace-fields', size: 44,
+      placeholder: 'ipv4-dst=192.168.2.2, ip-proto=icmp', value: state.fields || ''})),
+    ' ', el('button', {type: 'submit', id: 'trace-run'}, 'trace'));
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const next = {bridge: f.get('bridge'), inPort: f.get('in-port').trim(), fields: f.get('fields')};
+    try {
+      const body = Object.assign({bridge: next.bridge, 'in-port': next.inPort}, parseMatch(next.fields));
+      next.result = await send('POST', '/trace', body);
+    } catch (e) {
+      next.error = e.message;
+    }
+    renderTrace(view, next);
+  });
+  const out = [];
+  if (state.error) out.push(el('p', {id: 'trace-status', class: 'error'}, state.error));
+  if (state.result) {
+    const t = state.result;
+    out.push(el('p', {id: 'trace-status'}, t.outcome.map(o => o.summary).join('; ')), drawTrace(t),
+      el('h2', {}, 'Steps'),
+      el('table', {class: 'steps'}, el('tr', {}, ['bridge', 'stage', 'entry', 'packet after', 'notes'].map(h =>
+        el('th', {}, h))), t.hops.flatMap(h => h.steps.map(st => el('tr', {},
+        el('td', {}, h.bridge), el('td', {}, st.stage || st.table),
+        el('td', {}, el('code', {}, st.flow ? `prio ${st.flow.priority} ${text(st.flow.match) || '*'} -> `
+          + `${text(st.flow.actions)} (${st.flow.app})` : st.result)),
+        el('td', {}, el('code', {}, text(st['packet-after']))), el('td', {}, text(st.notes)))))));
+  }
+  view.replaceChildren(el('h1', {}, 'Trace a packet'), el('p', {},
+    'The controller walks its pipeline stage by stage, across hosts through the tunnels, as the CLI\'s trace does.'),
+    form, ...out);
+}
+
 // ---- routing and live updates
 
 function route() {
@@ -286,6 +386,9 @@ function route() {
     refreshTimer = setInterval(() => renderBridge(view, dpid), 5000); // packet and byte counters
   } else if (location.hash === '#/acl') {
     renderAcl(view);
+  } else if (location.hash === '#/trace') {
+    if (topology) renderTrace(view);
+    else get('/topology').then(t => { topology = t; renderTrace(view); });
   } else if (topology) {
     renderTopology(view, topology);
   } else {
@@ -303,7 +406,9 @@ function listen() {
     topology = JSON.parse(e.data);
     const m = location.hash.match(/^#\/bridge\/(.+)$/);
     if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
-    else if (location.hash !== '#/acl') renderTopology(document.getElementById('view'), topology);
+    else if (location.hash !== '#/acl' && location.hash !== '#/trace') {
+      renderTopology(document.getElementById('view'), topology);
+    }
   });
 }
 
