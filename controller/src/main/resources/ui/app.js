@@ -32,12 +32,13 @@ async function get(path) {
 }
 
 // mutations carry the REST token when one is given (docs/security.md); kept for this browser tab only
-async function send(method, path, body) {
+async function send(method, path, body, contentType) {
   const headers = {accept: 'application/json'};
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = contentType || 'application/json';
   const token = sessionStorage.getItem('switchboard-token');
   if (token) headers.authorization = 'Bearer ' + token;
-  const r = await fetch(API + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  const payload = body === undefined ? undefined : contentType ? body : JSON.stringify(body);
+  const r = await fetch(API + path, {method, headers, body: payload});
   let answer = null;
   try { answer = await r.json(); } catch (e) { /* no body */ }
   if (!r.ok) throw new Error((answer && answer.error) || ('HTTP ' + r.status));
@@ -374,6 +375,69 @@ function renderTrace(view, state) {
     form, ...out);
 }
 
+// ---- cluster, endpoints, config
+
+async function optional(path) {
+  try { return await get(path); } catch (e) { return {error: e.message}; }
+}
+
+async function renderSystem(view, planState) {
+  const [cluster, endpoints, health] = await Promise.all([optional('/cluster'), optional('/overlay/endpoints'),
+    optional('/health')]);
+  const items = x => (Array.isArray(x) ? x : (x && x.items) || []);
+  const bridges = (topology && topology.bridges) || [];
+  const cfg = (health && health.config) || {};
+  const yaml = el('textarea', {id: 'plan-yaml', rows: 12, cols: 90, placeholder: 'paste a config (YAML) to see '
+    + 'what it would change on every bridge'}, (planState && planState.yaml) || '');
+  const plan = el('button', {id: 'plan-run', onclick: async () => {
+    const next = {yaml: yaml.value};
+    try {
+      next.result = await send('POST', '/config/plan', yaml.value, 'application/yaml');
+    } catch (e) {
+      next.error = e.message;
+    }
+    renderSystem(view, next);
+  }}, 'plan');
+  const planOut = [];
+  if (planState && planState.error) planOut.push(el('pre', {id: 'plan-status', class: 'error'}, planState.error));
+  if (planState && planState.result) {
+    const rows = items(planState.result.bridges);
+    planOut.push(el('p', {id: 'plan-status'}, rows.every(b => !b.add.length && !b.modify.length && !b.delete.length)
+      ? 'no bridge would change' : 'what applying it would change:'),
+    el('table', {class: 'plan'}, el('tr', {}, ['bridge', 'change', 'stage', 'priority', 'match', 'actions', 'app']
+      .map(h => el('th', {}, h))),
+    rows.flatMap(b => ['add', 'modify', 'delete'].flatMap(kind => b[kind].map(f => el('tr',
+      {class: 'plan-row ' + kind, 'data-bridge': b.bridge, 'data-kind': kind},
+      el('td', {}, `${b.bridge} (${b.dpid.slice(-5)})`), el('td', {}, kind), el('td', {}, f.stage),
+      el('td', {class: 'num'}, f.priority), el('td', {}, el('code', {}, text(f.match) || '*')),
+      el('td', {}, el('code', {}, text(f.actions))), el('td', {}, f.app || '')))))));
+  }
+  view.replaceChildren(
+    el('h1', {}, 'Cluster, endpoints, config'),
+    el('h2', {}, 'Cluster members'),
+    cluster.error ? el('p', {class: 'error'}, cluster.error) : el('div', {},
+      cluster.note ? el('p', {}, cluster.note) : null,
+      el('table', {class: 'members'}, el('tr', {}, ['member', 'this instance'].map(h => el('th', {}, h))),
+        items(cluster.members).map(m => el('tr', {class: 'member'}, el('td', {}, m.address || m.name || text(m)),
+          el('td', {}, m.local ? 'yes' : ''))))),
+    el('h2', {}, 'Who masters what'),
+    el('table', {class: 'masters'}, el('tr', {}, ['bridge', 'dpid', 'master', 'role here'].map(h => el('th', {}, h))),
+      bridges.map(b => el('tr', {class: 'master-row', 'data-dpid': b.dpid}, el('td', {}, b.name),
+        el('td', {}, el('code', {}, b.dpid)), el('td', {}, b.master), el('td', {}, b.role)))),
+    el('h2', {}, 'Endpoints'),
+    endpoints.error ? el('p', {}, endpoints.error) : el('table', {class: 'endpoints'},
+      el('tr', {}, ['name', 'network', 'host', 'port', 'mac', 'ip', 'state', 'source'].map(h => el('th', {}, h))),
+      items(endpoints).map(e => el('tr', {class: 'endpoint-row', 'data-endpoint': e.name},
+        el('td', {}, e.name), el('td', {}, e.network), el('td', {}, e.host), el('td', {}, e.port),
+        el('td', {}, el('code', {}, e.mac)), el('td', {}, e.ip),
+        el('td', {}, e.state + (e.reason ? ': ' + e.reason : '')), el('td', {}, e.source)))),
+    el('h2', {}, 'Running config'),
+    el('p', {id: 'config-file'}, cfg.file ? `${cfg.file}; last reload ${cfg['last-reload'] || 'none'}`
+      + (cfg['last-reload-ok'] === false ? ` (refused: ${cfg['last-reload-error']})` : '')
+      : 'the built-in defaults (no config file)'),
+    el('h2', {}, 'Plan a config'), yaml, el('p', {}, plan), ...planOut);
+}
+
 // ---- routing and live updates
 
 function route() {
@@ -386,6 +450,9 @@ function route() {
     refreshTimer = setInterval(() => renderBridge(view, dpid), 5000); // packet and byte counters
   } else if (location.hash === '#/acl') {
     renderAcl(view);
+  } else if (location.hash === '#/system') {
+    if (topology) renderSystem(view);
+    else get('/topology').then(t => { topology = t; renderSystem(view); });
   } else if (location.hash === '#/trace') {
     if (topology) renderTrace(view);
     else get('/topology').then(t => { topology = t; renderTrace(view); });
@@ -406,7 +473,7 @@ function listen() {
     topology = JSON.parse(e.data);
     const m = location.hash.match(/^#\/bridge\/(.+)$/);
     if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
-    else if (location.hash !== '#/acl' && location.hash !== '#/trace') {
+    else if (!['#/acl', '#/trace', '#/system'].includes(location.hash)) {
       renderTopology(document.getElementById('view'), topology);
     }
   });
