@@ -22,7 +22,10 @@ function el(tag, attrs, ...children) {
 }
 
 async function get(path) {
-  const r = await fetch(API + path, {headers: {accept: 'application/json'}});
+  const headers = {accept: 'application/json'};
+  const token = sessionStorage.getItem('switchboard-token');
+  if (token) headers.authorization = 'Bearer ' + token;
+  const r = await fetch(API + path, {headers});
   if (!r.ok) {
     let why = r.status + '';
     try { why = (await r.json()).error || why; } catch (e) { /* not JSON */ }

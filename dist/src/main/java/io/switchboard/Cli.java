@@ -2,6 +2,8 @@ package io.switchboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.config.RestSettings;
+import io.switchboard.controller.rest.RestToken;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,20 +18,57 @@ import java.util.Map;
 
 /**
  * The commands that talk to a running controller's REST API and print readable tables: flows, hosts, trace,
- * plan, reload. Default API 127.0.0.1:8080; {@code --api URL} changes it.
+ * plan, reload. Default API 127.0.0.1:8080; {@code --api URL} changes it. Every request carries the REST token
+ * (docs/security.md) from {@code --token-file FILE}, else {@code $SWITCHBOARD_TOKEN_FILE}, else the default token
+ * file, when it can be read; {@code --cacert PEM} trusts a self-signed HTTPS certificate. Lists are fetched page
+ * by page (the {@code Link: rel="next"} header).
  */
 final class Cli {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String api;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
+  private final Path tokenFile;
+  private final String token;
 
-  private Cli(String api) {
+  private Cli(String api, Path tokenFile, Path caCert) throws Exception {
     this.api = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+    this.tokenFile = tokenFile;
+    String t = null;
+    if (Files.isReadable(tokenFile)) {
+      t = RestToken.read(tokenFile);
+    }
+    this.token = t;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    if (caCert != null) {
+      b.sslContext(trusting(caCert));
+    }
+    this.http = b.build();
   }
 
-  /** Splits off {@code --api URL}; returns the remaining arguments. */
+  /** An SSL context that trusts the certificates of a PEM file (a self-signed controller's, or its CA's). */
+  static javax.net.ssl.SSLContext trusting(Path pem) throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    ks.load(null, null);
+    try (var in = Files.newInputStream(pem)) {
+      int i = 0;
+      for (var cert : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca" + i++, cert);
+      }
+    }
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  /** Splits off {@code --api URL}, {@code --token-file FILE} and {@code --cacert PEM}; runs the command. */
   static int run(String command, String[] args) {
     String api = "http://127.0.0.1:8080";
+    String env = System.getenv("SWITCHBOARD_TOKEN_FILE");
+    Path tokenFile = env != null && !env.isBlank() ? Path.of(env) : RestSettings.defaultTokenFile();
+    Path caCert = null;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--api") && i + 1 < args.length) {
@@ -37,11 +76,21 @@ final class Cli {
         if (!api.startsWith("http")) {
           api = "http://" + api;
         }
+      } else if (args[i].equals("--token-file") && i + 1 < args.length) {
+        tokenFile = Path.of(args[++i]);
+      } else if (args[i].equals("--cacert") && i + 1 < args.length) {
+        caCert = Path.of(args[++i]);
       } else {
         rest.add(args[i]);
       }
     }
-    Cli cli = new Cli(api);
+    Cli cli;
+    try {
+      cli = new Cli(api, tokenFile, caCert);
+    } catch (Exception e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
     try {
       return switch (command) {
         case "flows" -> cli.flows(rest);
@@ -71,8 +120,16 @@ final class Cli {
   }
 
   private JsonNode call(String method, String path, String body, String contentType) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api + "/api/v1" + path))
-        .timeout(Duration.ofSeconds(30));
+    return send(method, api + "/api/v1" + path, body, contentType).body;
+  }
+
+  private record Answer(JsonNode body, String next) {}
+
+  private Answer send(String method, String url, String body, String contentType) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
@@ -80,10 +137,33 @@ final class Cli {
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode n = r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body());
+    if (r.statusCode() == 401) {
+      throw new ApiError(n.path("error").asText("HTTP 401") + (token != null ? "; sent the token of " + tokenFile
+          : (Files.exists(tokenFile) ? "; cannot read the token file " + tokenFile + " (run as its owner?)"
+          : "; no token file " + tokenFile) + " (give --token-file FILE or set SWITCHBOARD_TOKEN_FILE)"));
+    }
     if (r.statusCode() >= 400) {
       throw new ApiError(n.path("error").asText("HTTP " + r.statusCode()));
     }
-    return n;
+    String next = r.headers().firstValue("link").filter(l -> l.contains("rel=\"next\"") && l.startsWith("<"))
+        .map(l -> l.substring(1, l.indexOf('>'))).orElse(null);
+    return new Answer(n, next);
+  }
+
+  /** A list answer, every page of it. */
+  private JsonNode list(String path) throws Exception {
+    com.fasterxml.jackson.databind.node.ArrayNode all = JSON.createArrayNode();
+    String url = api + "/api/v1" + path;
+    URI base = URI.create(api);
+    for (int pages = 0; url != null && pages < 10_000; pages++) {
+      Answer a = send("GET", url, null, null);
+      if (!a.body.isArray()) {
+        return a.body;
+      }
+      all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) a.body);
+      url = a.next == null ? null : base.resolve(a.next).toString();
+    }
+    return all;
   }
 
   // ---- flows
@@ -106,7 +186,7 @@ final class Cli {
       }
       return 0;
     }
-    JsonNode flows = call("GET", "/switches/" + bridge + "/flows" + (desired ? "?source=desired" : ""), null, null);
+    JsonNode flows = list("/switches/" + bridge + "/flows" + (desired ? "?source=desired" : ""));
     String stage = null;
     System.out.println((desired ? "desired" : "live") + " flows on " + bridge + " (" + flows.size() + "):");
     for (JsonNode f : flows) {
@@ -149,7 +229,7 @@ final class Cli {
   // ---- hosts
 
   private int hosts() throws Exception {
-    JsonNode hosts = call("GET", "/hosts", null, null);
+    JsonNode hosts = list("/hosts");
     System.out.printf("%-10s %-6s %-19s %-14s %5s %8s%n", "BRIDGE", "VLAN", "MAC", "PORT", "NO", "AGE");
     for (JsonNode h : hosts) {
       System.out.printf("%-10s %-6s %-19s %-14s %5s %7ss%n", h.path("bridge").asText(), h.path("vlan").asText(),

@@ -171,11 +171,29 @@ public final class ConfigService {
     if (!running.openflow().listen().equals(next.openflow().listen())) {
       keys.add("openflow.listen");
     }
+    if (!running.openflow().tls().equals(next.openflow().tls())) {
+      keys.add("openflow.tls");
+    }
+    if (!running.openflow().tlsListen().equals(next.openflow().tlsListen())) {
+      keys.add("openflow.tls-listen");
+    }
     if (!running.openflow().echoInterval().equals(next.openflow().echoInterval())) {
       keys.add("openflow.echo-interval");
     }
     if (!running.rest().listen().equals(next.rest().listen())) {
       keys.add("rest.listen");
+    }
+    if (!running.rest().tokenFile().equals(next.rest().tokenFile())) {
+      keys.add("rest.token-file");
+    }
+    if (!running.rest().allowedHosts().equals(next.rest().allowedHosts())) {
+      keys.add("rest.allowed-hosts");
+    }
+    if (!java.util.Objects.equals(running.rest().tls(), next.rest().tls())) {
+      keys.add("rest.tls");
+    }
+    if (running.rest().maxBodyBytes() != next.rest().maxBodyBytes()) {
+      keys.add("rest.max-body-bytes");
     }
     if (!running.cluster().equals(next.cluster())) {
       keys.add("cluster");

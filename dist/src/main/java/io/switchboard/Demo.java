@@ -5,7 +5,6 @@ import io.switchboard.config.ConfigException;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;
-import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.PacketTracer;
 import io.switchboard.testbed.Bridge;
@@ -126,7 +125,7 @@ final class Demo {
       int restPort = freePort(config.rest().listen().port());
       SwitchboardConfig demoConfig = new SwitchboardConfig(
           new OpenFlowSettings(new HostPort("127.0.0.1", ofPort), config.openflow().echoInterval()),
-          new RestSettings(new HostPort("127.0.0.1", restPort)), config.cluster(), config.apps(), config.bridges(),
+          config.rest().withListen(new HostPort("127.0.0.1", restPort)), config.cluster(), config.apps(), config.bridges(),
           config.l2Learning(), config.acl(), config.overlay(), config.reconcile(), config.source());
       step("starting the controller with " + CONFIG + " (OpenFlow 127.0.0.1:" + ofPort + ")");
       sb = Switchboard.start(demoConfig, CONFIG);
@@ -148,7 +147,8 @@ final class Demo {
           "/acl/rules", "/apps")) {
         System.out.println("  curl -s " + sb.restBase() + p);
       }
-      System.out.println("  curl -s -X POST " + sb.restBase() + "/trace -d '{\"bridge\": \"00:00:00:00:00:00:d0:02\", "
+      System.out.println("  curl -s -X POST -H \"Authorization: Bearer $(cat " + sb.restTokenFile() + ")\" -H"
+          + " 'Content-Type: application/json' " + sb.restBase() + "/trace -d '{\"bridge\": \"00:00:00:00:00:00:d0:02\", "
           + "\"in-port\": \"con9-eth\", \"ipv4-dst\": \"192.168.1.2\", \"ip-proto\": \"icmp\"}'");
       System.out.println("  sudo ip netns exec sbdemo-con9 ping 192.168.1.2");
       System.out.println("  java -jar dist/target/switchboard.jar flows 00:00:00:00:00:00:d0:01 --api " + "http://127.0.0.1:"

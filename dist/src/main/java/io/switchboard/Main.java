@@ -37,7 +37,10 @@ public final class Main {
                                    a packet's path through the pipeline, across hosts
         help                       this text
 
-      The commands that talk to a running controller take --api URL (default http://127.0.0.1:8080).
+      The commands that talk to a running controller take --api URL (default http://127.0.0.1:8080),
+      --token-file FILE (the REST token; default $SWITCHBOARD_TOKEN_FILE, else /var/lib/switchboard/rest-token
+      for root and ~/.local/state/switchboard/rest-token for others) and --cacert PEM (to trust a
+      self-signed HTTPS certificate). See docs/security.md.
       """;
 
   /** The config file of an installed service (docs/operations.md). */
@@ -145,7 +148,13 @@ public final class Main {
         return 1;
       }
     }
-    Switchboard sb = Switchboard.start(config, file);
+    Switchboard sb;
+    try {
+      sb = Switchboard.start(config, file);
+    } catch (java.io.IOException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return 1;
+    }
     if (file != null) {
       ConfigService configs = sb.configs();
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
@@ -179,7 +188,9 @@ public final class Main {
       stopped.countDown();
     }, "shutdown"));
     announce(String.format("OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.",
-        config.openflow().listen().host() + ":" + sb.openflowPort(), sb.restBase(), config.source(),
+        config.openflow().listen().host() + ":" + sb.openflowPort() + (config.openflow().listenIsTls() ? " (TLS)"
+            : "") + config.openflow().tlsListen().map(t -> ", OpenFlow over TLS on " + t).orElse(""),
+        sb.restBase(), config.source(),
         String.join(", ", config.apps())));
     stopped.await();
     return 0;

@@ -68,7 +68,8 @@ public final class Switchboard implements AutoCloseable {
       }
       ConfigService configs = new ConfigService(controller, file);
       rest.route(HttpMethod.POST, "/config/reload", r -> configs.reload());
-      rest.route(HttpMethod.POST, "/config/plan", r -> configs.plan(r.body()));
+      rest.route(HttpMethod.POST, "/config/plan", java.util.Set.of("application/json", "application/yaml",
+          "application/x-yaml"), r -> configs.plan(r.body()));
       rest.healthExtra("config", configs::status);
       InetSocketAddress ra = rest.start(config.rest().listen().host(), config.rest().listen().port());
       Switchboard sb = new Switchboard(controller, rest, of, ra);
@@ -108,7 +109,14 @@ public final class Switchboard implements AutoCloseable {
   }
 
   public String restBase() {
-    return "http://" + restAddress.getHostString() + ":" + restAddress.getPort() + RestServer.BASE;
+    String host = restAddress.getHostString();
+    return (controller.config().rest().tls() != null ? "https" : "http") + "://"
+        + (host.contains(":") ? "[" + host + "]" : host) + ":" + restAddress.getPort() + RestServer.BASE;
+  }
+
+  /** The file holding the REST API's bearer token. */
+  public Path restTokenFile() {
+    return rest.tokenFile();
   }
 
   @Override

@@ -80,15 +80,22 @@ class ClusterProcessesEndToEndTest {
       return JSON.readTree(r.body());
     }
 
+    /** The REST token this instance generated next to its config on first start. */
+    String token() throws IOException {
+      return Files.readString(config.resolveSibling(name + "-token")).trim();
+    }
+
     int post(String path, String body) throws Exception {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/api/v1" + path))
           .timeout(Duration.ofSeconds(10)).header("content-type", "application/json")
+          .header("authorization", "Bearer " + token())
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     int delete(String path) throws Exception {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/api/v1" + path))
-          .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+          .timeout(Duration.ofSeconds(10)).header("authorization", "Bearer " + token()).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     /** The dpids this instance masters, as its own /cluster says; empty when it does not answer. */
@@ -132,12 +139,12 @@ class ClusterProcessesEndToEndTest {
     Path cfg = dir.resolve(name + ".yaml");
     Files.writeString(cfg, """
         openflow: {listen: 127.0.0.1:%d, echo-interval: 1s}
-        rest: {listen: 127.0.0.1:%d}
+        rest: {listen: 127.0.0.1:%d, token-file: %s-token}
         cluster: {enabled: true, bind: 127.0.0.1:%d, members: [127.0.0.1:%d, 127.0.0.1:%d]}
         reconcile: {audit-interval: 30s}
         apps: [l2-learning, acl]
         bridges: [{bridge: ovs1}, {bridge: ovs2}]
-        """.formatted(of, rest, hzSelf, hzA, hzB));
+        """.formatted(of, rest, name, hzSelf, hzA, hzB));
     return new Instance(name, of, rest, hzSelf, cfg);
   }
 

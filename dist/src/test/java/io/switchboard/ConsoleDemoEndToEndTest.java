@@ -33,14 +33,17 @@ class ConsoleDemoEndToEndTest {
   static Switchboard sb;
   static HeadlessChromium browser;
   static String ui;
+  static Path tokenDir;
 
   @BeforeAll
   static void up() throws Exception {
     bed = TestBed.create("svtr");
     Demo.Topology topo = Demo.build(bed, false);
     SwitchboardConfig c = ConfigLoader.load(Demo.CONFIG);
+    tokenDir = Files.createTempDirectory("sv-console-token");
     SwitchboardConfig cfg = new SwitchboardConfig(new OpenFlowSettings(new HostPort("127.0.0.1", 0),
-        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)), c.cluster(), c.apps(),
+        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
+        tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
     sb = Switchboard.start(cfg, null);
     for (Bridge b : topo.bridges().values()) {
@@ -50,6 +53,11 @@ class ConsoleDemoEndToEndTest {
         .sessions().stream().filter(s -> s.programmer() != null && s.programmer().synced()).count() == 2);
     browser = HeadlessChromium.start();
     ui = sb.restBase().replace(RestServer.BASE, "") + "/ui/";
+    // what an operator pastes into the page's token field: kept for the tab, sent with every change
+    browser.navigate(ui);
+    browser.await("the console", Duration.ofSeconds(15), "document.readyState", v -> v.asText().equals("complete"));
+    browser.eval("sessionStorage.setItem('switchboard-token', "
+        + new ObjectMapper().writeValueAsString(Files.readString(sb.restTokenFile()).trim()) + "); true");
   }
 
   @AfterAll
@@ -62,6 +70,10 @@ class ConsoleDemoEndToEndTest {
     }
     if (bed != null) {
       bed.close();
+    }
+    if (tokenDir != null) {
+      Files.deleteIfExists(tokenDir.resolve("rest-token"));
+      Files.deleteIfExists(tokenDir);
     }
   }
 

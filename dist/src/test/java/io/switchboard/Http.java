@@ -12,9 +12,12 @@ final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String token;
 
-  Http(Switchboard sb) {
+  /** Sends the controller's REST token with every request, as the CLI does. */
+  Http(Switchboard sb) throws java.io.IOException {
     this.base = sb.restBase();
+    this.token = java.nio.file.Files.readString(sb.restTokenFile()).trim();
   }
 
   Response get(String path) throws Exception {
@@ -23,7 +26,7 @@ final class Http {
 
   Response post(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+        .header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   private String url(String path) {

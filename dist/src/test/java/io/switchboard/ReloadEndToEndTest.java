@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadEndToEndTest {
   static final String BASE = """
       openflow: {listen: 127.0.0.1:0, echo-interval: 2s}
-      rest: {listen: 127.0.0.1:0}
+      rest: {listen: 127.0.0.1:0, token-file: rest-token}
       reconcile: {audit-interval: 60s}
       apps: [%s]
       bridges:

@@ -31,7 +31,7 @@ class ReloadTriggersTest {
   static String config(int of, int rest, String rule) {
     return """
         openflow: {listen: 127.0.0.1:%d}
-        rest: {listen: 127.0.0.1:%d}
+        rest: {listen: 127.0.0.1:%d, token-file: rest-token}
         apps: [acl]
         acl:
           rules:

@@ -126,15 +126,16 @@ class ServiceInstallTest {
 
   static final java.util.regex.Pattern TP_DST_23 = java.util.regex.Pattern.compile("tp_dst=23\\b");
 
-  static String serviceConfig(int of, int rest, String rule) {
+  /** The token file inside the relocated root: the test runs as root, whose default is the real /var/lib. */
+  static String serviceConfig(Path root, int of, int rest, String rule) {
     return """
         openflow: {listen: 127.0.0.1:%d}
-        rest: {listen: 127.0.0.1:%d}
+        rest: {listen: 127.0.0.1:%d, token-file: %s}
         apps: [l2-learning, acl]
         acl:
           rules:
             - {name: %s, priority: 10, match: {tcp-dst: 23}, action: drop}
-        """.formatted(of, rest, rule);
+        """.formatted(of, rest, root.resolve("var/lib/switchboard/rest-token"), rule);
   }
 
   /**
@@ -148,7 +149,7 @@ class ServiceInstallTest {
     int of = ReloadTriggersTest.freePort();
     int rest = ReloadTriggersTest.freePort();
     Path cfg = root.resolve("etc/switchboard/switchboard.yaml");
-    Files.writeString(cfg, serviceConfig(of, rest, "installed"));
+    Files.writeString(cfg, serviceConfig(root, of, rest, "installed"));
     Path log = dir.resolve("service.log");
     ProcessBuilder pb = new ProcessBuilder(root.resolve("usr/bin/switchboard").toString(), "run")
         .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -167,7 +168,7 @@ class ServiceInstallTest {
           () -> TP_DST_23.matcher(br.dumpFlows()).find());
       assertTrue(ReloadTriggersTest.get(rest, "/switches").contains("00:00:00:00:00:00:5c:01"));
 
-      Files.writeString(cfg, serviceConfig(of, rest, "reloaded").replace("tcp-dst: 23", "tcp-dst: 2323"));
+      Files.writeString(cfg, serviceConfig(root, of, rest, "reloaded").replace("tcp-dst: 23", "tcp-dst: 2323"));
       new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor(); // what ExecReload runs
       ReloadTriggersTest.await("SIGHUP applied the new rule on the bridge", Duration.ofSeconds(20),
           () -> {

@@ -35,8 +35,12 @@ class TraceAgreementTest {
     bed = TestBed.create("trace");
     topo = Demo.build(bed, false);
     SwitchboardConfig c = ConfigLoader.load(Demo.CONFIG);
+    java.nio.file.Path tokenDir = java.nio.file.Files.createTempDirectory("sb-trace");
+    tokenDir.toFile().deleteOnExit();
+    tokenDir.resolve("rest-token").toFile().deleteOnExit(); // deleted first: the reverse order of registration
     SwitchboardConfig cfg = new SwitchboardConfig(new OpenFlowSettings(new HostPort("127.0.0.1", 0),
-        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)), c.cluster(), c.apps(),
+        c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
+        tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
     sb = Switchboard.start(cfg, null);
     http = new Http(sb);

@@ -89,6 +89,16 @@ final class HazelcastStore<K extends Serializable, V extends Serializable> imple
   }
 
   @Override
+  public boolean remove(K key, V expected) {
+    boolean removed = map.remove(key, expected);
+    if (removed) {
+      replica.remove(key);
+      fire(key, null);
+    }
+    return removed;
+  }
+
+  @Override
   public Map<K, V> snapshot() {
     return new HashMap<>(replica);
   }

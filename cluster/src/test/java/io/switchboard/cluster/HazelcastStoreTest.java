@@ -84,6 +84,23 @@ class HazelcastStoreTest {
   }
 
   @Test
+  void removeIfStillIsDecidedOnceForTheWholeCluster() throws Exception {
+    KeyValueStore<String, Host> sa = a.stores().map("claims");
+    KeyValueStore<String, Host> sb = b.stores().map("claims");
+    Host mine = new Host(4, 1, "a");
+    Host theirs = new Host(4, 1, "b");
+    assertNull(sa.putIfAbsent("10.0.0.5", mine));
+    assertTrue(!sb.remove("10.0.0.5", theirs), "b cannot give back what a holds");
+    assertEquals(mine, sa.get("10.0.0.5"));
+    List<Change> heardOnA = listen(sa);
+    assertTrue(sb.remove("10.0.0.5", mine), "the holder's value matches: removed");
+    assertNull(sb.get("10.0.0.5"), "the remover's replica follows at once");
+    Members.await("a's replica and listener follow", SOON, () -> sa.get("10.0.0.5") == null
+        && heardOnA.equals(List.of(new Change("10.0.0.5", null))));
+    assertTrue(!sa.remove("10.0.0.5", mine), "gone: nothing to remove");
+  }
+
+  @Test
   void aJoiningMemberSeesWhatIsThereAndSharesItsWrites() throws Exception {
     KeyValueStore<String, Host> sa = a.stores().map("endpoints");
     for (int i = 0; i < 20; i++) {

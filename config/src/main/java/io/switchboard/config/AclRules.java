@@ -3,12 +3,15 @@ package io.switchboard.config;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Parsing and validation of ACL rules — one implementation for the config file and for
@@ -32,8 +35,21 @@ public final class AclRules {
    */
   public static Result<AclRule> parseRule(Map<String, ?> body, Set<String> knownBridges, Set<String> knownNetworks) {
     Errors errors = new Errors(null);
-    Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, knownBridges, knownNetworks);
+    Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, new KnownNames(knownBridges, knownNetworks));
     return errors.isEmpty() ? Result.ok(rule.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
+   * {@link #parseRule(Map, SwitchboardConfig)} for many rules against one config: the config's bridges and
+   * networks are prepared once, not for every rule.
+   */
+  public static Function<Map<String, ?>, Result<AclRule>> parser(SwitchboardConfig config) {
+    KnownNames known = new KnownNames(knownBridges(config), knownNetworks(config.overlay()));
+    return body -> {
+      Errors errors = new Errors(null);
+      Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, known);
+      return errors.isEmpty() ? Result.ok(rule.orElseThrow()) : Result.failed(errors.list());
+    };
   }
 
   /** {@link #parseRule(Map, Set, Set)} with the bridges and networks of {@code config}. */
@@ -74,8 +90,110 @@ public final class AclRules {
     return out;
   }
 
-  static Optional<AclRule> parse(Node node, String path, Errors errors, Set<String> knownBridges,
-      Set<String> knownNetworks) {
+  /**
+   * The bridges and networks rules may name, prepared once for many rules: a rule's check is one lookup and an
+   * error's message lists a few names, whatever the number declared.
+   */
+  static final class KnownNames {
+    final Set<String> bridges;
+    final Set<String> bridgeKeys = new HashSet<>();
+    final Set<String> sortedBridges;
+    final Set<String> networks;
+    final Set<String> sortedNetworks;
+
+    KnownNames(Set<String> bridges, Set<String> networks) {
+      this.bridges = bridges;
+      bridges.forEach(b -> bridgeKeys.add(Dpid.bridgeKey(b)));
+      this.sortedBridges = new TreeSet<>(bridges);
+      this.networks = networks;
+      this.sortedNetworks = new TreeSet<>(networks);
+    }
+  }
+
+  /**
+   * Accepted rules indexed for {@link #conflicts(AclRule)}: the same answers as
+   * {@link #conflicts(AclRule, Collection)} over the rules added, in the order they were added, but one lookup
+   * per rule instead of a scan of all (a config of 10,000 rules is checked in linear time).
+   */
+  public static final class RuleIndex {
+    private record Slot(int priority, Optional<String> bridge, Optional<String> network, PacketMatch match) {}
+
+    private record Numbered(AclRule rule, int number) {}
+
+    private final Map<String, Numbered> byName = new HashMap<>();
+    private final Map<Slot, Numbered> bySlot = new HashMap<>();
+    private final RuleIndex base;
+    private int count;
+
+    public RuleIndex() {
+      this.base = null;
+    }
+
+    /**
+     * An index of {@code base}'s rules and those added here, leaving {@code base} as it is: e.g. the config's
+     * rules indexed once, and the rules from the API on top for each rebuild.
+     */
+    public RuleIndex(RuleIndex base) {
+      this.base = base;
+      this.count = base.count;
+    }
+
+    public RuleIndex(Collection<AclRule> rules) {
+      this.base = null;
+      rules.forEach(this::add);
+    }
+
+    private static Slot slot(AclRule r) {
+      return new Slot(r.priority(), r.bridge(), r.network(), r.match());
+    }
+
+    /** Adds a rule (the first of a name or slot stays the one reported). */
+    public void add(AclRule rule) {
+      Numbered n = new Numbered(rule, count++);
+      Slot slot = slot(rule);
+      if (base == null || base.byName(rule.name()) == null) {
+        byName.putIfAbsent(rule.name(), n);
+      }
+      if (base == null || base.bySlot(slot) == null) {
+        bySlot.putIfAbsent(slot, n);
+      }
+    }
+
+    private Numbered byName(String name) {
+      Numbered n = base == null ? null : base.byName(name);
+      return n != null ? n : byName.get(name);
+    }
+
+    private Numbered bySlot(Slot slot) {
+      Numbered n = base == null ? null : base.bySlot(slot);
+      return n != null ? n : bySlot.get(slot);
+    }
+
+    public List<ConfigError> conflicts(AclRule rule) {
+      Numbered sameName = byName(rule.name());
+      Numbered sameSlot = bySlot(slot(rule));
+      List<ConfigError> out = new ArrayList<>(2);
+      ConfigError name = sameName == null ? null
+          : ConfigError.of("name", "a rule named '" + rule.name() + "' already exists");
+      ConfigError slot = sameSlot == null || sameSlot.rule().name().equals(rule.name()) ? null
+          : ConfigError.of("priority", "rule '" + sameSlot.rule().name() + "' has the same priority, scope and"
+              + " match; a switch can hold only one of them");
+      if (name != null && slot != null && sameSlot.number() < sameName.number()) {
+        out.add(slot);
+        out.add(name);
+      } else {
+        if (name != null) {
+          out.add(name);
+        }
+        if (slot != null) {
+          out.add(slot);
+        }
+      }
+      return out;
+    }
+  }
+
+  static Optional<AclRule> parse(Node node, String path, Errors errors, KnownNames known) {
     if (Node.isAbsent(node)) {
       errors.add(node == null ? 0 : node.line(), path, "expected " + RULE_EXPECTED + ", got nothing");
       return Optional.empty();
@@ -90,20 +208,20 @@ public final class AclRules {
         t -> (int) Values.integer(t, AclRule.MIN_PRIORITY, AclRule.MAX_PRIORITY, PRIORITY_EXPECTED));
     Optional<String> bridge = m.optional("bridge", "a bridge name or dpid", t -> Values.token(t, "a bridge name or dpid"));
     bridge.ifPresent(b -> {
-      if (knownBridges.stream().noneMatch(k -> Dpid.sameBridge(k, b))) {
-        Set<String> sorted = new TreeSet<>(knownBridges);
+      if (!known.bridgeKeys.contains(Dpid.bridgeKey(b))) {
+        Set<String> sorted = known.sortedBridges;
         m.error("bridge", "unknown bridge '" + b + "'" + Suggest.didYouMean(b, sorted)
-            + (sorted.isEmpty() ? "; no bridges are declared" : " (known: " + String.join(", ", sorted) + ")")
+            + (sorted.isEmpty() ? "; no bridges are declared" : " (known: " + Suggest.listing(sorted) + ")")
             + "; declare it under 'bridges:' or as an overlay host's bridge");
       }
     });
     Optional<String> network = m.optional("network", "an overlay network name", Values::name);
     network.ifPresent(n -> {
-      if (!knownNetworks.contains(n)) {
-        Set<String> sorted = new TreeSet<>(knownNetworks);
+      if (!known.networks.contains(n)) {
+        Set<String> sorted = known.sortedNetworks;
         m.error("network", "unknown network '" + n + "'" + Suggest.didYouMean(n, sorted)
             + (sorted.isEmpty() ? "; no overlay networks are declared"
-                : " (overlay networks: " + String.join(", ", sorted) + ")"));
+                : " (overlay networks: " + Suggest.listing(sorted) + ")"));
       }
     });
     PacketMatch match = PacketMatch.ANY;
@@ -111,7 +229,16 @@ public final class AclRules {
     if (matchNode != null) {
       match = parseMatch(matchNode, m.pathOf("match"), errors).orElse(PacketMatch.ANY);
     }
-    Optional<AclAction> action = m.required("action", AclAction.EXPECTED, AclAction::parse);
+    Optional<AclAction> action = m.required("action", AclAction.RULE_EXPECTED, AclAction::parseRuleAction);
+    if (action.isPresent() && action.get().stateful()) {
+      // connection tracking needs IP: an allow-related rule without eth-type means IPv4, and a non-IP one is an error
+      if (match.ethType().isEmpty()) {
+        match = match.toBuilder().ethType(EthType.IPV4).build();
+      } else if (match.ethType().getAsInt() != EthType.IPV4 && match.ethType().getAsInt() != EthType.IPV6) {
+        m.error("action", "allow-related tracks IP connections, but the rule matches eth-type "
+            + EthType.format(match.ethType().getAsInt()) + "; use allow for non-IP traffic");
+      }
+    }
     if (errors.size() != before) {
       return Optional.empty();
     }
@@ -120,7 +247,7 @@ public final class AclRules {
   }
 
   /** Parses a rule's match and completes its prerequisites; contradictions are reported on their field. */
-  private static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
+  static Optional<PacketMatch> parseMatch(Node node, String path, Errors errors) {
     Optional<PacketMatch> parsed = PacketMatch.parse(node, path, errors);
     if (parsed.isEmpty()) {
       return Optional.empty();

@@ -8,12 +8,18 @@ import java.util.Optional;
 /**
  * @param defaultAction what happens to a packet no rule matches (YAML key {@code default})
  * @param rules         in file order
+ * @param groups        security groups ({@code acl.groups}), in file order
  */
-public record AclSettings(AclAction defaultAction, List<AclRule> rules) {
+public record AclSettings(AclAction defaultAction, List<AclRule> rules, List<AclGroup> groups) {
 
   public AclSettings {
     Objects.requireNonNull(defaultAction, "defaultAction");
     rules = List.copyOf(rules);
+    groups = List.copyOf(groups);
+  }
+
+  public AclSettings(AclAction defaultAction, List<AclRule> rules) {
+    this(defaultAction, rules, List.of());
   }
 
   public Optional<AclRule> rule(String name) {

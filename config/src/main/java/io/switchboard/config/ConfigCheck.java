@@ -10,7 +10,8 @@ public final class ConfigCheck {
 
   /**
    * Prints {@code FILE: OK (apps: ..., N bridges, N acl rules, N overlay endpoints)} and returns 0,
-   * or prints every error (one per line) and a count, and returns 1.
+   * or prints every error (one per line) and a count, and returns 1. Warnings (a REST API reachable from the
+   * network without TLS, for one) are printed after the OK line and do not change the status.
    */
   public static int run(Path file, PrintStream out) {
     try {
@@ -18,6 +19,7 @@ public final class ConfigCheck {
       out.println(file + ": OK (apps: " + (c.apps().isEmpty() ? "none" : String.join(", ", c.apps())) + ", "
           + count(c.bridges().size(), "bridge") + ", " + count(c.acl().rules().size(), "acl rule") + ", "
           + count(c.overlay().endpoints().size(), "overlay endpoint") + ")");
+      c.rest().warnings().forEach(w -> out.println(file + ": warning: " + w));
       return 0;
     } catch (ConfigException e) {
       e.errors().forEach(out::println);

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,6 +39,27 @@ public final class ConfigLoader {
 
   private static final Duration MAX_INTERVAL = Duration.ofHours(24);
 
+  static final String ALLOWED_HOST_EXPECTED = "a host name or address, optionally with :port, or \"*\"";
+
+  /** An item of rest.allowed-hosts, lower-cased: {@code name}, {@code name:port}, {@code [v6]:port} or "*". */
+  static String allowedHost(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (t.equals("*")) {
+      return t;
+    }
+    if (t.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\\d{1,5})?") || t.matches("\\[[0-9a-f:.]+\\](:\\d{1,5})?")) {
+      return t;
+    }
+    throw Values.expected(ALLOWED_HOST_EXPECTED, text);
+  }
+
+  /**
+   * The largest config accepted, in bytes (4 MiB): some hundred times a big real one (10,000 ACL rules and
+   * 10,000 endpoints take about 2 MB). A bigger file is refused before it is read, so that a mistake (a log
+   * or a dump passed as the config) costs nothing.
+   */
+  public static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
   private ConfigLoader() {}
 
   public static SwitchboardConfig load(Path file) throws ConfigException {
@@ -49,6 +71,10 @@ public final class ConfigLoader {
     String name = file.toString();
     String text;
     try {
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw tooBig(name, size);
+      }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(new ConfigError(name, 0, "", "no such file")));
@@ -72,6 +98,9 @@ public final class ConfigLoader {
    */
   public static SwitchboardConfig parse(String yamlText, String fileName, Set<String> knownApps)
       throws ConfigException {
+    if (yamlText.length() > MAX_CONFIG_BYTES) { // chars <= UTF-8 bytes: a cheap first check
+      throw tooBig(fileName, yamlText.length());
+    }
     Errors errors = new Errors(fileName);
     Optional<Node> root = YamlTree.read(yamlText, errors);
     SwitchboardConfig config = new Sections(errors, knownApps, fileName).build(root.orElse(null));
@@ -83,6 +112,11 @@ public final class ConfigLoader {
     LOG.debug("loaded {}: apps {}, {} bridges, {} acl rules, {} overlay endpoints", fileName, config.apps(),
         config.bridges().size(), config.acl().rules().size(), config.overlay().endpoints().size());
     return config;
+  }
+
+  private static ConfigException tooBig(String fileName, long size) {
+    return new ConfigException(List.of(new ConfigError(fileName, 0, "", "the config is " + size
+        + " bytes; the limit is 4 MiB (" + MAX_CONFIG_BYTES + " bytes): is this the right file?")));
   }
 
   /** One parse of one document. */
@@ -126,12 +160,79 @@ public final class ConfigLoader {
     }
 
     private OpenFlowSettings openflow(MapView top) {
-      MapView m = section(top, "openflow", List.of("listen", "echo-interval", "limits"));
+      MapView m = section(top, "openflow", List.of("listen", "echo-interval", "tls", "tls-listen", "limits"));
       HostPort listen = listen(m, "listen", defaults.openflow().listen());
       Duration echo = m.optional("echo-interval", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
           .orElse(defaults.openflow().echoInterval());
-      return new OpenFlowSettings(listen, echo, openflowLimits(m));
+      Optional<TlsFiles> tls = m.has("tls") ? tls(m) : Optional.empty();
+      Optional<HostPort> tlsListen = Optional.empty();
+      if (m.has("tls-listen")) {
+        if (!m.has("tls")) {
+          m.error("tls-listen", "a second listener for TLS needs openflow.tls {cert, key, ca}");
+        } else {
+          tlsListen = Optional.of(listen(m, "tls-listen", defaults.openflow().listen()));
+        }
+      }
+      return new OpenFlowSettings(listen, echo, tls, tls.isPresent() ? tlsListen : Optional.empty(),
+          openflowLimits(m));
+    }
+
+    /** openflow.tls: the three PEM files, each read and checked now so that a typo is reported with its line. */
+    private Optional<TlsFiles> tls(MapView openflow) {
+      String expected = "the TLS files (a mapping with cert, key, ca: paths of PEM files)";
+      MapView t = MapView.of(openflow.node("tls"), openflow.pathOf("tls"), errors, expected,
+          List.of("cert", "key", "ca"));
+      if (!t.isMapping()) {
+        return Optional.empty();
+      }
+      int before = errors.size();
+      Optional<Path> certFile = t.required("cert", "the path of the controller's certificate (PEM)", this::path);
+      Optional<Path> keyFile = t.required("key", "the path of the controller's private key (PEM)", this::path);
+      Optional<Path> caFile = t.required("ca", "the path of the CA certificate switches are signed by (PEM)",
+          this::path);
+      Optional<java.security.cert.X509Certificate> cert = certFile.flatMap(f -> pem(t, "cert",
+          () -> Pem.certificates(f).get(0)));
+      Optional<java.security.PrivateKey> key = keyFile.flatMap(f -> pem(t, "key", () -> Pem.privateKey(f)));
+      caFile.ifPresent(f -> pem(t, "ca", () -> Pem.certificates(f)));
+      if (cert.isPresent() && key.isPresent()) {
+        pem(t, "key", () -> {
+          Pem.checkPair(cert.get(), key.get(), certFile.get(), keyFile.get());
+          return true;
+        });
+      }
+      if (errors.size() != before) {
+        return Optional.empty();
+      }
+      return Optional.of(new TlsFiles(certFile.get(), keyFile.get(), caFile.get()));
+    }
+
+    /** A file named in the config: a relative path is relative to the config file's directory. */
+    private Path path(String text) {
+      String t = text.trim();
+      if (t.isEmpty()) {
+        throw Values.expected("a file path", text);
+      }
+      try {
+        Path p = Path.of(t);
+        if (p.isAbsolute()) {
+          return p.normalize();
+        }
+        Path dir = Path.of(source).toAbsolutePath().getParent();
+        return (dir == null ? p.toAbsolutePath() : dir.resolve(p)).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw Values.expected("a file path", text, e.getReason());
+      }
+    }
+
+    /** Runs a PEM reader; its failure becomes an error at {@code key}. */
+    private <T> Optional<T> pem(MapView m, String key, java.util.function.Supplier<T> read) {
+      try {
+        return Optional.of(read.get());
+      } catch (IllegalArgumentException e) {
+        m.error(key, e.getMessage());
+        return Optional.empty();
+      }
     }
 
     private OpenFlowLimits openflowLimits(MapView openflow) {
@@ -166,8 +267,46 @@ public final class ConfigLoader {
     }
 
     private RestSettings rest(MapView top) {
-      MapView m = section(top, "rest", List.of("listen"));
-      return new RestSettings(listen(m, "listen", defaults.rest().listen()));
+      MapView m = section(top, "rest", List.of("listen", "token-file", "allowed-hosts", "tls", "max-body-bytes"));
+      HostPort listen = listen(m, "listen", defaults.rest().listen());
+      Path tokenFile = m.optional("token-file", "a file path", this::path).orElse(RestSettings.defaultTokenFile());
+      List<String> allowed = m.scalars("allowed-hosts", "a list of host names, e.g. [controller.example.net]",
+          ALLOWED_HOST_EXPECTED, ConfigLoader::allowedHost);
+      RestSettings.Tls tls = null;
+      if (m.has("tls")) {
+        MapView t = MapView.of(m.node("tls"), m.pathOf("tls"), errors,
+            "the HTTPS settings (a mapping with cert, key)", List.of("cert", "key"));
+        Optional<Path> cert = t.required("cert", "a PEM certificate file", f -> pemFile(f, "CERTIFICATE"));
+        Optional<Path> key = t.required("key", "a PEM private key file", f -> pemFile(f, "PRIVATE KEY"));
+        if (cert.isPresent() && key.isPresent()) {
+          tls = new RestSettings.Tls(cert.get(), key.get());
+        }
+      }
+      String sizeExpected = "a size in bytes (1024-1073741824)";
+      long maxBody = m.optional("max-body-bytes", sizeExpected, v -> Values.integer(v, 1024, 1 << 30, sizeExpected))
+          .orElse(RestSettings.DEFAULT_MAX_BODY_BYTES);
+      return new RestSettings(listen, tokenFile, allowed, tls, maxBody);
+    }
+
+    /** A readable PEM file holding a block whose label ends with {@code label}. */
+    private Path pemFile(String text, String label) {
+      Path p = path(text);
+      String pem;
+      try {
+        if (Files.size(p) > 1 << 20) {
+          throw new IllegalArgumentException("expected a PEM file, got " + Values.quote(text) + " (over 1 MiB)");
+        }
+        pem = Files.readString(p, java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("no such file: " + p);
+      } catch (IOException | java.io.UncheckedIOException e) {
+        throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
+      }
+      if (!pem.matches("(?s).*-----BEGIN [A-Z ]*" + label + "-----.*")) {
+        throw new IllegalArgumentException("expected a PEM file with a " + label + " block, got " + p
+            + " (no '-----BEGIN ..." + label + "-----' line)");
+      }
+      return p;
     }
 
     private ClusterSettings cluster(MapView top) {
@@ -225,7 +364,7 @@ public final class ConfigLoader {
         MapView.scalar(item, path, errors, "an app name", t -> t).ifPresent(app -> {
           if (!knownApps.contains(app)) {
             errors.add(item.line(), path, "unknown app '" + app + "'" + Suggest.didYouMean(app, knownApps)
-                + " (known apps: " + String.join(", ", knownApps) + ")");
+                + " (known apps: " + Suggest.listing(knownApps) + ")");
           } else if (out.contains(app)) {
             errors.add(item.line(), path, "app '" + app + "' is listed twice");
           } else {
@@ -238,7 +377,7 @@ public final class ConfigLoader {
 
     private List<BridgeConfig> bridges(MapView top) {
       List<BridgeConfig> out = new ArrayList<>();
-      Map<String, Integer> firstLines = new LinkedHashMap<>();
+      Map<String, Integer> firstLines = new HashMap<>(); // by Dpid.bridgeKey
       List<Node> items = top.list("bridges", "a list of bridges (- bridge: NAME, ports: {...})");
       for (int i = 0; i < items.size(); i++) {
         String path = KeyPath.index(top.pathOf("bridges"), i);
@@ -248,7 +387,7 @@ public final class ConfigLoader {
         }
         int before = errors.size();
         MapView b = MapView.of(items.get(i), path, errors, "a bridge (a mapping with bridge, ports)",
-            List.of("bridge", "ports"));
+            List.of("bridge", "ports", "certificate", "certificate-fingerprint"));
         if (!b.isMapping()) {
           continue;
         }
@@ -256,20 +395,32 @@ public final class ConfigLoader {
             t -> Values.token(t, "a bridge name or dpid"));
         name.ifPresent(declaredBridges::add);
         name.ifPresent(n -> {
-          for (Map.Entry<String, Integer> e : firstLines.entrySet()) {
-            if (Dpid.sameBridge(e.getKey(), n)) {
-              b.error("bridge", "bridge '" + n + "' is declared twice (first at line " + e.getValue() + ")");
-              return;
-            }
+          Integer first = firstLines.putIfAbsent(Dpid.bridgeKey(n), b.lineOf("bridge"));
+          if (first != null) {
+            b.error("bridge", "bridge '" + n + "' is declared twice (first at line " + first + ")");
           }
-          firstLines.put(n, b.lineOf("bridge"));
         });
         Map<String, PortRole> ports = ports(b);
+        Optional<String> certificate = pinnedCertificate(b);
         if (errors.size() == before) {
-          out.add(new BridgeConfig(name.orElseThrow(), ports));
+          out.add(new BridgeConfig(name.orElseThrow(), ports, certificate));
         }
       }
       return out;
+    }
+
+    /** bridges[].certificate (a PEM file) or bridges[].certificate-fingerprint, as a SHA-256 fingerprint. */
+    private Optional<String> pinnedCertificate(MapView b) {
+      if (b.has("certificate") && b.has("certificate-fingerprint")) {
+        b.error("certificate-fingerprint", "give either certificate (a PEM file) or certificate-fingerprint, "
+            + "not both");
+        return Optional.empty();
+      }
+      if (b.has("certificate")) {
+        return b.optional("certificate", "the path of the bridge's certificate (PEM)", this::path)
+            .flatMap(f -> pem(b, "certificate", () -> Pem.fingerprint(Pem.certificates(f).get(0))));
+      }
+      return b.optional("certificate-fingerprint", "a SHA-256 certificate fingerprint", Pem::parseFingerprint);
     }
 
     private Map<String, PortRole> ports(MapView bridge) {
@@ -343,14 +494,26 @@ public final class ConfigLoader {
     }
 
     private L2Settings l2(MapView top) {
-      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget"));
+      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget", "max-hosts-per-port",
+          "max-hosts-per-vlan", "max-hosts-per-switch", "forget-after"));
+      L2Settings d = defaults.l2Learning();
       Duration idle = m.optional("idle-timeout", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofSeconds(65535), true))
           .orElse(defaults.l2Learning().idleTimeout());
       String budgetExpected = "packet-ins per second per switch (1-1000000)";
       int budget = m.optional("packet-in-budget", budgetExpected,
           t -> (int) Values.integer(t, 1, 1_000_000, budgetExpected)).orElse(defaults.l2Learning().packetInBudget());
-      return new L2Settings(idle, budget);
+      int perPort = hostCap(m, "max-hosts-per-port", d.maxHostsPerPort());
+      int perVlan = hostCap(m, "max-hosts-per-vlan", d.maxHostsPerVlan());
+      int perSwitch = hostCap(m, "max-hosts-per-switch", d.maxHostsPerSwitch());
+      Duration forget = m.optional("forget-after", Values.DURATION,
+          t -> Values.duration(t, Duration.ZERO, MAX_INTERVAL, true)).orElse(d.forgetAfter());
+      return new L2Settings(idle, budget, perPort, perVlan, perSwitch, forget);
+    }
+
+    private static int hostCap(MapView m, String key, int fallback) {
+      String expected = "a number of hosts (1-1000000)";
+      return m.optional(key, expected, t -> (int) Values.integer(t, 1, 1_000_000, expected)).orElse(fallback);
     }
 
     private ReconcileSettings reconcile(MapView top) {
@@ -362,17 +525,19 @@ public final class ConfigLoader {
     }
 
     private AclSettings acl(MapView top, Set<String> knownBridges, Set<String> knownNetworks) {
-      MapView m = section(top, "acl", List.of("default", "rules"));
+      MapView m = section(top, "acl", List.of("default", "rules", "groups"));
       AclAction def = m.optional("default", AclAction.EXPECTED, AclAction::parse)
           .orElse(defaults.acl().defaultAction());
       List<AclRule> rules = new ArrayList<>();
       List<Node> items = m.list("rules", "a list of rules");
       Set<String> names = new HashSet<>();
       Set<String> namesOfBadRules = new HashSet<>();
+      AclRules.RuleIndex accepted = new AclRules.RuleIndex();
+      AclRules.KnownNames known = new AclRules.KnownNames(knownBridges, knownNetworks);
       for (int i = 0; i < items.size(); i++) {
         String path = KeyPath.index(m.pathOf("rules"), i);
         Node item = items.get(i);
-        Optional<AclRule> parsed = AclRules.parse(item, path, errors, knownBridges, knownNetworks);
+        Optional<AclRule> parsed = AclRules.parse(item, path, errors, known);
         // a rule with other errors still claims its name: a duplicate is reported now, not after the first fix
         if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
             && fm.entries().get("name").value() instanceof Node.Scalar n) {
@@ -385,7 +550,7 @@ public final class ConfigLoader {
           }
         }
         parsed.ifPresent(rule -> {
-          List<ConfigError> conflicts = AclRules.conflicts(rule, rules);
+          List<ConfigError> conflicts = accepted.conflicts(rule);
           Node.Mapping fields = (Node.Mapping) item;
           for (ConfigError c : conflicts) {
             Node.Entry at = fields.entries().get(c.path());
@@ -393,10 +558,38 @@ public final class ConfigLoader {
           }
           if (conflicts.isEmpty()) {
             rules.add(rule);
+            accepted.add(rule);
           }
         });
       }
-      return new AclSettings(def, rules);
+      return new AclSettings(def, rules, groups(m));
+    }
+
+    /** acl.groups: every group's name first, so that a remote-group may name a group further down the list. */
+    private List<AclGroup> groups(MapView m) {
+      List<Node> items = m.list("groups", "a list of security groups");
+      Set<String> names = new HashSet<>();
+      for (Node item : items) {
+        if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
+            && fm.entries().get("name").value() instanceof Node.Scalar n) {
+          names.add(n.text());
+        }
+      }
+      List<AclGroup> groups = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < items.size(); i++) {
+        String path = KeyPath.index(m.pathOf("groups"), i);
+        Node item = items.get(i);
+        AclGroups.parse(item, path, errors, names).ifPresent(g -> {
+          if (!seen.add(g.name())) {
+            Node.Entry at = ((Node.Mapping) item).entries().get("name");
+            errors.add(at.value().line(), KeyPath.key(path, "name"), "a group named '" + g.name() + "' already exists");
+          } else {
+            groups.add(g);
+          }
+        });
+      }
+      return groups;
     }
   }
 }

@@ -44,6 +44,15 @@ public final class Dpid {
     return sb.toString();
   }
 
+  /**
+   * A key that is equal for two texts exactly when {@link #sameBridge} holds: for a set or map of bridges, so
+   * that a lookup is one hash instead of a comparison with each.
+   */
+  public static String bridgeKey(String text) {
+    OptionalLong d = parse(text);
+    return d.isPresent() ? "dpid " + Long.toHexString(d.getAsLong()) : "name " + text;
+  }
+
   /** True when both texts name the same bridge: equal, or both dpids with the same value. */
   public static boolean sameBridge(String a, String b) {
     if (a.equals(b)) {

@@ -1,12 +1,12 @@
 package io.switchboard.config;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Parsing and validation of overlay endpoints — one implementation for the config file and
@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 public final class OverlayEndpoints {
 
   static final List<String> KEYS = List.of("name", "network", "host", "port", "mac", "ip");
+  static final String MAC_EXPECTED = MacAddress.EXPECTED + " or dynamic";
+  static final String IP_EXPECTED = Ipv4.EXPECTED + " or dynamic";
   static final String ENDPOINT_EXPECTED = "an overlay endpoint (a mapping with " + String.join(", ", KEYS) + ")";
 
   private OverlayEndpoints() {}
@@ -30,8 +32,36 @@ public final class OverlayEndpoints {
   public static Result<OverlayEndpoint> parseEndpoint(Map<String, ?> body, OverlayConfig overlay,
       Collection<OverlayEndpoint> existing) {
     Errors errors = new Errors(null);
-    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, existing, Set.of(), Set.of());
+    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, new Taken(existing), Set.of(),
+        Set.of());
     return errors.isEmpty() ? Result.ok(e.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
+   * What accepted endpoints use and a new one must not: names, MACs and IPs within a network, ports of a host.
+   * One lookup per check, so that a config of many endpoints validates in linear time.
+   */
+  static final class Taken {
+    private final Map<String, OverlayEndpoint> names = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> macs = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ips = new HashMap<>();
+    private final Map<List<Object>, OverlayEndpoint> ports = new HashMap<>();
+
+    Taken(Collection<OverlayEndpoint> endpoints) {
+      endpoints.forEach(this::add);
+    }
+
+    /** The first endpoint to use a name, MAC, IP or port stays the one reported. */
+    void add(OverlayEndpoint e) {
+      names.putIfAbsent(e.name(), e);
+      if (!e.mac().isZero()) {
+        macs.putIfAbsent(List.of(e.network(), e.mac()), e); // a dynamic MAC (zero until derived) takes none
+      }
+      if (e.hasAddress()) {
+        ips.putIfAbsent(List.of(e.network(), e.ip()), e); // nor does a dynamic address not yet allocated
+      }
+      ports.putIfAbsent(List.of(e.host(), e.port()), e);
+    }
   }
 
   /**
@@ -40,7 +70,7 @@ public final class OverlayEndpoints {
    * @param brokenHosts    the same for hosts
    */
   static Optional<OverlayEndpoint> parse(Node node, String path, Errors errors, OverlayConfig overlay,
-      Collection<OverlayEndpoint> existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
+      Taken existing, Set<String> brokenNetworks, Set<String> brokenHosts) {
     if (Node.isAbsent(node)) {
       errors.add(node == null ? 0 : node.line(), path, "expected " + ENDPOINT_EXPECTED + ", got nothing");
       return Optional.empty();
@@ -55,15 +85,18 @@ public final class OverlayEndpoints {
     Optional<String> hostName = m.required("host", "an overlay host name", Values::name);
     Optional<String> port = m.required("port", "the port's name on the host's bridge",
         t -> Values.token(t, "a port name"));
-    Optional<MacAddress> mac = m.required("mac", MacAddress.EXPECTED, MacAddress::parse);
-    Optional<Integer> ip = m.required("ip", Ipv4.EXPECTED, Ipv4::parse);
+    boolean dynamicMac = isDynamic(m, "mac");
+    boolean dynamicIp = isDynamic(m, "ip");
+    Optional<MacAddress> staticMac = dynamicMac ? Optional.of(new MacAddress(0))
+        : m.required("mac", MAC_EXPECTED, MacAddress::parse);
+    Optional<Integer> ip = dynamicIp ? Optional.of(0) : m.required("ip", IP_EXPECTED, Ipv4::parse);
 
     name.ifPresent(n -> {
-      if (existing.stream().anyMatch(e -> e.name().equals(n))) {
+      if (existing.names.containsKey(n)) {
         m.error("name", "an endpoint named '" + n + "' already exists");
       }
     });
-    mac.ifPresent(a -> {
+    staticMac.filter(a -> !dynamicMac).ifPresent(a -> {
       if (a.isMulticast()) {
         m.error("mac", "expected a unicast MAC address, got \"" + a + "\" (the multicast bit is set)");
       } else if (a.isZero()) {
@@ -72,17 +105,18 @@ public final class OverlayEndpoints {
     });
 
     Optional<OverlayNetwork> network = networkName.flatMap(overlay::network);
+    Optional<MacAddress> mac = dynamicMac && !dynamicIp
+        ? network.flatMap(n -> ip.map(a -> dynamicMac(n, a))) : staticMac;
     if (networkName.isPresent() && network.isEmpty() && !brokenNetworks.contains(networkName.get())) {
       Set<String> names = new TreeSet<>(brokenNetworks);
       overlay.networks().forEach(n -> names.add(n.name()));
       m.error("network", unknown("network", networkName.get(), names));
     }
     network.ifPresent(net -> {
-      mac.ifPresent(a -> existing.stream()
-          .filter(e -> e.network().equals(net.name()) && e.mac().equals(a)).findFirst()
+      mac.filter(a -> !a.isZero()).ifPresent(a -> Optional.ofNullable(existing.macs.get(List.of(net.name(), a)))
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
-      ip.ifPresent(addr -> checkAddress(m, net, addr, existing));
+      ip.filter(a -> !dynamicIp).ifPresent(addr -> checkAddress(m, net, addr, existing));
     });
 
     Optional<OverlayHost> host = hostName.flatMap(overlay::host);
@@ -95,30 +129,37 @@ public final class OverlayEndpoints {
       if (port.get().equals(overlay.tunnelPort())) {
         m.error("port", "'" + port.get() + "' is the overlay's tunnel port");
       }
-      existing.stream().filter(e -> e.host().equals(hostName.get()) && e.port().equals(port.get())).findFirst()
+      Optional.ofNullable(existing.ports.get(List.of(hostName.get(), port.get())))
           .ifPresent(e -> m.error("port", "port " + port.get() + " on " + hostName.get()
               + " is already used by endpoint '" + e.name() + "'"));
     }
-    if (errors.size() != before) {
+    if (errors.size() != before || mac.isEmpty()) { // no MAC without errors: a dynamic one in a broken network
       return Optional.empty();
     }
     return Optional.of(new OverlayEndpoint(name.orElseThrow(), networkName.orElseThrow(), hostName.orElseThrow(),
-        port.orElseThrow(), mac.orElseThrow(), ip.orElseThrow()));
+        port.orElseThrow(), mac.orElseThrow(), ip.orElseThrow(), dynamicMac, dynamicIp));
   }
 
-  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Collection<OverlayEndpoint> existing) {
+  private static boolean isDynamic(MapView m, String key) {
+    return m.node(key) instanceof Node.Scalar s && OverlayEndpoint.DYNAMIC.equals(s.text());
+  }
+
+  /**
+   * The MAC of an endpoint whose {@code mac} is {@code dynamic}: locally administered, unicast, {@code 0a}, the
+   * network's VNI's low byte, then the four bytes of its address (192.168.1.5 in VNI 100 gives
+   * 0a:64:c0:a8:01:05). Unique within the network because addresses are; the same on every instance.
+   */
+  public static MacAddress dynamicMac(OverlayNetwork network, int address) {
+    return new MacAddress(0x0a00_0000_0000L | ((network.vni() & 0xff) << 32) | (address & 0xffff_ffffL));
+  }
+
+  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Taken existing) {
     String text = Ipv4.format(addr);
-    Ipv4Prefix subnet = net.subnet();
-    if (!subnet.contains(addr)) {
-      m.error("ip", text + " is outside network " + net.name() + "'s subnet " + subnet);
-    } else if (net.gateway().isPresent() && net.gateway().getAsInt() == addr) {
-      m.error("ip", text + " is the gateway of network " + net.name());
-    } else if (subnet.length() <= 30 && addr == subnet.address()) {
-      m.error("ip", text + " is the network address of " + subnet);
-    } else if (subnet.length() <= 30 && addr == subnet.lastAddress()) {
-      m.error("ip", text + " is the broadcast address of " + subnet);
+    Optional<String> unusable = net.unusable(addr);
+    if (unusable.isPresent()) {
+      m.error("ip", unusable.get());
     } else {
-      existing.stream().filter(e -> e.network().equals(net.name()) && e.ip() == addr).findFirst()
+      Optional.ofNullable(existing.ips.get(List.of(net.name(), addr)))
           .ifPresent(e -> m.error("ip", text + " is already used by endpoint '" + e.name()
               + "' in network " + net.name()));
     }
@@ -127,6 +168,6 @@ public final class OverlayEndpoints {
   static String unknown(String kind, String name, Collection<String> known) {
     return "unknown " + kind + " '" + name + "'" + Suggest.didYouMean(name, known)
         + (known.isEmpty() ? "; no " + kind + "s are declared"
-            : " (" + kind + "s: " + known.stream().collect(Collectors.joining(", ")) + ")");
+            : " (" + kind + "s: " + Suggest.listing(known) + ")");
   }
 }

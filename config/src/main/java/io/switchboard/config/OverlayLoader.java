@@ -1,5 +1,6 @@
 package io.switchboard.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +18,14 @@ final class OverlayLoader {
   static final List<String> KEYS = List.of("tunnel-port", "hosts", "networks", "routers", "endpoints");
   static final String VNI_EXPECTED = "a VNI (1-16777215)";
   static final String SUBNET_EXPECTED = "a subnet like 192.168.1.0/24";
+  static final List<String> NETWORK_KEYS = List.of("name", "vni", "subnet", "gateway", "exclude-ips", "dhcp");
+  static final List<String> DHCP_KEYS = List.of("enabled", "lease-time", "dns", "domain", "mtu", "routes");
+  static final Duration MIN_LEASE = Duration.ofMinutes(1);
+  static final Duration MAX_LEASE = Duration.ofDays(365);
+  static final String LEASE_EXPECTED = "a lease time like 1h (a whole number of seconds, 1m to 8760h)";
+  static final String MTU_EXPECTED = "an MTU (576-9000)";
+  static final String DOMAIN_EXPECTED = "a domain name like example.internal";
+  static final String ROUTE_PREFIX_EXPECTED = "a destination prefix like 10.0.0.0/8";
 
   /** The overlay, plus every declared network name (valid or not) for ACL references. */
   record Parsed(OverlayConfig overlay, Set<String> networkNames) {}
@@ -44,10 +53,14 @@ final class OverlayLoader {
     List<OverlayRouter> routers = routers(m, networks);
     OverlayConfig withoutEndpoints = new OverlayConfig(tunnelPort, hosts, networks, routers, List.of());
     List<OverlayEndpoint> endpoints = new ArrayList<>();
+    OverlayEndpoints.Taken taken = new OverlayEndpoints.Taken(List.of());
     List<Node> items = m.list("endpoints", "a list of endpoints");
     for (int i = 0; i < items.size(); i++) {
       OverlayEndpoints.parse(items.get(i), KeyPath.index(m.pathOf("endpoints"), i), errors, withoutEndpoints,
-          endpoints, brokenNetworks, brokenHosts).ifPresent(endpoints::add);
+          taken, brokenNetworks, brokenHosts).ifPresent(e -> {
+            endpoints.add(e);
+            taken.add(e);
+          });
     }
     return new Parsed(new OverlayConfig(tunnelPort, hosts, networks, routers, endpoints), networkNames);
   }
@@ -96,7 +109,7 @@ final class OverlayLoader {
     for (int i = 0; i < items.size(); i++) {
       int before = errors.size();
       MapView n = MapView.of(items.get(i), KeyPath.index(overlay.pathOf("networks"), i), errors,
-          "a network (a mapping with name, vni, subnet, gateway)", List.of("name", "vni", "subnet", "gateway"));
+          "a network (a mapping with name, vni, subnet, gateway, exclude-ips, dhcp)", NETWORK_KEYS);
       if (!n.isMapping()) {
         if (Node.isAbsent(items.get(i))) {
           errors.add(items.get(i).line(), n.path(), "expected a network, got nothing");
@@ -130,12 +143,113 @@ final class OverlayLoader {
               + " address of " + s);
         }
       }
+      List<IpRange> exclude = excludeIps(n, subnet);
+      Optional<DhcpSettings> dhcp = n.has("dhcp") ? dhcp(n, subnet, gateway) : Optional.empty();
       if (errors.size() != before) {
         name.ifPresent(brokenNetworks::add);
         continue;
       }
       out.add(new OverlayNetwork(name.orElseThrow(), vni.orElseThrow(), subnet.orElseThrow(),
-          gateway.map(OptionalInt::of).orElse(OptionalInt.empty())));
+          gateway.map(OptionalInt::of).orElse(OptionalInt.empty()), exclude, dhcp));
+    }
+    return out;
+  }
+
+  /** {@code exclude-ips}: addresses and ranges, each inside the subnet. */
+  private List<IpRange> excludeIps(MapView n, Optional<Ipv4Prefix> subnet) {
+    List<IpRange> out = new ArrayList<>();
+    List<Node> items = n.list("exclude-ips", "a list of addresses and ranges like [192.168.1.2, 192.168.1.10..192.168.1.20]");
+    for (int j = 0; j < items.size(); j++) {
+      String itemPath = KeyPath.index(n.pathOf("exclude-ips"), j);
+      Node item = items.get(j);
+      MapView.scalar(item, itemPath, errors, IpRange.EXPECTED, IpRange::parse).ifPresent(r -> {
+        if (subnet.isPresent() && !(subnet.get().contains(r.first()) && subnet.get().contains(r.last()))) {
+          errors.add(item.line(), itemPath, r + " is not inside the subnet " + subnet.get());
+        } else {
+          out.add(r);
+        }
+      });
+    }
+    return out;
+  }
+
+  /** {@code dhcp}: on unless {@code enabled: false}; needs a gateway (server id and router). */
+  private Optional<DhcpSettings> dhcp(MapView network, Optional<Ipv4Prefix> subnet, Optional<Integer> gateway) {
+    int before = errors.size();
+    MapView d = MapView.of(network.node("dhcp"), network.pathOf("dhcp"), errors,
+        "the network's DHCP settings (a mapping with " + String.join(", ", DHCP_KEYS) + ")", DHCP_KEYS);
+    if (!d.isMapping()) {
+      return Optional.empty();
+    }
+    boolean enabled = d.bool("enabled").orElse(true);
+    Duration lease = d.optional("lease-time", LEASE_EXPECTED,
+        t -> Values.duration(t, MIN_LEASE, MAX_LEASE, true)).orElse(DhcpSettings.DEFAULT_LEASE_TIME);
+    List<Integer> dns = d.scalars("dns", "a list of name server addresses", Ipv4.EXPECTED, Ipv4::parse);
+    Optional<String> domain = d.optional("domain", DOMAIN_EXPECTED, t -> {
+      if (!t.matches("(?i)[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*\\.?") || t.length() > 253) {
+        throw Values.expected(DOMAIN_EXPECTED, t);
+      }
+      return t;
+    });
+    int mtu = d.optional("mtu", MTU_EXPECTED, t -> (int) Values.integer(t, 576, 9000, MTU_EXPECTED))
+        .orElse(DhcpSettings.DEFAULT_MTU);
+    List<DhcpSettings.Route> routes = routes(d, subnet, gateway);
+    if (enabled && gateway.isEmpty() && subnet.isPresent()) {
+      network.error("dhcp", "DHCP needs the network's gateway (the server's address and the clients' router); "
+          + "add gateway: an address in " + subnet.get());
+    }
+    if (errors.size() != before) {
+      return Optional.empty();
+    }
+    return Optional.of(new DhcpSettings(enabled, lease, dns, domain, mtu, routes));
+  }
+
+  private List<DhcpSettings.Route> routes(MapView d, Optional<Ipv4Prefix> subnet, Optional<Integer> gateway) {
+    List<DhcpSettings.Route> out = new ArrayList<>();
+    List<Node> items = d.list("routes", "a list of routes like [{prefix: 10.0.0.0/8, via: 192.168.1.254}]");
+    Set<Ipv4Prefix> seen = new HashSet<>();
+    for (int j = 0; j < items.size(); j++) {
+      MapView r = MapView.of(items.get(j), KeyPath.index(d.pathOf("routes"), j), errors,
+          "a route (a mapping with prefix, via)", List.of("prefix", "via"));
+      if (!r.isMapping()) {
+        if (Node.isAbsent(items.get(j))) {
+          errors.add(items.get(j).line(), r.path(), "expected a route, got nothing");
+        }
+        continue;
+      }
+      Optional<Ipv4Prefix> prefix = r.required("prefix", ROUTE_PREFIX_EXPECTED, t -> {
+        if (!t.contains("/")) {
+          throw Values.expected(ROUTE_PREFIX_EXPECTED, t, "no prefix length");
+        }
+        Ipv4Prefix p = Ipv4Prefix.parse(t);
+        if (p.address() != Ipv4.parse(t.substring(0, t.indexOf('/')))) {
+          throw Values.expected(ROUTE_PREFIX_EXPECTED, t, "host bits are set; did you mean " + p + "?");
+        }
+        return p;
+      });
+      Optional<Integer> via = r.required("via", Ipv4.EXPECTED, Ipv4::parse);
+      if (prefix.isEmpty() || via.isEmpty()) {
+        continue;
+      }
+      Ipv4Prefix p = prefix.get();
+      int v = via.get();
+      if (subnet.isPresent() && p.length() > 0 && p.overlaps(subnet.get())
+          && p.length() >= subnet.get().length()) {
+        r.error("prefix", p + " is inside the network's own subnet " + subnet.get()
+            + ", which the clients reach directly");
+      } else if (!seen.add(p)) {
+        r.error("prefix", "a route to " + p + " is listed twice");
+      }
+      if (subnet.isPresent() && !subnet.get().contains(v)) {
+        r.error("via", "next hop " + Ipv4.format(v) + " is not in the subnet " + subnet.get()
+            + "; a route's via must be reachable directly");
+      } else if (subnet.isPresent() && subnet.get().length() <= 30
+          && (v == subnet.get().address() || v == subnet.get().lastAddress())) {
+        r.error("via", "next hop " + Ipv4.format(v) + " is the " + (v == subnet.get().address() ? "network"
+            : "broadcast") + " address of " + subnet.get());
+      } else {
+        out.add(new DhcpSettings.Route(p, v));
+      }
     }
     return out;
   }

@@ -17,6 +17,9 @@ final class Suggest {
     for (String c : candidates) {
       String cn = normalize(c);
       int limit = Math.min(in.length(), cn.length()) <= 3 ? 1 : 2;
+      if (Math.abs(in.length() - cn.length()) > limit) {
+        continue; // the distance is at least the difference in length: no need to compute it
+      }
       int d = distance(in, cn);
       if (d <= limit && d < bestDistance) {
         best = c;
@@ -38,6 +41,25 @@ final class Suggest {
       return "; did you mean '" + alias + "'?";
     }
     return didYouMean(input, candidates);
+  }
+
+  /** How many names {@link #listing} shows before it says how many there are in all. */
+  static final int LISTED = 10;
+
+  /**
+   * "a, b, c" for a message, at most {@value #LISTED} names then "... (N in all)": a message about one
+   * mistake stays short however many names a big config declares.
+   */
+  static String listing(Collection<String> names) {
+    StringBuilder sb = new StringBuilder();
+    int i = 0;
+    for (String n : names) {
+      if (i == LISTED) {
+        return sb.append(", ... (").append(names.size()).append(" in all)").toString();
+      }
+      sb.append(i++ == 0 ? "" : ", ").append(n);
+    }
+    return sb.toString();
   }
 
   static String normalize(String s) {

@@ -57,6 +57,20 @@ public record SwitchboardConfig(OpenFlowSettings openflow, RestSettings rest, Cl
     return bridges.stream().filter(b -> b.isNamed(nameOrDpid)).findFirst();
   }
 
+  /**
+   * The certificate fingerprints a switch with this dpid and name must present: one per bridges[] entry naming it
+   * (by name or by dpid) with a certificate. Empty: not pinned.
+   */
+  public java.util.Set<String> pinnedCertificates(String switchName, long dpid) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (BridgeConfig b : bridges) {
+      if (b.certificate().isPresent() && b.matches(switchName, dpid)) {
+        out.add(b.certificate().get());
+      }
+    }
+    return out;
+  }
+
   /** The port roles of a connected switch: configured under its name or its dpid. */
   public Optional<BridgeConfig> bridge(String switchName, long dpid) {
     return bridges.stream().filter(b -> b.matches(switchName, dpid)).findFirst();

@@ -43,6 +43,23 @@ class AclRulesTest {
   }
 
   @Test
+  void allowRelatedTracksIpOnly() {
+    Result<AclRule> r = AclRules.parseRule(body("name", "ssh", "priority", 100,
+        "match", Map.of("in-port", "con7-eth"), "action", "allow-related"), BRIDGES, NETWORKS);
+    assertTrue(r.isOk(), r::toString);
+    assertEquals(AclAction.ALLOW_RELATED, r.value().action());
+    assertEquals("in-port=con7-eth,eth-type=ipv4", r.value().match().toString(), "no eth-type means IPv4");
+    assertEquals("allow-related", r.value().toMap().get("action"));
+    assertEquals(r.value(), AclRules.parseRule(r.value().toMap(), BRIDGES, NETWORKS).value(), "toMap parses back");
+    assertTrue(AclRules.parseRule(body("name", "v6", "priority", 1, "match", Map.of("eth-type", "ipv6"),
+        "action", "allow-related"), BRIDGES, NETWORKS).isOk());
+    Result<AclRule> arp = AclRules.parseRule(body("name", "a", "priority", 1, "match", Map.of("eth-type", "arp"),
+        "action", "allow-related"), BRIDGES, NETWORKS);
+    assertEquals("action: allow-related tracks IP connections, but the rule matches eth-type arp; use allow for"
+        + " non-IP traffic", arp.errorText());
+  }
+
+  @Test
   void reportsEveryErrorWithARelativePath() {
     Result<AclRule> r = AclRules.parseRule(body("name", "x", "priority", 0, "bridge", "ovs9", "network", "net3",
         "match", Map.of("tcp-dst", 70000, "eth-typ", "ipv4"), "action", "reject", "comment", "hi"), BRIDGES, NETWORKS);
@@ -55,7 +72,7 @@ class AclRulesTest {
         "network: unknown network 'net3'; did you mean 'net1'? (overlay networks: net1, net2)",
         "match.eth-typ: unknown key; did you mean 'eth-type'?",
         "match.tcp-dst: expected a port (0-65535) or a range lo-hi, got \"70000\"",
-        "action: expected allow or drop, got \"reject\""), errors);
+        "action: expected allow, drop or allow-related, got \"reject\""), errors);
     assertTrue(r.errors().stream().allMatch(e -> e.file() == null && e.line() == 0));
     assertTrue(r.errorText().contains("; "));
   }
@@ -65,7 +82,7 @@ class AclRulesTest {
     Result<AclRule> r = AclRules.parseRule(body(), BRIDGES, NETWORKS);
     assertEquals(List.of("name: missing; expected a name (letters, digits, '.', '_', '-')",
             "priority: missing; expected a priority (1-65000, higher wins)",
-            "action: missing; expected allow or drop"),
+            "action: missing; expected allow, drop or allow-related"),
         r.errors().stream().map(ConfigError::toString).toList());
     assertEquals("expected an ACL rule (a mapping with name, priority, bridge, network, match, action), got nothing",
         AclRules.parseRule(null, BRIDGES, NETWORKS).errorText());

@@ -435,8 +435,8 @@ class ConfigLoaderTest {
         """);
     error(errs, 6, "acl.rules[0].priority", "expected a priority (1-65000, higher wins), got \"0\"");
     error(errs, 9, "acl.rules[1].priority", "got \"65001\"");
-    error(errs, 8, "acl.rules[1].action", "missing; expected allow or drop");
-    error(errs, 12, "acl.rules[2].action", "expected allow or drop, got \"reject\"");
+    error(errs, 8, "acl.rules[1].action", "missing; expected allow, drop or allow-related");
+    error(errs, 12, "acl.rules[2].action", "expected allow, drop or allow-related, got \"reject\"");
     error(errs, 13, "acl.rules[3].name", "missing");
     error(errs, 13, "acl.rules[3].bridge", "unknown bridge 'ovs00'; did you mean 'ovs0'?", "declare it under 'bridges:'");
     error(errs, 14, "acl.rules[4].network", "unknown network 'net1'; no overlay networks are declared");

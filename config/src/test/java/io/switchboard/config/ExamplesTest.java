@@ -77,4 +77,15 @@ class ExamplesTest {
     assertTrue(o.routers().isEmpty());
     assertEquals(o.endpoint("a1").orElseThrow().ip(), o.endpoint("b1").orElseThrow().ip());
   }
+
+  @Test
+  void theSeedsDhcpExperiments() throws ConfigException {
+    OverlayConfig o = load("dhcp.yaml").overlay();
+    OverlayNetwork vpc1 = o.network("vpc1").orElseThrow();
+    assertEquals(java.time.Duration.ofHours(1), vpc1.dhcpEnabled().orElseThrow().leaseTime());
+    assertEquals("172.66.1.107", o.endpoint("vpc1-vm1").orElseThrow().ipText());
+    OverlayEndpoint dynamic = o.endpoint("vpc2-vm1").orElseThrow();
+    assertTrue(dynamic.dynamicIp() && !dynamic.dynamicMac() && !dynamic.hasAddress());
+    assertTrue(!o.network("vpc2").orElseThrow().assignable(Ipv4.parse("172.66.2.5")), "excluded");
+  }
 }

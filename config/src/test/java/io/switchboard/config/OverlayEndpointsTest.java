@@ -94,7 +94,7 @@ class OverlayEndpointsTest {
             + "network: missing; expected an overlay network name; "
             + "host: missing; expected an overlay host name; "
             + "port: missing; expected the port's name on the host's bridge; "
-            + "mac: missing; expected a MAC address like 02:00:00:00:01:02; "
+            + "mac: missing; expected a MAC address like 02:00:00:00:01:02 or dynamic; "
             + "ip: expected an IPv4 address like 192.168.1.2, got \"5\"",
         errors(body));
   }

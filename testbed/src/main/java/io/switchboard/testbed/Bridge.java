@@ -120,6 +120,17 @@ public final class Bridge {
    * unix-socket relay (see docs/testing.md). Replaces any previous controllers; no ports clears them.
    */
   public void setController(int... controllerPorts) {
+    setController("tcp", controllerPorts);
+  }
+
+  /**
+   * Like {@link #setController(int...)} with OVS's connection method: {@code "tcp"}, or {@code "ssl"} (OpenFlow over
+   * TLS with the host's {@link SimHost#setSsl} files).
+   */
+  public void setController(String protocol, int... controllerPorts) {
+    if (!protocol.equals("tcp") && !protocol.equals("ssl")) {
+      throw new IllegalArgumentException("not tcp or ssl: " + protocol);
+    }
     if (controllerPorts.length == 0) {
       host.vsctl("del-controller", name);
       return;
@@ -136,7 +147,7 @@ public final class Bridge {
       String id = "@c" + i;
       ids.add(id);
       args.addAll(List.of("--", "--id=" + id, "create", "controller",
-          "target=\"tcp:127.0.0.1:" + controllerPorts[i] + "\"",
+          "target=\"" + protocol + ":127.0.0.1:" + controllerPorts[i] + "\"",
           "max_backoff=" + MAX_BACKOFF_MS, "connection_mode=out-of-band"));
     }
     args.addAll(List.of("--", "set", "bridge", name, "controller=" + String.join(",", ids)));

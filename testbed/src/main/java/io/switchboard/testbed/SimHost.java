@@ -161,6 +161,14 @@ public final class SimHost {
     return "unix:" + dir.resolve(bridge + ".mgmt");
   }
 
+  /**
+   * {@code ovs-vsctl set-ssl KEY CERT CACERT}: the private key and certificate this host's OVS presents on
+   * {@code ssl:} controller connections, and the CA certificate the controller's certificate must be signed by.
+   */
+  public void setSsl(Path privateKey, Path certificate, Path caCertificate) {
+    vsctl("set-ssl", privateKey.toString(), certificate.toString(), caCertificate.toString());
+  }
+
   // ---- raw tools ----
 
   /** {@code ovs-vsctl --db=unix:DIR/db.sock ARGS} in this host; returns stdout. */

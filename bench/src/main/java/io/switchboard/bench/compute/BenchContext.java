@@ -22,6 +22,7 @@ public final class BenchContext implements AppContext {
   private final List<? extends SwitchView> switches;
   private final StoreFactory stores = new InMemoryStoreFactory();
   private int recomputes;
+  private long packetOuts;
 
   public BenchContext(SwitchboardConfig config, List<? extends SwitchView> switches) {
     this.config = config;
@@ -68,7 +69,14 @@ public final class BenchContext implements AppContext {
   }
 
   @Override
-  public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {}
+  public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
+    packetOuts++;
+  }
+
+  /** Packet-outs the app sent (they go nowhere). */
+  public long packetOuts() {
+    return packetOuts;
+  }
 
   @Override
   public void count(long dpid, String event) {}

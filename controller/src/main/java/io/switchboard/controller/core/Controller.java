@@ -1,5 +1,6 @@
 package io.switchboard.controller.core;
 
+import io.switchboard.config.Pem;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
@@ -7,6 +8,7 @@ import io.switchboard.controller.flow.FlowKey;
 import io.switchboard.controller.flow.FlowProgrammer;
 import io.switchboard.controller.flow.InstalledFlow;
 import io.switchboard.controller.openflow.OpenFlowServer;
+import io.switchboard.controller.openflow.OpenFlowTls;
 import io.switchboard.controller.openflow.SwitchChannelHandler;
 import io.switchboard.controller.openflow.SwitchListener;
 import io.switchboard.controller.openflow.SwitchSession;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Controller implements SwitchListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
+  /** A departed switch's metric series are removed this long after it left, unless it is back by then. */
+  static final Duration METRICS_GRACE = Duration.ofSeconds(60);
 
   private final Map<String, ControllerApp> available = new LinkedHashMap<>();
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
@@ -73,8 +78,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private final long startedAt = System.currentTimeMillis();
   private volatile SwitchboardConfig config;
   private volatile List<ControllerApp> enabled = List.of();
+  private final SwitchTakeover takeover;
+  private final LogLimiter pinLog = new LogLimiter(Duration.ofSeconds(60), 1024);
   private OpenFlowServer server;
   private InetSocketAddress openflowAddress;
+  private InetSocketAddress openflowTlsAddress;
   private ScheduledFuture<?> audit;
 
   public Controller(SwitchboardConfig config, Collection<ControllerApp> apps, StoreFactory stores,
@@ -97,6 +105,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.describe("switchboard_mastership_changes_total", "This instance became master (or slave) of a bridge");
     metrics.gauge("switchboard_switches_connected", () -> (double) sessions.size());
     metrics.gauge("switchboard_uptime_seconds", () -> (System.currentTimeMillis() - startedAt) / 1000.0);
+    metrics.describe("switchboard_openflow_tls_failures_total", "OpenFlow TLS handshakes that failed");
+    metrics.describe("switchboard_openflow_pin_refusals_total",
+        "Connections refused because their bridge is pinned to another certificate (or they had none)");
+    metrics.add("switchboard_openflow_tls_failures_total", 0);
+    metrics.add("switchboard_openflow_pin_refusals_total", 0);
+    this.takeover = new SwitchTakeover(sessions, this::authenticated, this::adopt, metrics,
+        SwitchTakeover.PROBE_TIMEOUT);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -110,9 +125,18 @@ public final class Controller implements SwitchListener, AutoCloseable {
     mastership.attach(this);
     enableApps(config);
     server = new OpenFlowServer();
-    var listen = config.openflow().listen();
-    openflowAddress = server.start(listen.host(), listen.port(), config.openflow().echoInterval(),
-        config.openflow().limits(), this, appPool);
+    var of = config.openflow();
+    OpenFlowTls tls = of.tls().map(files -> OpenFlowTls.load(files,
+        () -> metrics.inc("switchboard_openflow_tls_failures_total"))).orElse(null);
+    var listen = of.listen();
+    openflowAddress = server.start(listen.host(), listen.port(), of.echoInterval(), of.limits(), this, appPool,
+        of.listenIsTls() ? tls : null);
+    openflowTlsAddress = of.listenIsTls() ? openflowAddress : null;
+    if (of.tlsListen().isPresent()) {
+      var tlsListen = of.tlsListen().get();
+      openflowTlsAddress = server.start(tlsListen.host(), tlsListen.port(), of.echoInterval(), of.limits(), this,
+          appPool, tls);
+    }
     OpenFlowServer srv = server;
     metrics.describe("switchboard_openflow_connections", "OpenFlow connections open, handshaking or not");
     metrics.gauge("switchboard_openflow_connections", () -> (double) srv.openConnections());
@@ -149,6 +173,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   public InetSocketAddress openflowAddress() {
     return openflowAddress;
+  }
+
+  /** Where switches connect over TLS ({@code openflow.listen} or {@code openflow.tls-listen}), or null. */
+  public InetSocketAddress openflowTlsAddress() {
+    return openflowTlsAddress;
   }
 
   public SwitchboardConfig config() {
@@ -231,13 +260,39 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   // ---- SwitchListener
 
+  /** Refuses a connection claiming a bridge that is pinned to a certificate it did not present. */
+  @Override
+  public String refusal(SwitchSession s) {
+    Set<String> pinned = config.pinnedCertificates(s.name(), s.dpid());
+    String cert = s.peerCertificate();
+    if (pinned.isEmpty() || cert != null && pinned.contains(cert)) {
+      return null;
+    }
+    String why = cert == null ? "it connected without TLS"
+        : "it presented another certificate (sha256 " + Pem.shortFingerprint(cert) + ")";
+    metrics.inc("switchboard_openflow_pin_refusals_total");
+    long suppressed = pinLog.admit(SwitchTakeover.host(s.remoteAddress()));
+    if (suppressed >= 0) {
+      log.warn("switch {} ({}): refused the connection from {}: the bridge is pinned to a certificate and {}{}",
+          s.dpidText(), s.name(), s.remoteAddress(), why, LogLimiter.more(suppressed));
+    }
+    return why;
+  }
+
+  /** TLS with the certificate the bridge is pinned to. */
+  private boolean authenticated(SwitchSession s) {
+    String cert = s.peerCertificate();
+    return cert != null && config.pinnedCertificates(s.name(), s.dpid()).contains(cert);
+  }
+
+  /** A connection finished its handshake: it becomes the bridge's session unless the takeover policy refuses it. */
   @Override
   public void switchUp(SwitchSession s) {
-    SwitchSession old = sessions.put(s.dpid(), s);
-    if (old != null && old != s) {
-      log.info("switch {}: a new connection replaces the old one (OVS restarted?)", s.dpidText());
-      old.close("replaced by a new connection from the same dpid");
-    }
+    takeover.arrived(s);
+  }
+
+  /** The connection is now the bridge's session (in {@link #sessions}): program it. */
+  private void adopt(SwitchSession s) {
     metrics.inc("switchboard_switch_connects_total");
     metrics.gauge("switchboard_echo_rtt_seconds", () -> s.echoRttNanos() < 0 ? Double.NaN
         : s.echoRttNanos() / 1e9, "dpid", s.dpidText());
@@ -280,6 +335,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
       metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
+      timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       for (ControllerApp app : enabled) {
         try {
           app.onSwitchDown(s.dpid());
@@ -291,8 +347,22 @@ public final class Controller implements SwitchListener, AutoCloseable {
     }
   }
 
+  private void forgetSeries(long dpid, String dpidText) {
+    if (!sessions.containsKey(dpid)) {
+      log.debug("switch {}: gone for {}, removed its {} metric series", dpidText, METRICS_GRACE,
+          metrics.removeSeries("dpid", dpidText));
+    }
+  }
+
   @Override
   public void message(SwitchSession s, OFMessage m) {
+    if (sessions.get(s.dpid()) != s) {
+      // a claimant the takeover policy has not admitted (yet): it keeps its own port list, the apps hear nothing
+      if (m instanceof OFPortStatus ps) {
+        s.portChanged(SwitchChannelHandler.port(ps.getDesc()), ps.getReason() == OFPortReason.DELETE);
+      }
+      return;
+    }
     switch (m.getType()) {
       case PACKET_IN -> packetIn(s, (OFPacketIn) m);
       case PORT_STATUS -> portStatus(s, (OFPortStatus) m);
@@ -747,6 +817,14 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
     public boolean isMaster(long dpid) {
       return mastership.isMaster(dpid);
+    }
+
+    @Override
+    public void increment(String metric, String... labels) {
+      if (!metric.startsWith("switchboard_") || labels.length % 2 != 0) {
+        throw new IllegalArgumentException("app " + app.name() + ": bad metric " + metric);
+      }
+      metrics.inc(metric, labels);
     }
   }
 }

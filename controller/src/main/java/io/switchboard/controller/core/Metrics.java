@@ -1,5 +1,6 @@
 package io.switchboard.controller.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,49 @@ public final class Metrics {
 
   public void removeGauge(String name, String... labels) {
     gauges.remove(new Key(name, labels(labels)));
+  }
+
+  /**
+   * Removes every counter, gauge and histogram series that carries the label {@code key="value"} (e.g. all of
+   * a departed switch's series: {@code removeSeries("dpid", ...)}), so that series do not pile up for switches
+   * that are gone.
+   *
+   * @return how many series were removed
+   */
+  public int removeSeries(String key, String value) {
+    String label = labels(key, value);
+    String pair = label.substring(1, label.length() - 1); // key="value", escaped as rendered
+    int[] removed = new int[1];
+    for (Map<Key, ?> m : List.of(counters, gauges, histograms)) {
+      m.keySet().removeIf(k -> {
+        boolean has = hasLabel(k.labels(), pair);
+        removed[0] += has ? 1 : 0;
+        return has;
+      });
+    }
+    return removed[0];
+  }
+
+  /** Whether rendered labels ({a="1",b="2"}) hold the pair; a value that merely contains it does not count. */
+  private static boolean hasLabel(String labels, String pair) {
+    for (int i = labels.indexOf(pair); i >= 0; i = labels.indexOf(pair, i + 1)) {
+      char before = labels.charAt(i - 1 < 0 ? 0 : i - 1);
+      int end = i + pair.length();
+      if ((before == '{' || before == ',') && end < labels.length()
+          && (labels.charAt(end) == ',' || labels.charAt(end) == '}') && !escapedQuoteAt(labels, end - 1)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the quote at {@code i} is escaped (preceded by an odd number of backslashes). */
+  private static boolean escapedQuoteAt(String s, int i) {
+    int n = 0;
+    for (int j = i - 1; j >= 0 && s.charAt(j) == '\\'; j--) {
+      n++;
+    }
+    return n % 2 == 1;
   }
 
   public void observeSeconds(String name, double seconds, String... labels) {

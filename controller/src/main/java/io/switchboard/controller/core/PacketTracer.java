@@ -52,6 +52,7 @@ public final class PacketTracer {
         "bridge: no connected bridge '" + b + "'"));
     Map<String, Object> fields = new LinkedHashMap<>(request);
     fields.remove("bridge");
+    long assumedCtState = assumedCtState(fields.remove(CT_STATE_KEY));
     Result<PacketMatch> parsed = PacketMatch.parse(fields);
     if (!parsed.isOk()) {
       throw new ApiException(400, parsed.errorText());
@@ -63,6 +64,7 @@ public final class PacketTracer {
     long inPort = resolvePort(s, pm.inPort().get()).orElseThrow(() -> new ApiException(400,
         "in-port: no port '" + pm.inPort().get() + "' on bridge " + s.name()));
     Packet p = packet(s, pm, inPort);
+    p.assumedCtState = assumedCtState;
     Map<String, Object> initial = p.describe(s);
 
     List<Object> hops = new ArrayList<>();
@@ -76,15 +78,39 @@ public final class PacketTracer {
     return m;
   }
 
+  /** The trace request's key for the state conntrack is assumed to find the packet in. */
+  static final String CT_STATE_KEY = "ct-state";
+  private static final Map<String, Long> CT_STATES = Map.of("new", Field.CT_NEW, "established", Field.CT_EST,
+      "related", Field.CT_REL, "invalid", Field.CT_INV);
+
+  /**
+   * The controller cannot see the switch's connection table, so a trace says which state a ct step finds: {@code
+   * new} (the default: the first packet of a connection), {@code established}, {@code related} or {@code invalid}.
+   */
+  static long assumedCtState(Object requested) throws ApiException {
+    if (requested == null) {
+      return Field.CT_NEW;
+    }
+    Long bit = requested instanceof String t ? CT_STATES.get(t.trim().toLowerCase(java.util.Locale.ROOT)) : null;
+    if (bit == null) {
+      throw new ApiException(400, CT_STATE_KEY + ": expected new, established, related or invalid (the state"
+          + " conntrack is assumed to find the packet in), got \"" + requested + "\"");
+    }
+    return bit;
+  }
+
   /** The packet being traced: header fields plus the TTL, which OpenFlow 1.3 cannot match but dec_ttl changes. */
   static final class Packet {
     final EnumMap<Field, Long> f = new EnumMap<>(Field.class);
     int ttl = 64;
+    /** The ct_state bit a ct step sets besides +trk (see {@link #assumedCtState}). */
+    long assumedCtState = Field.CT_NEW;
 
     Packet copy() {
       Packet c = new Packet();
       c.f.putAll(f);
       c.ttl = ttl;
+      c.assumedCtState = assumedCtState;
       return c;
     }
 
@@ -95,8 +121,12 @@ public final class PacketTracer {
           m.put(k.apiName(), FlowViews.portName(s, v));
         } else if (k == Field.VLAN_VID) {
           m.put("vlan", v == 0 ? "untagged" : (Object) (int) (v & 0xfff));
-        } else if (k == Field.METADATA && v == 0) {
-          // not interesting
+        } else if ((k == Field.METADATA || k == Field.CT_STATE) && v == 0) {
+          // not interesting (untracked)
+        } else if (k == Field.CT_ZONE) {
+          if (f.getOrDefault(Field.CT_STATE, 0L) != 0) {
+            m.put(k.apiName(), v);
+          }
         } else {
           m.put(k.apiName(), Values.format(k, v));
         }
@@ -112,6 +142,8 @@ public final class PacketTracer {
     Packet p = new Packet();
     p.f.put(Field.IN_PORT, inPort);
     p.f.put(Field.METADATA, 0L);
+    p.f.put(Field.CT_STATE, 0L);
+    p.f.put(Field.CT_ZONE, 0L);
     pm.ethSrc().ifPresent(m -> p.f.put(Field.ETH_SRC, m.value()));
     pm.ethDst().ifPresent(m -> p.f.put(Field.ETH_DST, m.value()));
     p.f.put(Field.VLAN_VID, pm.vlan().isPresent() ? (pm.vlan().getAsInt() | Field.VID_PRESENT) : 0L);
@@ -217,8 +249,39 @@ public final class PacketTracer {
       step.put("flow", flow);
       List<String> did = new ArrayList<>();
       boolean dropped = false;
+      Stage recirculate = null;
       for (Action a : e.actions()) {
-        if (a instanceof Action.Output o) {
+        if (a instanceof Action.Conntrack ct) {
+          int zone = ct.zone() == Action.Conntrack.ZONE_OF_PACKET ? (int) (long) p.f.getOrDefault(Field.CT_ZONE, 0L)
+              : ct.zone();
+          if (ct.commit()) {
+            did.add("ct: connection committed in zone " + zone + ": its replies and related packets will be"
+                + " +est / +rel");
+          }
+          if (ct.table() != null) {
+            long state = Field.CT_TRK | p.assumedCtState;
+            p.f.put(Field.CT_STATE, state);
+            p.f.put(Field.CT_ZONE, (long) zone);
+            Map<String, Object> ctStep = new LinkedHashMap<>();
+            ctStep.put("zone", zone);
+            ctStep.put("state", Values.ctState(state, state));
+            ctStep.put("assumed", CT_STATES.entrySet().stream().filter(x -> x.getValue() == p.assumedCtState)
+                .map(Map.Entry::getKey).findFirst().orElse("new"));
+            ctStep.put("then", ct.table().label());
+            step.put("conntrack", ctStep);
+            did.add("ct: through conntrack in zone " + zone + ", assumed " + ctStep.get("assumed")
+                + " (ask with \"ct-state\" in the trace request); continues tracked in " + ct.table().label());
+            recirculate = ct.table();
+            break;
+          }
+        } else if (a instanceof Action.Output o) {
+          if (o.port() == Action.PORT_CONTROLLER && owner != null) {
+            String why = owner.describeToController(s.view(), p.f, Cookies.tagOf(d.cookie())).orElse(null);
+            if (why != null) {
+              outcomes.add(outcome("controller", s, null, "to the controller: " + why));
+              continue;
+            }
+          }
           output(s, p, o.port(), outcomes, hops, hop, did);
         } else if (a instanceof Action.PushVlan) {
           p.f.put(Field.VLAN_VID, Field.VID_PRESENT);
@@ -248,6 +311,10 @@ public final class PacketTracer {
       }
       if (dropped) {
         return;
+      }
+      if (recirculate != null) {
+        table = s.pipeline().table(recirculate);
+        continue;
       }
       if (e.next() == null) {
         if (e.actions().stream().noneMatch(a -> a instanceof Action.Output)) {
@@ -313,6 +380,8 @@ public final class PacketTracer {
             Packet q = p.copy();
             q.f.put(Field.IN_PORT, rin.get());
             q.f.put(Field.METADATA, 0L);
+            q.f.put(Field.CT_STATE, 0L);
+            q.f.put(Field.CT_ZONE, 0L);
             q.f.remove(Field.TUN_IPV4_DST);
             walk(r, q, hops, outcomes, hop + 1);
           }

@@ -2,7 +2,10 @@ package io.switchboard.controller.openflow;
 
 import io.switchboard.controller.spi.Field;
 
-/** Nicira NXM header numbers, for reg_move. Header = class << 16 | field << 9 | length in bytes. */
+/**
+ * Nicira NXM header numbers, for reg_move and the ct action's zone source. Header = class << 16 | field << 9 |
+ * length in bytes.
+ */
 final class Nxm {
   private Nxm() {}
 
@@ -22,6 +25,8 @@ final class Nxm {
       case TUNNEL_ID -> nxm(1, 16, 8);
       case TUN_IPV4_SRC -> nxm(1, 31, 4);
       case TUN_IPV4_DST -> nxm(1, 32, 4);
+      case CT_STATE -> nxm(1, 105, 4);
+      case CT_ZONE -> nxm(1, 106, 2);
       default -> throw new IllegalArgumentException("no NXM header for " + f);
     };
   }

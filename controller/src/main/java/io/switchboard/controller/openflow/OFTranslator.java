@@ -21,6 +21,7 @@ import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionDecNwTtl;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraDecTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraMove;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
@@ -53,6 +54,8 @@ import org.projectfloodlight.openflow.types.OFValueType;
 import org.projectfloodlight.openflow.types.OFVlanVidMatch;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U16;
+import org.projectfloodlight.openflow.types.U32;
 import org.projectfloodlight.openflow.types.U64;
 import org.projectfloodlight.openflow.types.VlanVid;
 
@@ -147,12 +150,59 @@ public final class OFTranslator {
         }
       } else if (a instanceof Action.DecTtl) {
         out.add(f.actions().decNwTtl());
+      } else if (a instanceof Action.Conntrack ct) {
+        out.add(conntrack(ct));
       } else if (a instanceof Action.Move m) {
         out.add(f.actions().buildNiciraMove().setNBits(m.src().bits()).setSrcOfs(0).setDstOfs(0)
             .setSrc(Nxm.header(m.src())).setDst(Nxm.header(m.dst())).build());
       }
     }
     return out;
+  }
+
+  /** NX_CT_F_COMMIT, and NX_CT_RECIRC_NONE: the ct action's recirc_table when the packet is not re-injected. */
+  static final int CT_COMMIT = 1;
+  static final short CT_RECIRC_NONE = (short) 0xff;
+  /** ofs_nbits of a whole 16-bit field (offset 0, 16 bits), for a zone taken from a field. */
+  static final int CT_ZONE_WHOLE_FIELD = 15;
+
+  private OFAction conntrack(Action.Conntrack ct) {
+    if (v10) {
+      throw new IllegalArgumentException("OpenFlow 1.0 bridges get no conntrack actions");
+    }
+    OFActionNiciraCt.Builder b = f.actions().buildNiciraCt().setFlags(ct.commit() ? CT_COMMIT : 0)
+        .setRecircTable(ct.table() == null ? CT_RECIRC_NONE : (short) pipeline.table(ct.table()))
+        .setAlg(0).setActions(List.of());
+    if (ct.zone() == Action.Conntrack.ZONE_OF_PACKET) {
+      b.setZoneSrc(Nxm.header(Field.CT_ZONE)).setZone(CT_ZONE_WHOLE_FIELD);
+    } else {
+      b.setZoneSrc(0).setZone(ct.zone());
+    }
+    return b.build();
+  }
+
+  /** null when the ct action does more than the model says (an ALG, nested actions such as nat). */
+  private Action fromConntrack(OFActionNiciraCt ct) {
+    if (ct.getAlg() != 0 || !ct.getActions().isEmpty() || (ct.getFlags() & ~CT_COMMIT) != 0) {
+      return null;
+    }
+    int zone;
+    if (ct.getZoneSrc() == 0) {
+      zone = ct.getZone() & 0xffff;
+    } else if (ct.getZoneSrc() == Nxm.header(Field.CT_ZONE) && (ct.getZone() & 0xffff) == CT_ZONE_WHOLE_FIELD) {
+      zone = Action.Conntrack.ZONE_OF_PACKET;
+    } else {
+      return null;
+    }
+    Stage table = null;
+    int recirc = ct.getRecircTable() & 0xff;
+    if (recirc != (CT_RECIRC_NONE & 0xff)) {
+      table = pipeline.stage(recirc);
+      if (table == null) {
+        return null;
+      }
+    }
+    return new Action.Conntrack((ct.getFlags() & CT_COMMIT) != 0, zone, table);
   }
 
   // ---- matches
@@ -293,6 +343,12 @@ public final class OFTranslator {
         out.add(new Action.SetField(field, toLong(sf.getField().getValue())));
       } else if (a instanceof OFActionDecNwTtl || a instanceof OFActionNiciraDecTtl) {
         out.add(new Action.DecTtl());
+      } else if (a instanceof OFActionNiciraCt ct) {
+        Action c = fromConntrack(ct);
+        if (c == null) {
+          return null;
+        }
+        out.add(c);
       } else if (a instanceof OFActionNiciraMove mv) {
         Field src = Nxm.field(mv.getSrc());
         Field dst = Nxm.field(mv.getDst());
@@ -334,6 +390,8 @@ public final class OFTranslator {
       case TUNNEL_ID -> MatchField.TUNNEL_ID;
       case TUN_IPV4_SRC -> MatchField.TUNNEL_IPV4_SRC;
       case TUN_IPV4_DST -> MatchField.TUNNEL_IPV4_DST;
+      case CT_STATE -> MatchField.CONNTRACK_STATE;
+      case CT_ZONE -> MatchField.CONNTRACK_ZONE;
     };
   }
 
@@ -361,6 +419,8 @@ public final class OFTranslator {
       case ICMPV4_CODE -> ICMPv4Code.of((short) v);
       case ARP_OP -> ArpOpcode.of((int) v);
       case TUNNEL_ID -> U64.of(v);
+      case CT_STATE -> U32.of(v);
+      case CT_ZONE -> U16.of((int) v);
     };
   }
 
@@ -388,6 +448,10 @@ public final class OFTranslator {
     } else if (v instanceof ArpOpcode o) {
       return o.getOpcode();
     } else if (v instanceof U64 u) {
+      return u.getValue();
+    } else if (v instanceof U32 u) {
+      return u.getValue();
+    } else if (v instanceof U16 u) {
       return u.getValue();
     }
     throw new IllegalArgumentException("unsupported value " + v);

@@ -14,6 +14,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,7 +26,8 @@ public final class OpenFlowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-  private Channel serverChannel;
+  private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
+  /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
 
   /** OpenFlow connections open now (handshaking or not). */
@@ -41,14 +44,26 @@ public final class OpenFlowServer implements AutoCloseable {
 
   public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
                                  Executor appPool) throws InterruptedException {
-    return start(host, port, echoInterval, OpenFlowLimits.DEFAULTS, listener, appPool);
+    return start(host, port, echoInterval, OpenFlowLimits.DEFAULTS, listener, appPool, null);
   }
 
+  public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
+                                 Executor appPool, OpenFlowTls tls) throws InterruptedException {
+    return start(host, port, echoInterval, OpenFlowLimits.DEFAULTS, listener, appPool, tls);
+  }
+
+  /**
+   * Listens for switches; {@code tls} null: plain TCP. May be called again for a second address (plain and TLS at
+   * once); every listener shares the event loops and the connection limits.
+   */
   public InetSocketAddress start(String host, int port, Duration echoInterval, OpenFlowLimits limits,
-                                 SwitchListener listener, Executor appPool) throws InterruptedException {
+                                 SwitchListener listener, Executor appPool, OpenFlowTls tls)
+      throws InterruptedException {
     long echoMs = echoInterval.toMillis();
-    ConnectionLimiter limiter = new ConnectionLimiter(limits, listener);
-    this.limiter = limiter;
+    if (this.limiter == null) {
+      this.limiter = new ConnectionLimiter(limits, listener);
+    }
+    ConnectionLimiter limiter = this.limiter;
     ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 2048)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -65,11 +80,16 @@ public final class OpenFlowServer implements AutoCloseable {
                 .addLast("encode", OFMessageEncoder.INSTANCE)
                 .addLast("switch", new SwitchChannelHandler(listener, appPool, SwitchChannelHandler.SUPPORTED,
                     limits));
+            if (tls != null) {
+              tls.install(ch);
+            }
           }
         });
-    serverChannel = b.bind(host, port).sync().channel();
+    Channel serverChannel = b.bind(host, port).sync().channel();
+    serverChannels.add(serverChannel);
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("OpenFlow listening on {}:{}", bound.getAddress().getHostAddress(), bound.getPort());
+    log.info("OpenFlow listening on {}:{}{}", bound.getAddress().getHostAddress(), bound.getPort(),
+        tls != null ? " (TLS)" : "");
     return bound;
   }
 
@@ -85,9 +105,7 @@ public final class OpenFlowServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (serverChannel != null) {
-      serverChannel.close().syncUninterruptibly();
-    }
+    serverChannels.forEach(c -> c.close().syncUninterruptibly());
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }

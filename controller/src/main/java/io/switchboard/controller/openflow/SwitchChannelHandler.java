@@ -149,6 +149,9 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       if (session != null && ((OFEchoReply) m).getXid() == echoXid) {
         session.echoRtt(System.nanoTime() - echoSentAt);
       }
+      if (session != null) {
+        session.reply(m); // answers SwitchSession#probe
+      }
       return;
     }
     switch (state) {
@@ -156,6 +159,9 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       case WAIT_FEATURES -> onFeatures(ctx, m);
       case WAIT_PORT_DESC -> onPortDesc(ctx, m);
       case ACTIVE -> {
+        if (session == null) {
+          return; // refused, closing
+        }
         if (!session.reply(m, decoder == null ? 0 : decoder.lastLength()) || m instanceof OFErrorMsg) {
           session.deliver(m);
         }
@@ -244,8 +250,14 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       handshakeTimer.cancel(false);
     }
     long dpid = features.getDatapathId().getLong();
-    session = new SwitchSession(ctx.channel(), factory, dpid, portDescs, new SerialExecutor(pool,
+    SwitchSession candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, new SerialExecutor(pool,
         "switch " + Values.dpid(dpid)), listener, limits, new Reads());
+    candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
+    if (listener.refusal(candidate) != null) {
+      ctx.close(); // the listener logged why, once per source per interval
+      return;
+    }
+    session = candidate;
     ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);
     log.info("switch {} ({}) connected from {}: OpenFlow {}, {} ports", session.dpidText(), session.name(),
         session.remoteAddress(), session.versionText(), session.ports().size());

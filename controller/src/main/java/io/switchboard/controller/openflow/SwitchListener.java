@@ -6,6 +6,15 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 public interface SwitchListener {
   void switchUp(SwitchSession session);
 
+  /**
+   * Whether a connection that finished its handshake may be the bridge it claims to be (dpid, name, and over TLS
+   * {@link SwitchSession#peerCertificate()}): null admits it, otherwise the reason it is refused; it is then closed
+   * without {@link #switchUp}. Runs on the Netty event loop: must not block.
+   */
+  default String refusal(SwitchSession session) {
+    return null;
+  }
+
   void switchDown(SwitchSession session);
 
   void message(SwitchSession session, OFMessage msg);

@@ -96,6 +96,8 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   private volatile long echoRttNanos = -1;
   private volatile String role = "equal";
   private volatile boolean closed;
+  private volatile String peerCertificate;
+  private volatile CompletableFuture<Void> probe;
 
   private static final class Pending {
     final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
@@ -206,6 +208,39 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   public void role(String r) {
     this.role = r;
+  }
+
+  /** The SHA-256 fingerprint of the certificate the switch presented over TLS; null on plain TCP. */
+  public String peerCertificate() {
+    return peerCertificate;
+  }
+
+  void peerCertificate(String fingerprint) {
+    this.peerCertificate = fingerprint;
+  }
+
+  /**
+   * Sends an echo request; completes when the switch answers, fails when it does not within {@code timeout} or the
+   * connection closes. Callers meanwhile share the one in flight, so a flood of callers sends one echo at a time.
+   */
+  public synchronized CompletableFuture<Void> probe(java.time.Duration timeout) {
+    CompletableFuture<Void> p = probe;
+    if (p != null && !p.isDone()) {
+      return p;
+    }
+    if (!isOpen()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("switch disconnected"));
+    }
+    p = request(factory.buildEchoRequest().setXid(nextXid()).setData(new byte[0]).build())
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(parts -> null);
+    probe = p;
+    return p;
+  }
+
+  /** Closes the connection without a log line (the caller logs, once per offender per interval). */
+  public void closeQuietly() {
+    closed = true;
+    channel.close();
   }
 
   public boolean isOpen() {

@@ -54,12 +54,49 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Nicira {@code ct}: send the packet through the switch's connection tracker in a zone. With {@code table} the
+   * packet is then re-injected ("recirculated") into that stage with {@link Field#CT_STATE} and {@link Field#CT_ZONE}
+   * filled in, and the original copy stops; without it the packet goes on with the next action. {@code commit}
+   * records the connection, so that later packets of it (both directions) are {@code +est}.
+   *
+   * @param zone the conntrack zone (0-65535), or {@link #ZONE_OF_PACKET}: the zone the packet was last tracked in
+   *             ({@code zone=NXM_NX_CT_ZONE[]}), so that a commit reuses the zone of the pass that classified it
+   * @param table the stage to recirculate into, or null for none
+   */
+  record Conntrack(boolean commit, int zone, Stage table) implements Action {
+    public static final int ZONE_OF_PACKET = -1;
+
+    public Conntrack {
+      if (zone < ZONE_OF_PACKET || zone > 0xffff) {
+        throw new IllegalArgumentException("conntrack zone out of range (0-65535): " + zone);
+      }
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder("ct(");
+      if (commit) {
+        sb.append("commit,");
+      }
+      if (table != null) {
+        sb.append("table=").append(table.label()).append(',');
+      }
+      sb.append("zone=").append(zone == ZONE_OF_PACKET ? "NXM_NX_CT_ZONE[]" : Integer.toString(zone));
+      return sb.append(')').toString();
+    }
+  }
+
   static Action output(long port) {
     return new Output(port);
   }
 
   static Action setField(Field f, long v) {
     return new SetField(f, v);
+  }
+
+  static Action conntrack(boolean commit, int zone, Stage table) {
+    return new Conntrack(commit, zone, table);
   }
 
   static String portName(long port) {

@@ -1,7 +1,7 @@
 package io.switchboard.controller.spi;
 
 /** A request the API refuses: status (400, 404, 409, ...) and a reason for the caller. */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
   private final int status;
 
   public ApiException(int status, String reason) {

@@ -48,6 +48,13 @@ public interface AppContext {
   /** Counts an event for metrics, e.g. {@code packet_in_dropped}. */
   void count(long dpid, String event);
 
+  /**
+   * Adds one to an app's own counter, rendered at {@code /metrics} as is: {@code metric} is snake_case with the
+   * {@code switchboard_} prefix and ends in {@code _total}; {@code labels} are name, value pairs. Keep label values
+   * few (a reason, a message type), never one per packet source.
+   */
+  default void increment(String metric, String... labels) {}
+
   /** Shared, possibly replicated, state stores (in memory, or Hazelcast in a cluster). */
   StoreFactory stores();
 

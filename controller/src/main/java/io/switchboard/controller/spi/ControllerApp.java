@@ -59,6 +59,15 @@ public interface ControllerApp {
    */
   default void completeTracePacket(SwitchView sw, java.util.Map<Field, Long> packet) {}
 
+  /**
+   * What the controller does with a traced packet that one of this app's entries (tagged {@code tag}) sends to
+   * the controller, for people: "DHCP for endpoint con6". Empty when the app has nothing to say.
+   */
+  default java.util.Optional<String> describeToController(SwitchView sw, java.util.Map<Field, Long> packet,
+      long tag) {
+    return java.util.Optional.empty();
+  }
+
   /** Collections the app shows (and may accept writes to) through the REST API. */
   default List<RestResource> resources() {
     return List.of();

@@ -28,10 +28,22 @@ public enum Field {
   ARP_THA("arp_tha", "arp-tha", 48),
   TUNNEL_ID("tun_id", "tun-id", 64),
   TUN_IPV4_SRC("tun_src", "tun-src", 32),
-  TUN_IPV4_DST("tun_dst", "tun-dst", 32);
+  TUN_IPV4_DST("tun_dst", "tun-dst", 32),
+  /** Connection-tracking state (Nicira ct_state): the {@code CT_*} bits below; 0 = not yet through conntrack. */
+  CT_STATE("ct_state", "ct-state", 32),
+  /** The conntrack zone the packet was last tracked in (Nicira ct_zone); read-only, set by a ct action. */
+  CT_ZONE("ct_zone", "ct-zone", 16);
 
   /** The VLAN_VID bit that says "a tag is present" (OFPVID_PRESENT). */
   public static final long VID_PRESENT = 0x1000;
+
+  /** ct_state bits, as OVS numbers them: new, established, related, reply direction, invalid, tracked. */
+  public static final long CT_NEW = 0x01;
+  public static final long CT_EST = 0x02;
+  public static final long CT_REL = 0x04;
+  public static final long CT_RPL = 0x08;
+  public static final long CT_INV = 0x10;
+  public static final long CT_TRK = 0x20;
 
   private final String ovsName;
   private final String apiName;

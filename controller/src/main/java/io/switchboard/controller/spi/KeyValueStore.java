@@ -15,6 +15,13 @@ public interface KeyValueStore<K extends Serializable, V extends Serializable> {
   /** Puts only when absent; returns the value already there, or null. */
   V putIfAbsent(K key, V value);
 
+  /**
+   * Removes the key only while it maps to {@code expected} (compare-and-delete, atomic across instances);
+   * true when it did. With {@link #putIfAbsent} it lets instances claim and give back things, such as addresses,
+   * without ever taking another's.
+   */
+  boolean remove(K key, V expected);
+
   /** A snapshot copy. */
   Map<K, V> snapshot();
 

@@ -23,6 +23,19 @@ public interface RestResource {
     throw new ApiException(405, "this collection is read-only");
   }
 
+  /**
+   * Replaces an item in place ({@code PUT <path>/{name}}) from a JSON body; throws {@link ApiException} with 400,
+   * 404 or 409 and a reason on bad input.
+   */
+  /** True when items can be replaced in place; only then is {@code PUT <path>/{name}} routed (and in Allow). */
+  default boolean replaceable() {
+    return false;
+  }
+
+  default Map<String, Object> replace(String name, Map<String, Object> body) {
+    throw new ApiException(405, "items of this collection cannot be replaced; delete and add");
+  }
+
   /** Removes an item; false when there was none of that name. */
   default boolean delete(String name) {
     throw new ApiException(405, "this collection is read-only");

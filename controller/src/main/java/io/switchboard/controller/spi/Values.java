@@ -8,6 +8,9 @@ public final class Values {
   private Values() {}
 
   public static String format(Field f, FlowMatch.Masked m) {
+    if (f == Field.CT_STATE) {
+      return ctState(m.value(), m.mask());
+    }
     String v = format(f, m.value());
     if (m.exact(f)) {
       return v;
@@ -24,8 +27,26 @@ public final class Values {
       case ETH_DST, ETH_SRC, ARP_SHA, ARP_THA -> mac(v);
       case IPV4_SRC, IPV4_DST, ARP_SPA, ARP_TPA, TUN_IPV4_DST, TUN_IPV4_SRC -> ipv4(v);
       case ETH_TYPE, VLAN_VID, METADATA, TUNNEL_ID -> "0x" + Long.toHexString(v);
+      case CT_STATE -> ctState(v, v);
       default -> Long.toString(v);
     };
+  }
+
+  private static final String[] CT_FLAGS = {"new", "est", "rel", "rpl", "inv", "trk"};
+
+  /**
+   * ct_state flags as ovs-ofctl writes them: {@code +trk+new} for bits that must be set, {@code -trk} for bits that
+   * must be clear (a bit in the mask but not in the value); "trk" first, then the others in OVS's bit order.
+   */
+  public static String ctState(long value, long mask) {
+    StringBuilder sb = new StringBuilder();
+    int[] order = {5, 0, 1, 2, 3, 4};
+    for (int bit : order) {
+      if ((mask & (1L << bit)) != 0) {
+        sb.append((value & (1L << bit)) != 0 ? '+' : '-').append(CT_FLAGS[bit]);
+      }
+    }
+    return sb.isEmpty() ? "0" : sb.toString();
   }
 
   public static String mac(long v) {

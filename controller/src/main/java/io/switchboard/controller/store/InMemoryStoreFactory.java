@@ -49,6 +49,14 @@ public final class InMemoryStoreFactory implements StoreFactory {
       return old;
     }
 
+    public boolean remove(K key, V expected) {
+      boolean removed = map.remove(key, expected);
+      if (removed) {
+        listeners.forEach(l -> l.accept(key, null));
+      }
+      return removed;
+    }
+
     public Map<K, V> snapshot() {
       return new HashMap<>(map);
     }

@@ -2,7 +2,6 @@ package io.switchboard.controller.testing;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
-import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
@@ -16,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -31,15 +32,23 @@ public final class ControllerHarness implements AutoCloseable {
   private final int openflowPort;
   private final int restPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Path tokenDir;
+  private final String token;
 
-  private ControllerHarness(Controller controller, RestServer rest, int openflowPort, int restPort) {
+  private ControllerHarness(Controller controller, RestServer rest, int openflowPort, int restPort, Path tokenDir)
+      throws java.io.IOException {
     this.controller = controller;
     this.rest = rest;
     this.openflowPort = openflowPort;
     this.restPort = restPort;
+    this.tokenDir = tokenDir;
+    this.token = Files.readString(rest.tokenFile()).trim();
   }
 
-  /** Starts with the YAML config (its listen addresses are replaced by ephemeral loopback ports). */
+  /**
+   * Starts with the YAML config (its listen addresses are replaced by ephemeral loopback ports, its REST token file
+   * by a temporary one that {@link #post} and {@link #delete} send).
+   */
   public static ControllerHarness start(String yaml, ControllerApp... apps) throws Exception {
     return start(yaml, 0, new InMemoryStoreFactory(), Mastership.STANDALONE, apps);
   }
@@ -52,16 +61,19 @@ public final class ControllerHarness implements AutoCloseable {
       names.add(a.name());
     }
     SwitchboardConfig parsed = ConfigLoader.parse(yaml, "test.yaml", names);
+    Path tokenDir = Files.createTempDirectory("sb-rest-token");
+    RestSettings restSettings = parsed.rest().withListen(new HostPort("127.0.0.1", 0))
+        .withTokenFile(tokenDir.resolve("rest-token"));
     SwitchboardConfig cfg = new SwitchboardConfig(
-        new OpenFlowSettings(new HostPort("127.0.0.1", openflowPort), parsed.openflow().echoInterval(),
-            parsed.openflow().limits()),
-        new RestSettings(new HostPort("127.0.0.1", 0)), parsed.cluster(), parsed.apps(), parsed.bridges(),
+        parsed.openflow().withListen(new HostPort("127.0.0.1", openflowPort),
+            parsed.openflow().tlsListen().map(t -> new HostPort("127.0.0.1", 0))),
+        restSettings, parsed.cluster(), parsed.apps(), parsed.bridges(),
         parsed.l2Learning(), parsed.acl(), parsed.overlay(), parsed.reconcile(), parsed.source());
     Controller c = new Controller(cfg, List.of(apps), stores, mastership);
     int of = c.start().getPort();
     RestServer rest = new RestServer(c);
     int rp = rest.start("127.0.0.1", 0).getPort();
-    return new ControllerHarness(c, rest, of, rp);
+    return new ControllerHarness(c, rest, of, rp, tokenDir);
   }
 
   public Controller controller() {
@@ -74,6 +86,12 @@ public final class ControllerHarness implements AutoCloseable {
 
   public int openflowPort() {
     return openflowPort;
+  }
+
+  /** The port of the TLS listener (openflow.tls: listen itself, or tls-listen), or -1. */
+  public int openflowTlsPort() {
+    var a = controller.openflowTlsAddress();
+    return a == null ? -1 : a.getPort();
   }
 
   public String restBase() {
@@ -91,16 +109,29 @@ public final class ControllerHarness implements AutoCloseable {
     return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
   }
 
+  /** POSTs JSON with the REST token, as the CLI does. */
   public Response post(String path, String json) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)));
+        .header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** PUTs with the REST token. */
+  public Response put(String path, String json) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
+        .header("authorization", "Bearer " + token).PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** DELETEs with the REST token. */
   public Response delete(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE());
+    return send(HttpRequest.newBuilder(URI.create(url(path))).header("authorization", "Bearer " + token).DELETE());
   }
 
-  private Response send(HttpRequest.Builder b) throws Exception {
+  /** The bearer token of this controller's REST API (generated in a temporary file). */
+  public String token() {
+    return token;
+  }
+
+  public Response send(HttpRequest.Builder b) throws Exception {
     HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), r.body());
@@ -138,5 +169,11 @@ public final class ControllerHarness implements AutoCloseable {
   public void close() {
     rest.close();
     controller.close();
+    try {
+      Files.deleteIfExists(tokenDir.resolve("rest-token"));
+      Files.deleteIfExists(tokenDir);
+    } catch (java.io.IOException e) {
+      // a temporary directory left behind
+    }
   }
 }

@@ -18,11 +18,22 @@ public final class AclApp implements ControllerApp {
   public static final String NAME = "acl";
   /** The store of rules added through REST: rule name to {@link StoredRule}. */
   public static final String STORE = "acl.rules";
+  /** The store of security groups added or replaced through REST: group name to its definition. */
+  public static final String GROUP_STORE = "acl.groups";
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AclApp.class);
+  private static final long LIMIT_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
   private final AclRulesResource resource = new AclRulesResource(this);
+  private long lastLimitLog;
+  private final AclConnectionsResource connections = new AclConnectionsResource();
+  private final AclGroupsResource groupsResource = new AclGroupsResource(this);
   private volatile AppContext ctx;
   private volatile RuleBook book;
   private KeyValueStore<String, StoredRule> store;
+  private KeyValueStore<String, StoredRule> groupStore;
+  private KeyValueStore<String, java.io.Serializable> endpointStore;
+  private final RuleBook.Compiled compiled = new RuleBook.Compiled();
 
   @Override
   public String name() {
@@ -37,6 +48,16 @@ public final class AclApp implements ControllerApp {
     if (s != store) {
       store = s;
       s.addListener((name, rule) -> rulesChanged());
+    }
+    KeyValueStore<String, StoredRule> g = ctx.stores().map(GROUP_STORE);
+    if (g != groupStore) {
+      groupStore = g;
+      g.addListener((name, group) -> groupsChanged());
+    }
+    KeyValueStore<String, java.io.Serializable> e = ctx.stores().map(EndpointDirectory.OVERLAY_STORE);
+    if (e != endpointStore) {
+      endpointStore = e;
+      e.addListener((name, endpoint) -> groupsChanged());
     }
     rebuild();
   }
@@ -59,13 +80,16 @@ public final class AclApp implements ControllerApp {
     if (tag == RuleTags.DEFAULT_TAG) {
       return Optional.of("default");
     }
+    if (tag == RuleTags.CONNTRACK_TAG) {
+      return Optional.of("conntrack");
+    }
     RuleBook b = book;
     return b == null ? Optional.empty() : b.ruleOfTag(tag).map(ActiveRule::name);
   }
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource);
+    return List.of(resource, groupsResource, connections);
   }
 
   // ---- for the REST resource
@@ -91,7 +115,46 @@ public final class AclApp implements ControllerApp {
     }
   }
 
+  synchronized KeyValueStore<String, StoredRule> groupStore() {
+    return groupStore;
+  }
+
+  /** Groups or endpoints changed (here or on another instance): only the groups' rules are compiled again. */
+  void groupsChanged() {
+    synchronized (this) {
+      RuleBook b = book;
+      if (b == null) {
+        return;
+      }
+      book = b.withGroups(compileGroups());
+    }
+    AppContext c = ctx;
+    if (c != null) {
+      c.recomputeAll();
+    }
+  }
+
   private synchronized void rebuild() {
-    book = RuleBook.build(ctx.config(), store.snapshot());
+    book = RuleBook.build(ctx.config(), store.snapshot(), compiled).withGroups(compileGroups());
+  }
+
+  private SecurityGroups compileGroups() {
+    SecurityGroups g = SecurityGroups.compile(StoredGroups.of(ctx.config(), groupStore.snapshot()), endpoints());
+    if (g.truncated()) {
+      for (SwitchView sw : ctx.switches()) {
+        ctx.count(sw.dpid(), "group_entries_limited");
+      }
+      long now = System.nanoTime();
+      if (now - lastLimitLog > LIMIT_LOG_INTERVAL_NANOS || lastLimitLog == 0) {
+        lastLimitLog = now;
+        log.warn("acl: security groups want more than {} entries per bridge; the rest is left out (see GET"
+            + " /api/v1/acl/groups warnings)", SecurityGroups.MAX_ENTRIES);
+      }
+    }
+    return g;
+  }
+
+  EndpointDirectory endpoints() {
+    return EndpointDirectory.of(ctx.config(), endpointStore.snapshot());
   }
 }

@@ -85,7 +85,8 @@ final class AclRulesResource implements RestResource {
         throw new ApiException(409, label + "a rule of that name was just added");
       }
     }
-    app.rulesChanged();
+    // the store's listener has rebuilt the book and asked for the recompute: stores tell of a local write at once,
+    // on the writer's thread (rebuilding here too made every change cost two rebuilds and two recomputes)
     RuleBook book = app.book();
     return book.rule(rule.name()).map(r -> describe(book, r, HitCounters.NONE))
         .or(() -> book.rejectedRule(rule.name()).map(AclRulesResource::describe))
@@ -95,8 +96,7 @@ final class AclRulesResource implements RestResource {
   @Override
   public boolean delete(String name) {
     if (app.store().remove(name) != null) {
-      app.rulesChanged();
-      return true;
+      return true; // rebuilt by the store's listener
     }
     Optional<ActiveRule> rule = app.book().rule(name);
     if (rule.isPresent() && rule.get().source() == RuleSource.CONFIG) {
@@ -146,6 +146,15 @@ final class AclRulesResource implements RestResource {
     if (!singleTable.isEmpty()) {
       out.add("not installed on OpenFlow 1.0 bridge(s) " + String.join(", ", singleTable)
           + ": the ACL stage needs OpenFlow 1.3 or later");
+    }
+    if (r.action().stateful()) {
+      List<String> noConntrack = inScope.stream().filter(sw -> sw.multiTable() && !AclFlows.supportsConntrack(sw))
+          .map(SwitchView::name).sorted().toList();
+      if (!noConntrack.isEmpty()) {
+        out.add("not installed on " + noConntrack.size() + " bridge(s) speaking OpenFlow 1.5 ("
+            + String.join(", ", noConntrack) + "): allow-related needs conntrack matches, which are sent over"
+            + " OpenFlow 1.3 or 1.4 only");
+      }
     }
     Optional<String> port = r.rule().match().inPort();
     List<SwitchView> multi = inScope.stream().filter(SwitchView::multiTable).toList();

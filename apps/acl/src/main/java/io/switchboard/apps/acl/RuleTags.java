@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 final class RuleTags {
   /** The tag of the {@code acl.default: drop} entry. */
   static final long DEFAULT_TAG = 1;
+  /** The tag of the conntrack entries (the ct pass, invalid, established, related) of stateful rules. */
+  static final long CONNTRACK_TAG = 2;
   static final long MASK = 0xffff_ffff_ffffL;
 
   private RuleTags() {}
@@ -26,7 +28,7 @@ final class RuleTags {
     for (int i = 0; i < 6; i++) {
       tag = (tag << 8) | (digest[i] & 0xff);
     }
-    // 0 is "no tag" and 1 is the default entry; a name hashing there gets a neighbour.
-    return tag <= DEFAULT_TAG ? tag + 2 : tag;
+    // 0 is "no tag", 1 the default entry, 2 the conntrack entries; a name hashing there gets a neighbour.
+    return tag <= CONNTRACK_TAG ? tag + 3 : tag;
   }
 }

@@ -19,6 +19,11 @@ record StoredRule(String name, LinkedHashMap<String, Object> definition) impleme
     return new StoredRule(rule.name(), copy(rule.toMap()));
   }
 
+  /** Any named definition (a security group's, in the "acl.groups" store). */
+  static StoredRule ofMap(String name, Map<String, ?> definition) {
+    return new StoredRule(name, copy(definition));
+  }
+
   /** A deep copy into serializable collections. */
   private static LinkedHashMap<String, Object> copy(Map<String, ?> map) {
     LinkedHashMap<String, Object> out = new LinkedHashMap<>();

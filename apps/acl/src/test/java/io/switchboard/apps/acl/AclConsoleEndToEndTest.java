@@ -51,6 +51,10 @@ class AclConsoleEndToEndTest {
       assertTrue(a.canReachWithin(b.ip(), SETTLE), "forwarding works before any rule");
 
       browser.navigate(ctl.restBase().replace(RestServer.BASE, "") + "/ui/#/acl");
+      browser.await("the page", SETTLE, "!!document.getElementById('acl-token')", v -> v.asBoolean());
+      // the operator pastes the REST token: the page sends it with every change
+      browser.eval("const t = document.getElementById('acl-token'); t.value = '" + ctl.token() + "';"
+          + "t.dispatchEvent(new Event('change')); true");
       browser.await("the ACL page with the config's rule", SETTLE,
           "[...document.querySelectorAll('tr.rule')].map(r => r.dataset.rule).join()",
           v -> v.asText().equals("cfg-no-telnet"));

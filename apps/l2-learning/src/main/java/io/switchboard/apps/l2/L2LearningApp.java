@@ -6,6 +6,7 @@ import io.switchboard.apps.l2.LearningFlows.HostAt;
 import io.switchboard.apps.l2.SingleTableFlows.Pair;
 import io.switchboard.config.BridgeConfig;
 import io.switchboard.config.Dpid;
+import io.switchboard.config.L2Settings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
@@ -13,6 +14,7 @@ import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.Frame;
+import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.RestResource;
@@ -35,11 +37,22 @@ import org.slf4j.LoggerFactory;
  * are trunks of every VLAN); hosts are learned per (bridge, VLAN, MAC) from packet-ins and become desired flows
  * that expire after {@code l2-learning.idle-timeout} of silence. Bridges that are vxlan-overlay hosts are left to
  * that app.
+ *
+ * <p>Bounded: hosts per port, VLAN and bridge are capped ({@link HostCaps}), and a bridge that went away has its
+ * hosts forgotten {@code l2-learning.forget-after} later unless it came back meanwhile (its return, here or on
+ * another instance of a cluster, adopts its entries and cancels the forgetting).
  */
 public final class L2LearningApp implements ControllerApp {
   public static final String NAME = "l2-learning";
   private static final Logger log = LoggerFactory.getLogger(L2LearningApp.class);
   private static final Duration BEING_LEARNED = Duration.ofSeconds(2);
+  /** Bridges that went away: dpid to when (wall clock), shared so that a return on any instance cancels. */
+  static final String DEPARTED_STORE = "l2.departed";
+
+  /** Runs a task once after a delay: a daemon timer, or a test's hand. */
+  interface Timer {
+    void schedule(Runnable task, Duration delay);
+  }
 
   private final LongSupplier millisClock;
   private final LongSupplier nanoClock;
@@ -48,17 +61,26 @@ public final class L2LearningApp implements ControllerApp {
   private final TalkingPairs pairs = new TalkingPairs();
   /** Bridges whose full pair table was logged (again once it had room). */
   private final java.util.Set<Long> pairsFullLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final HostCaps caps;
+  private final Timer timer;
   private volatile AppContext ctx;
   private volatile MacTable table;
+  private volatile KeyValueStore<Long, Long> departed;
   private volatile PacketInBudget budget;
 
   public L2LearningApp() {
-    this(System::currentTimeMillis, System::nanoTime);
+    this(System::currentTimeMillis, System::nanoTime, daemonTimer());
   }
 
   L2LearningApp(LongSupplier millisClock, LongSupplier nanoClock) {
+    this(millisClock, nanoClock, daemonTimer());
+  }
+
+  L2LearningApp(LongSupplier millisClock, LongSupplier nanoClock, Timer timer) {
     this.millisClock = millisClock;
     this.nanoClock = nanoClock;
+    this.timer = timer;
+    this.caps = new HostCaps(nanoClock);
     this.beingLearned = Caffeine.newBuilder().expireAfterWrite(BEING_LEARNED).maximumSize(100_000)
         .ticker(nanoClock::getAsLong).build();
   }
@@ -71,7 +93,10 @@ public final class L2LearningApp implements ControllerApp {
   @Override
   public void start(AppContext ctx) {
     this.ctx = ctx;
-    this.table = new MacTable(ctx.stores());
+    if (table == null || !table.isOver(ctx.stores())) { // a reload keeps the table (and its index)
+      this.table = new MacTable(ctx.stores());
+      this.departed = ctx.stores().map(DEPARTED_STORE);
+    }
     int perSecond = ctx.config().l2Learning().packetInBudget();
     if (budget == null || budget.perSecond() != perSecond) {
       budget = new PacketInBudget(perSecond, nanoClock);
@@ -139,6 +164,12 @@ public final class L2LearningApp implements ControllerApp {
     }
     LearnedHost host = new LearnedHost(sw.dpid(), sw.name(), vlan, mac, port, plan.port(port).name(),
         millisClock.getAsLong());
+    L2Settings settings = ctx.config().l2Learning();
+    HostCaps.Cap over = HostCaps.exceeded(table, settings, host, known);
+    if (over != null) {
+      caps.refused(ctx, over, host, settings);
+      return null; // not learned; a moved host keeps its old place until it expires or room is made
+    }
     table.put(host);
     beingLearned.put(key, host);
     if (known != null) {
@@ -235,6 +266,10 @@ public final class L2LearningApp implements ControllerApp {
     }
   }
 
+  /**
+   * The bridge's hosts are forgotten {@code forget-after} from now unless it is back by then. Only the master
+   * does this: in a cluster, another instance may lose its connection while the master keeps the bridge.
+   */
   @Override
   public void onSwitchDown(long dpid) {
     plans.remove(dpid);
@@ -242,6 +277,35 @@ public final class L2LearningApp implements ControllerApp {
     if (budget != null) {
       budget.forget(dpid);
     }
+    AppContext c = ctx;
+    if (c == null || table == null || !c.isMaster(dpid)) {
+      return;
+    }
+    long leftAt = millisClock.getAsLong();
+    departed.put(dpid, leftAt);
+    Duration grace = c.config().l2Learning().forgetAfter();
+    timer.schedule(() -> forgetIfGone(dpid, leftAt, grace), grace);
+  }
+
+  /** Forgets a departed bridge's hosts, unless it came back (its adoption removed the record) or left again. */
+  void forgetIfGone(long dpid, long leftAt, Duration grace) {
+    Long still = departed.get(dpid);
+    if (still == null || still != leftAt || ctx.switchView(dpid).isPresent()) {
+      return;
+    }
+    departed.remove(dpid);
+    int forgotten = 0;
+    for (LearnedHost h : table.hostsOf(dpid)) {
+      if (ctx.switchView(dpid).isPresent()) {
+        break; // back this very moment: its adoption owns the table now
+      }
+      if (table.remove(h)) {
+        beingLearned.invalidate(h.key());
+        forgotten++;
+      }
+    }
+    log.info("switch {}: gone for {}s, forgot its {} learned host(s)", Values.dpid(dpid), grace.toSeconds(),
+        forgotten);
   }
 
   /** Hosts whose port no longer carries their VLAN (roles changed) or whose bridge went to the overlay. */
@@ -266,6 +330,7 @@ public final class L2LearningApp implements ControllerApp {
   /** Rebuilds this bridge's part of the MAC table (and pairs) from the learned entries the switch still holds. */
   @Override
   public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    departed.remove(sw.dpid()); // back: its hosts are not to be forgotten
     if (leftToOverlay(sw)) {
       return;
     }
@@ -273,15 +338,32 @@ public final class L2LearningApp implements ControllerApp {
     LearningFlows flows = flows(sw);
     Map<HostKey, LearnedHost> adopted = new HashMap<>();
     long now = millisClock.getAsLong();
+    L2Settings limits = ctx.config().l2Learning();
+    Map<Long, Integer> perPort = new HashMap<>();
+    Map<Integer, Integer> perVlan = new HashMap<>();
+    int overCaps = 0;
     for (FlowEntry e : installed) {
       HostAt at = flows.sourceEntryHost(plan, e);
-      if (at != null) {
+      if (at != null && !adopted.containsKey(new HostKey(sw.dpid(), at.vlan(), at.mac()))) {
+        // the caps hold for adopted hosts too (they may have been lowered since the entries were made)
+        if (perPort.getOrDefault(at.port(), 0) >= limits.maxHostsPerPort()
+            || perVlan.getOrDefault(at.vlan(), 0) >= limits.maxHostsPerVlan()
+            || adopted.size() >= limits.maxHostsPerSwitch()) {
+          overCaps++;
+          continue;
+        }
+        perPort.merge(at.port(), 1, Integer::sum);
+        perVlan.merge(at.vlan(), 1, Integer::sum);
         LearnedHost before = table.get(sw.dpid(), at.vlan(), at.mac());
         long since = before != null && before.port() == at.port() ? before.learnedAtMillis() : now;
         LearnedHost h = new LearnedHost(sw.dpid(), sw.name(), at.vlan(), at.mac(), at.port(),
             plan.port(at.port()).name(), since);
         adopted.put(h.key(), h);
       }
+    }
+    if (overCaps > 0) {
+      log.warn("switch {}: {} learned entries on the switch are over the l2-learning host caps and were not"
+          + " adopted (they are removed)", Values.dpid(sw.dpid()), overCaps);
     }
     for (LearnedHost h : table.hostsOf(sw.dpid())) {
       if (!adopted.containsKey(h.key())) {
@@ -358,6 +440,34 @@ public final class L2LearningApp implements ControllerApp {
   private int idleTimeout() {
     long s = ctx.config().l2Learning().idleTimeout().toSeconds();
     return (int) Math.max(1, Math.min(0xffff, s));
+  }
+
+  private static Timer daemonTimer() {
+    return new Timer() {
+      private volatile java.util.concurrent.ScheduledExecutorService timers;
+
+      @Override
+      public void schedule(Runnable task, Duration delay) {
+        if (timers == null) {
+          synchronized (this) {
+            if (timers == null) {
+              timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "l2-learning-forget");
+                t.setDaemon(true);
+                return t;
+              });
+            }
+          }
+        }
+        timers.schedule(() -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.error("forgetting a departed switch's hosts failed", e);
+          }
+        }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+    };
   }
 
   static boolean isUnicast(long mac) {

@@ -1,5 +1,6 @@
 package io.switchboard.apps.l2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,5 +41,32 @@ class ConfigValidationTest {
               a: {vlan: 200}
         """);
     assertTrue(e.contains("duplicate key 'a'"), e);
+  }
+
+  @Test
+  void hostCapsAndTheGracePeriodAreReadAndChecked() throws Exception {
+    var d = ConfigLoader.parse("", "t.yaml").l2Learning();
+    assertEquals(256, d.maxHostsPerPort());
+    assertEquals(4096, d.maxHostsPerVlan());
+    assertEquals(8192, d.maxHostsPerSwitch());
+    assertEquals(java.time.Duration.ofSeconds(60), d.forgetAfter());
+    var c = ConfigLoader.parse("""
+        l2-learning: {max-hosts-per-port: 8, max-hosts-per-vlan: 100, max-hosts-per-switch: 1000, forget-after: 5m}
+        """, "t.yaml").l2Learning();
+    assertEquals(8, c.maxHostsPerPort());
+    assertEquals(100, c.maxHostsPerVlan());
+    assertEquals(1000, c.maxHostsPerSwitch());
+    assertEquals(java.time.Duration.ofMinutes(5), c.forgetAfter());
+    String e = errors("""
+        l2-learning:
+          max-hosts-per-port: 0
+          max-hosts-per-vlan: lots
+          forget-after: 60
+          max-host-per-switch: 10
+        """);
+    assertTrue(e.contains("t.yaml:2: l2-learning.max-hosts-per-port") && e.contains("1-1000000"), e);
+    assertTrue(e.contains("t.yaml:3: l2-learning.max-hosts-per-vlan"), e);
+    assertTrue(e.contains("t.yaml:4: l2-learning.forget-after") && e.contains("no unit"), e);
+    assertTrue(e.contains("did you mean 'max-hosts-per-switch'"), e);
   }
 }

@@ -2,6 +2,7 @@ package io.switchboard.apps.overlay;
 
 import io.switchboard.config.OverlayEndpoint;
 import io.switchboard.config.OverlayNetwork;
+import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.FlowSink;
@@ -13,12 +14,15 @@ import io.switchboard.controller.spi.Stage;
  * <pre>
  * 100 in_port=EP,eth_src=MAC,ip,ipv4_src=IP                      -> metadata=VNI, goto acl
  * 100 in_port=EP,eth_src=MAC,arp,arp_spa=IP,arp_sha=MAC          -> metadata=VNI, goto acl
+ * 110 in_port=EP,eth_src=MAC,udp,0.0.0.0->255.255.255.255,68->67 -> controller (DHCP on: a client without address)
+ * 110 in_port=EP,eth_src=MAC,udp,ipv4_src=IP,68->67              -> controller (DHCP on: renewing, INFORM)
  *  10 in_port=EP                                                 -> drop (spoofed, or neither IPv4 nor ARP)
  * 100 in_port=TUNNEL,tun_id=VNI   (networks with ports here)     -> metadata=VNI, goto acl
  *  10 in_port=TUNNEL                                             -> drop (unknown VNI)
  * </pre>
  */
 final class ClassifyFlows {
+  static final int DHCP = 110;
   static final int ENDPOINT_SOURCE = 100;
   static final int TUNNEL_VNI = 100;
   static final int DROP = 10;
@@ -53,6 +57,18 @@ final class ClassifyFlows {
     for (FlowMatch m : new FlowMatch[] {ipv4, arp}) {
       out.add(OverlayFlows.entry(Stage.CLASSIFY, ENDPOINT_SOURCE, m, n.vni())
           .writeMetadata(n.vni(), -1L).next(Stage.ACL).build());
+    }
+    if (n.dhcpEnabled().isPresent()) {
+      for (long src : new long[] {0, ip}) {
+        FlowMatch.Builder m = FlowMatch.builder().inPort(port).ethSrc(mac).ethType(0x0800)
+            .exact(Field.IPV4_SRC, src).exact(Field.IP_PROTO, 17)
+            .exact(Field.UDP_SRC, DhcpFrames.CLIENT_PORT).exact(Field.UDP_DST, DhcpFrames.SERVER_PORT);
+        if (src == 0) {
+          m.exact(Field.IPV4_DST, 0xffff_ffffL);
+        }
+        out.add(OverlayFlows.entry(Stage.CLASSIFY, DHCP, m.build(), n.vni())
+            .actions(Action.output(Action.PORT_CONTROLLER)).build());
+      }
     }
     out.add(OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(port).build(), n.vni()).build());
   }

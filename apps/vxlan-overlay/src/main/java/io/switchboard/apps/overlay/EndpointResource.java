@@ -40,9 +40,20 @@ final class EndpointResource implements RestResource {
     for (OverlayEndpoint e : topo.endpoints()) {
       Map<String, Object> m = new LinkedHashMap<>(e.toMap());
       m.put("source", topo.isFromConfig(e.name()) ? "config" : "api");
+      dynamic(e, m);
       binding(topo, e, switches, m);
       out.add(m);
     }
+    Map<String, String> why = app.pendingReasons();
+    topo.pending().forEach((name, e) -> {
+      Map<String, Object> m = new LinkedHashMap<>(e.toMap());
+      m.put("source", topo.isFromConfig(name) ? "config" : "api");
+      dynamic(e, m);
+      m.put("state", "pending");
+      m.put("bound", false);
+      m.put("reason", why.getOrDefault(name, "waiting for an address from network " + e.network()));
+      out.add(m);
+    });
     topo.rejected().forEach((name, r) -> {
       Map<String, Object> m = new LinkedHashMap<>(r.toMap());
       m.put("source", "api");
@@ -52,6 +63,12 @@ final class EndpointResource implements RestResource {
       out.add(m);
     });
     return out;
+  }
+
+  /** Which of the addresses were {@code dynamic} (allocated, derived) rather than given. */
+  private static void dynamic(OverlayEndpoint e, Map<String, Object> m) {
+    m.put("ip-dynamic", e.dynamicIp());
+    m.put("mac-dynamic", e.dynamicMac());
   }
 
   /** bound/ofport/state: is the endpoint's port on its host's (connected) bridge. */

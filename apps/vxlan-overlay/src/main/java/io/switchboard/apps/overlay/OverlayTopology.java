@@ -30,18 +30,25 @@ public final class OverlayTopology {
   private final Set<String> fromConfig;
   private final Map<String, RuntimeEndpoint> rejected;
   private final Map<String, String> rejectedReasons;
+  private final Map<String, OverlayEndpoint> pending;
 
   private OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
-      Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons) {
+      Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons,
+      Map<String, OverlayEndpoint> pending) {
     this.overlay = overlay;
     this.endpoints = List.copyOf(endpoints);
     this.fromConfig = Set.copyOf(fromConfig);
     this.rejected = Map.copyOf(rejected);
     this.rejectedReasons = Map.copyOf(rejectedReasons);
+    this.pending = Map.copyOf(pending);
   }
 
   public static OverlayTopology of(OverlayConfig overlay) {
     return of(overlay, Map.of());
+  }
+
+  public static OverlayTopology of(OverlayConfig overlay, Map<String, RuntimeEndpoint> runtime) {
+    return of(overlay, runtime, Map.of());
   }
 
   /**
@@ -49,22 +56,72 @@ public final class OverlayTopology {
    * a runtime endpoint that no longer fits (its network was removed, a config endpoint now uses its IP) is kept
    * aside as rejected, with the reason, and has no flows.
    */
-  public static OverlayTopology of(OverlayConfig overlay, Map<String, RuntimeEndpoint> runtime) {
-    List<OverlayEndpoint> accepted = new ArrayList<>(overlay.endpoints());
+  /**
+   * As above; a dynamic endpoint is in force with its address from {@code assignments} ({@link Ipam}) when that
+   * address is still valid (assignable in its network, used by no endpoint before it), else it waits in
+   * {@link #pending} for the overlay app to allocate one. Static endpoints come first, so a config change that
+   * gives a static endpoint a dynamic one's address moves the dynamic one.
+   */
+  static OverlayTopology of(OverlayConfig overlay, Map<String, RuntimeEndpoint> runtime,
+      Map<String, Ipam.Assignment> assignments) {
+    List<OverlayEndpoint> accepted = new ArrayList<>();
+    Map<String, OverlayEndpoint> pending = new TreeMap<>();
     Set<String> fromConfig = new TreeSet<>();
     overlay.endpoints().forEach(e -> fromConfig.add(e.name()));
+    overlay.endpoints().stream().filter(OverlayEndpoint::hasAddress).forEach(accepted::add);
     Map<String, RuntimeEndpoint> rejected = new TreeMap<>();
     Map<String, String> reasons = new TreeMap<>();
+    List<OverlayEndpoint> runtimeChecked = new ArrayList<>();
     for (RuntimeEndpoint r : new TreeMap<>(runtime).values()) {
-      Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(r.toMap(), overlay, accepted);
+      List<OverlayEndpoint> existing = new ArrayList<>(accepted);
+      existing.addAll(runtimeChecked);
+      overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(existing::add);
+      Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(r.toMap(), overlay, existing);
       if (checked.isOk()) {
-        accepted.add(checked.value());
+        runtimeChecked.add(checked.value());
       } else {
         rejected.put(r.name(), r);
         reasons.put(r.name(), checked.errorText());
       }
     }
-    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons);
+    runtimeChecked.stream().filter(OverlayEndpoint::hasAddress).forEach(accepted::add);
+    List<OverlayEndpoint> dynamic = new ArrayList<>();
+    overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
+    runtimeChecked.stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
+    for (OverlayEndpoint e : dynamic) {
+      OverlayNetwork n = overlay.network(e.network()).orElseThrow();
+      Ipam.Assignment a = assignments.get(e.name());
+      if (a == null || !a.network().equals(n.name()) || !n.assignable(a.ip())) {
+        pending.put(e.name(), e);
+        continue;
+      }
+      OverlayEndpoint resolved = e.withAddress(n, a.ip());
+      boolean clash = accepted.stream().anyMatch(x -> x.network().equals(n.name())
+          && (x.ip() == a.ip() || x.mac().equals(resolved.mac())));
+      if (clash) {
+        pending.put(e.name(), e);
+      } else {
+        accepted.add(resolved);
+      }
+    }
+    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending);
+  }
+
+  /** Dynamic endpoints waiting for an address, by name. */
+  public Map<String, OverlayEndpoint> pending() {
+    return pending;
+  }
+
+  /** Addresses in a network that endpoints in force use. */
+  Set<Integer> addressesIn(String network) {
+    Set<Integer> out = new java.util.HashSet<>();
+    endpoints.stream().filter(e -> e.network().equals(network)).forEach(e -> out.add(e.ip()));
+    return out;
+  }
+
+  /** The endpoint in force on a host's port, if any. */
+  public Optional<OverlayEndpoint> endpointAt(String host, String port) {
+    return endpoints.stream().filter(e -> e.host().equals(host) && e.port().equals(port)).findFirst();
   }
 
   public OverlayConfig overlay() {
@@ -191,6 +248,7 @@ public final class OverlayTopology {
     m.put("routers", overlay.routers().size());
     m.put("endpoints", endpoints.size());
     m.put("rejected", rejected.size());
+    m.put("pending", pending.size());
     return m;
   }
 }

@@ -24,7 +24,9 @@ public record RuntimeEndpoint(String name, String network, String host, String p
   }
 
   public static RuntimeEndpoint of(OverlayEndpoint e) {
-    return new RuntimeEndpoint(e.name(), e.network(), e.host(), e.port(), e.mac().toString(), e.ipText());
+    return new RuntimeEndpoint(e.name(), e.network(), e.host(), e.port(),
+        e.dynamicMac() ? OverlayEndpoint.DYNAMIC : e.mac().toString(),
+        e.dynamicIp() ? OverlayEndpoint.DYNAMIC : e.ipText());
   }
 
   /** The fields as a REST body has them, for {@code OverlayEndpoints.parseEndpoint}. */

@@ -1,27 +1,30 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayNetwork;
-
-import io.switchboard.controller.spi.Field;
-
 import io.switchboard.config.OverlayConfig;
 import io.switchboard.config.OverlayEndpoint;
 import io.switchboard.config.OverlayHost;
+import io.switchboard.config.OverlayNetwork;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.KeyValueStore;
+import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.spi.Values;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +41,30 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   private static final Logger log = LoggerFactory.getLogger(VxlanOverlayApp.class);
 
+  private final LongSupplier dhcpClock;
   private final EndpointResource resource = new EndpointResource(this);
+  private final LeaseResource leaseResource = new LeaseResource(this);
   private volatile AppContext ctx;
   private volatile KeyValueStore<String, RuntimeEndpoint> store;
+  private volatile Ipam ipam;
+  private volatile DhcpServer dhcp;
   private volatile OverlayTopology topology = OverlayTopology.of(OverlayConfig.empty());
+  /** Why pending endpoints have no address (a full subnet), by name. */
+  private volatile Map<String, String> pendingReasons = Map.of();
+  /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
+  private final ThreadLocal<Boolean> rebuilding = ThreadLocal.withInitial(() -> false);
+
+  public VxlanOverlayApp() {
+    this(System::nanoTime);
+  }
+
+  /**
+   * With the clock (nanoseconds) of the DHCP server's per-port budget: a benchmark that advances it measures the
+   * server rather than the budget.
+   */
+  public VxlanOverlayApp(LongSupplier dhcpClock) {
+    this.dhcpClock = dhcpClock;
+  }
 
   @Override
   public String name() {
@@ -53,11 +76,33 @@ public final class VxlanOverlayApp implements ControllerApp {
     this.ctx = context;
     if (store == null) {
       KeyValueStore<String, RuntimeEndpoint> s = context.stores().map(STORE);
+      Ipam i = new Ipam(context.stores());
       store = s;
+      ipam = i;
+      dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
+          new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> refresh());
+      i.endpointStore().addListener((name, address) -> {
+        if (!rebuilding.get()) {
+          refresh();
+        }
+      });
     }
     rebuild();
+    collectAddresses();
     log.info("overlay: {}", topology.counts());
+  }
+
+  /** After a config change: addresses and leases of endpoints that exist no more are given back. */
+  private synchronized void collectAddresses() {
+    Set<String> known = new HashSet<>(store.snapshot().keySet());
+    ctx.config().overlay().endpoints().forEach(e -> known.add(e.name()));
+    int n = ipam.collect(known);
+    dhcp.leases().snapshot().keySet().stream().filter(name -> !known.contains(name))
+        .forEach(name -> dhcp.leases().remove(name));
+    if (n > 0) {
+      log.info("overlay: gave back {} address claims of endpoints that are gone", n);
+    }
   }
 
   @Override
@@ -115,6 +160,23 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
   }
 
+  /** DHCP from an endpoint of a network with DHCP on (the only packets the overlay sends up). */
+  @Override
+  public void onPacketIn(SwitchView sw, PacketIn in, AppContext context) {
+    DhcpServer d = dhcp;
+    if (in.stage() == Stage.CLASSIFY && d != null) {
+      d.onPacketIn(topology, sw, in, context);
+    }
+  }
+
+  @Override
+  public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
+    Long port = packet.get(Field.IN_PORT);
+    Optional<OverlayEndpoint> e = topology.hostOf(sw).flatMap(h -> port == null ? Optional.empty()
+        : sw.port(port).flatMap(p -> topology.endpointAt(h.name(), p.name())));
+    return e.map(x -> "DHCP for endpoint " + x.name() + " (answered with " + x.ipText() + " by the controller)");
+  }
+
   @Override
   public Optional<String> describeTag(long tag) {
     if (tag == OverlayFlows.NO_NETWORK) {
@@ -125,7 +187,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource);
+    return List.of(resource, leaseResource);
   }
 
   // ---- state
@@ -148,9 +210,51 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
   }
 
+  DhcpServer dhcp() {
+    return dhcp;
+  }
+
+  Map<String, String> pendingReasons() {
+    return pendingReasons;
+  }
+
+  /**
+   * The topology from the config, the runtime endpoints and the allocated addresses; dynamic endpoints still
+   * without a (valid) address get one, and the topology is computed again with it.
+   */
   private synchronized void rebuild() {
     Set<String> rejectedBefore = topology.rejected().keySet();
-    topology = OverlayTopology.of(ctx.config().overlay(), store.snapshot());
+    rebuilding.set(true);
+    try {
+      Map<String, String> reasons = new TreeMap<>();
+      OverlayConfig overlay = ctx.config().overlay();
+      OverlayTopology t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
+      for (int round = 0; round < 3 && !t.pending().isEmpty(); round++) {
+        boolean allocated = false;
+        for (OverlayEndpoint e : t.pending().values()) {
+          OverlayNetwork n = overlay.network(e.network()).orElseThrow();
+          Set<Integer> taken = t.addressesIn(n.name());
+          try {
+            int ip = ipam.allocate(n, e.name(), taken::contains);
+            taken.add(ip);
+            allocated = true;
+          } catch (ApiException full) {
+            if (!pendingReasons.containsKey(e.name())) {
+              log.warn("overlay: endpoint {} has no address: {}", e.name(), full.getMessage());
+            }
+            reasons.put(e.name(), full.getMessage());
+          }
+        }
+        if (!allocated) {
+          break;
+        }
+        t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
+      }
+      topology = t;
+      pendingReasons = Map.copyOf(reasons);
+    } finally {
+      rebuilding.set(false);
+    }
     topology.rejected().keySet().stream().filter(n -> !rejectedBefore.contains(n)).forEach(n ->
         log.warn("overlay: runtime endpoint '{}' is not valid with the current config and gets no flows: {}", n,
             topology.rejectedReason(n)));
@@ -168,13 +272,33 @@ public final class VxlanOverlayApp implements ControllerApp {
       throw EndpointResource.rejection(checked);
     }
     OverlayEndpoint e = checked.value();
+    OverlayNetwork n = topology.network(e.network()).orElseThrow();
+    boolean heldBefore = ipam.assignments().containsKey(e.name());
+    if (e.hasAddress()) {
+      ipam.claim(n, e.ip(), e.name()).ifPresent(holder -> {
+        throw new ApiException(409, "ip: " + e.ipText() + " is already allocated to endpoint '" + holder
+            + "' in network " + n.name());
+      });
+    } else {
+      Set<Integer> taken = topology.addressesIn(n.name());
+      rebuilding.set(true);
+      try {
+        ipam.allocate(n, e.name(), taken::contains); // 409 when the subnet is full
+      } finally {
+        rebuilding.set(false);
+      }
+    }
     if (s.putIfAbsent(e.name(), RuntimeEndpoint.of(e)) != null) {
+      if (!heldBefore) { // another instance added one of that name meanwhile; what it holds stays
+        ipam.release(e.name());
+      }
       throw new ApiException(409, "name: an endpoint named '" + e.name() + "' already exists");
     }
     refresh();
-    log.info("overlay: endpoint {} added ({} {} on {} port {}, network {})", e.name(), e.mac(), e.ipText(),
-        e.host(), e.port(), e.network());
-    return e;
+    OverlayEndpoint now = topology.endpoint(e.name()).orElse(e);
+    log.info("overlay: endpoint {} added ({} {}{} on {} port {}, network {})", now.name(), now.macText(),
+        now.ipText(), now.dynamicIp() ? " allocated" : "", now.host(), now.port(), now.network());
+    return now;
   }
 
   /** Removes a runtime endpoint; false when there is none of that name; 409 for one of the config file. */
@@ -187,6 +311,13 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (s.remove(name) == null) {
       return false;
     }
+    rebuilding.set(true);
+    try {
+      ipam.release(name);
+    } finally {
+      rebuilding.set(false);
+    }
+    dhcp.leases().remove(name);
     refresh();
     log.info("overlay: endpoint {} removed", name);
     return true;

@@ -1,0 +1,46 @@
+package io.switchboard.controller.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Removing a departed switch's series: every kind, only its own. */
+class MetricsTest {
+  static final String GONE = "00:00:00:00:00:00:00:01";
+  static final String STAYS = "00:00:00:00:00:00:00:02";
+
+  @Test
+  void removeSeriesTakesEverySeriesWithTheLabelAndNoOther() {
+    Metrics m = new Metrics();
+    m.inc("switchboard_app_events_total", "app", "l2-learning", "event", "host_learned", "dpid", GONE);
+    m.inc("switchboard_app_events_total", "app", "l2-learning", "event", "host_learned", "dpid", STAYS);
+    m.add("switchboard_flow_mods_total", 5, "dpid", GONE);
+    m.gauge("switchboard_echo_rtt_seconds", () -> 0.001, "dpid", GONE);
+    m.observeSeconds("switchboard_something_seconds", 0.2, "dpid", GONE, "kind", "x");
+    m.inc("switchboard_switch_connects_total");
+    m.inc("switchboard_odd_total", "note", "dpid=\"" + GONE + "\"", "dpid", STAYS); // the pair inside a value
+
+    assertEquals(4, m.removeSeries("dpid", GONE));
+
+    String text = m.render();
+    assertFalse(text.contains(GONE + "\"}") || text.contains(GONE + "\","), text);
+    assertEquals(1, m.counter("switchboard_app_events_total", "app", "l2-learning", "event", "host_learned",
+        "dpid", STAYS));
+    assertEquals(1, m.counter("switchboard_switch_connects_total"));
+    assertEquals(1, m.counter("switchboard_odd_total", "note", "dpid=\"" + GONE + "\"", "dpid", STAYS));
+    assertEquals(0, m.counter("switchboard_flow_mods_total", "dpid", GONE));
+    assertTrue(text.contains("switchboard_switch_connects_total 1"), text);
+    assertEquals(0, m.removeSeries("dpid", GONE), "nothing left to remove");
+  }
+
+  @Test
+  void aCounterRemovedStartsAgainFromZero() {
+    Metrics m = new Metrics();
+    m.add("switchboard_flow_mods_total", 7, "dpid", GONE);
+    m.removeSeries("dpid", GONE);
+    m.inc("switchboard_flow_mods_total", "dpid", GONE);
+    assertEquals(1, m.counter("switchboard_flow_mods_total", "dpid", GONE));
+  }
+}
