@@ -160,7 +160,8 @@ final class Install {
     if (Files.exists(config())) {
       out.println("kept " + config() + " (exists)");
     } else {
-      writeText(config(), resource("switchboard.yaml"), "rw-r--r--");
+      writeText(config(), resource("switchboard.yaml").replace("@STATEDIR@", at("/var/lib/switchboard").toString()),
+          "rw-r--r--");
     }
     Files.createDirectories(state());
     Files.setPosixFilePermissions(state(), PosixFilePermissions.fromString("rwxr-x---"));

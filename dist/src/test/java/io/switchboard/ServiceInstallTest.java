@@ -106,6 +106,7 @@ class ServiceInstallTest {
     SwitchboardConfig c = ConfigLoader.load(cfg);
     assertEquals(6653, c.openflow().listen().port());
     assertEquals(List.of("l2-learning"), c.apps());
+    assertEquals(root.resolve("var/lib/switchboard/rest-token"), c.rest().tokenFile(), "the token in the state dir");
 
     ensureSystemdAnalyze();
     String verify = run(dir.resolve("verify.log"), "systemd-analyze", "verify", unit.toString());
