@@ -16,10 +16,15 @@ public final class Main {
   static final String USAGE = """
       usage: switchboard COMMAND [ARGS]
 
-        run [--config FILE] [--watch]
-                                   start a controller (default config: OpenFlow on 0.0.0.0:6653,
-                                   REST on 127.0.0.1:8080, app l2-learning); SIGHUP reloads the
-                                   config file; --watch also reloads when the file changes
+        run [--config FILE] [--watch] [--log-format plain|json]
+                                   start a controller; without --config: $SWITCHBOARD_CONFIG, else
+                                   /etc/switchboard/switchboard.yaml when it exists, else the defaults
+                                   (OpenFlow on 0.0.0.0:6653, REST on 127.0.0.1:8080, app l2-learning);
+                                   SIGHUP reloads the config file; --watch also reloads when it changes;
+                                   --log-format json (or SWITCHBOARD_LOG_FORMAT=json): one JSON object a line
+        install [--no-start]       as a systemd service: jar, /usr/bin/switchboard, switchboard.service,
+                                   /etc/switchboard/switchboard.yaml, /var/lib/switchboard, user switchboard
+        uninstall [--purge]        reverses install; --purge also removes config, state and the user
         demo [--down]              the scenarios on real OVS in network namespaces (needs root):
                                    builds them, checks who reaches whom, shows a trace; --down removes it
         check-config FILE          validate a config file; print every error
@@ -38,7 +43,17 @@ public final class Main {
       self-signed HTTPS certificate). See docs/security.md.
       """;
 
+  /** The config file of an installed service (docs/operations.md). */
+  static final Path SYSTEM_CONFIG = Path.of("/etc/switchboard/switchboard.yaml");
+
   public static void main(String[] args) throws Exception {
+    String format = logFormat(args, System.getenv("SWITCHBOARD_LOG_FORMAT"));
+    if (format == null) {
+      System.err.println("switchboard: the log format is plain or json");
+      System.exit(2);
+    }
+    // before the first logger: logback.xml picks its appender by this property
+    System.setProperty("switchboard.log.format", format);
     if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
       System.out.print(USAGE);
       System.exit(args.length == 0 ? 2 : 0);
@@ -49,6 +64,7 @@ public final class Main {
       case "check-config" -> checkConfig(rest);
       case "flows", "hosts", "trace", "plan", "reload" -> Cli.run(args[0], rest);
       case "demo" -> Demo.run(rest);
+      case "install", "uninstall" -> Install.main(args[0], rest);
       default -> {
         System.err.println("switchboard: unknown command '" + args[0] + "'");
         System.err.print(USAGE);
@@ -66,6 +82,39 @@ public final class Main {
     return ConfigCheck.run(Path.of(args[0]), System.out);
   }
 
+  /**
+   * The config file when {@code --config} is absent: {@code $SWITCHBOARD_CONFIG} when set (it must then exist),
+   * else the installed service's file when it exists, else none (the built-in defaults).
+   */
+  static Path defaultConfig(String env, Path system) {
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Files.exists(system) ? system : null;
+  }
+
+  /** {@code --log-format X} of run, else the environment's, else plain; null when it is neither plain nor json. */
+  static String logFormat(String[] args, String env) {
+    String f = env == null || env.isBlank() ? "plain" : env.trim();
+    if (args.length > 0 && args[0].equals("run")) {
+      for (int i = 1; i + 1 < args.length; i++) {
+        if (args[i].equals("--log-format")) {
+          f = args[i + 1];
+        }
+      }
+    }
+    return f.equals("plain") || f.equals("json") ? f : null;
+  }
+
+  /** A line for the operator: plain on stderr, or a log event when the log is JSON lines (one format per stream). */
+  static void announce(String line) {
+    if ("json".equals(System.getProperty("switchboard.log.format"))) {
+      org.slf4j.LoggerFactory.getLogger(Main.class).info(line);
+    } else {
+      System.err.println("switchboard: " + line);
+    }
+  }
+
   static int run(String[] args) throws Exception {
     Path file = null;
     boolean watch = false;
@@ -74,10 +123,15 @@ public final class Main {
         file = Path.of(args[++i]);
       } else if (args[i].equals("--watch")) {
         watch = true;
+      } else if (args[i].equals("--log-format") && i + 1 < args.length) {
+        i++; // applied in main, before logging starts
       } else {
         System.err.println("switchboard run: unexpected argument '" + args[i] + "'");
         return 2;
       }
+    }
+    if (file == null) {
+      file = defaultConfig(System.getenv("SWITCHBOARD_CONFIG"), SYSTEM_CONFIG);
     }
     SwitchboardConfig config;
     if (file == null) {
@@ -116,12 +170,12 @@ public final class Main {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.err.println("switchboard: stopping");
+      announce("stopping");
       // a stop must not hang on a stuck connection or cluster peer: after 10 s the process goes regardless
       Thread watchdog = new Thread(() -> {
         try {
           Thread.sleep(10_000);
-          System.err.println("switchboard: still stopping after 10 s; exiting now");
+          announce("still stopping after 10 s; exiting now");
           Runtime.getRuntime().halt(1);
         } catch (InterruptedException e) {
           // stopped in time
@@ -133,11 +187,11 @@ public final class Main {
       watchdog.interrupt();
       stopped.countDown();
     }, "shutdown"));
-    System.err.printf("switchboard: OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.%n",
+    announce(String.format("OpenFlow on %s, REST on %s (config: %s, apps: %s). Ctrl-C stops.",
         config.openflow().listen().host() + ":" + sb.openflowPort() + (config.openflow().listenIsTls() ? " (TLS)"
             : "") + config.openflow().tlsListen().map(t -> ", OpenFlow over TLS on " + t).orElse(""),
         sb.restBase(), config.source(),
-        String.join(", ", config.apps()));
+        String.join(", ", config.apps())));
     stopped.await();
     return 0;
   }

@@ -48,6 +48,15 @@ class ReloadTriggersTest {
     }
   }
 
+  static String get(int rest, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rest + "/api/v1" + path))
+          .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
   static void await(String what, Duration timeout, java.util.function.BooleanSupplier cond) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     while (!cond.getAsBoolean()) {

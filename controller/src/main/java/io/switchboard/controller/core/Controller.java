@@ -98,6 +98,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
     this.appPool = Executors.newFixedThreadPool(threads, r -> daemon(r, "switch-worker-" + n.incrementAndGet()));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "controller-timer"));
     metrics.describe("switchboard_switches_connected", "Bridges connected to this instance");
+    metrics.describe("switchboard_flows_out_of_sync", "Entries the last reconciliation found differing from the "
+        + "desired set (and sent)");
+    metrics.describe("switchboard_reconciliation_failures_total", "Reconciliations that could not read or compare "
+        + "a bridge's flows");
+    metrics.describe("switchboard_mastership_changes_total", "This instance became master (or slave) of a bridge");
     metrics.gauge("switchboard_switches_connected", () -> (double) sessions.size());
     metrics.gauge("switchboard_uptime_seconds", () -> (System.currentTimeMillis() - startedAt) / 1000.0);
     metrics.describe("switchboard_openflow_tls_failures_total", "OpenFlow TLS handshakes that failed");
@@ -311,11 +316,14 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   /** This instance stops programming a bridge (another became master). */
   public void unprogram(SwitchSession s) {
+    metrics.inc("switchboard_mastership_changes_total", "dpid", s.dpidText(), "role", "slave");
+    metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
     s.worker().execute(() -> s.programmer(null));
   }
 
   /** This instance (again) programs a bridge. */
   public void reprogram(SwitchSession s) {
+    metrics.inc("switchboard_mastership_changes_total", "dpid", s.dpidText(), "role", "master");
     s.worker().execute(() -> program(s));
   }
 
@@ -326,6 +334,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     if (sessions.remove(s.dpid(), s)) {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
+      metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
       timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       for (ControllerApp app : enabled) {
         try {
@@ -698,6 +707,15 @@ public final class Controller implements SwitchListener, AutoCloseable {
         metrics.add("switchboard_drift_repaired_total", ops, "dpid", s.dpidText());
       }
       metrics.add("switchboard_flow_mods_total", ops, "dpid", s.dpidText());
+      // what the last read found differing from the desired set: repaired by then, so non-zero across two audits
+      // in a row means desired != live for longer than an audit interval
+      double found = ops;
+      metrics.gauge("switchboard_flows_out_of_sync", () -> found, "dpid", s.dpidText());
+    }
+
+    @Override
+    public void reconcileFailed() {
+      metrics.inc("switchboard_reconciliation_failures_total", "dpid", s.dpidText());
     }
   }
 

@@ -42,6 +42,9 @@ public final class FlowProgrammer {
 
     /** A reconciliation finished: how many ops it sent, and how long it took. */
     void reconciled(boolean initial, int ops, long nanos);
+
+    /** A reconciliation did not finish: the switch's flows could not be read, or comparing them failed. */
+    default void reconcileFailed() {}
   }
 
   private final String dpidText;
@@ -167,11 +170,13 @@ public final class FlowProgrammer {
       reading = false;
       if (err != null) {
         log.warn("switch {}: reading flows failed: {}", dpidText, err.toString());
+        listener.reconcileFailed();
       } else {
         try {
           onFlowsRead(flows, requestedAt, started);
         } catch (RuntimeException e) {
           log.error("switch {}: reconciliation failed", dpidText, e);
+          listener.reconcileFailed();
         }
       }
       if (readAgain) {

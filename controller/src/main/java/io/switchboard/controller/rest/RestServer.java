@@ -106,6 +106,7 @@ public final class RestServer implements AutoCloseable {
     route(HttpMethod.GET, "/apps", r -> apps());
     io.switchboard.controller.core.PacketTracer tracer = new io.switchboard.controller.core.PacketTracer(controller);
     route(HttpMethod.POST, "/trace", r -> tracer.trace(r.jsonBody()));
+    new UiRoutes(controller, vertx).mount(router, this); // the web console, /ui
     for (ControllerApp app : controller.availableApps()) {
       for (RestResource res : app.resources()) {
         resource(app, res);

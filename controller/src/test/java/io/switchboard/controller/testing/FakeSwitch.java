@@ -148,6 +148,11 @@ public final class FakeSwitch implements AutoCloseable {
     replies.add(bytes);
   }
 
+  /** Bytes as they are, e.g. a message the controller cannot decode. */
+  public void sendRaw(byte[] bytes) {
+    replies.add(bytes.clone());
+  }
+
   /** A packet-in of an Ethernet frame from {@code srcMac} arriving on {@code inPort}, table-miss style. */
   public OFMessage packetIn(long inPort, long srcMac, long dstMac) {
     byte[] frame = new byte[60];

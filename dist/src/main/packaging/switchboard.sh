@@ -1,0 +1,12 @@
+#!/bin/sh
+# Switchboard, as `switchboard install` put it here: runs the installed controller jar with the JVM options of the
+# project's launcher. SWITCHBOARD_HEAP (default 512m) bounds the heap; SWITCHBOARD_JAVA_OPTS adds JVM options;
+# SWITCHBOARD_JAVA names the java binary (default: java on the PATH, Java 17 or newer).
+jar='@LIBDIR@/switchboard.jar'
+@CONFIG_ENV@
+java="${SWITCHBOARD_JAVA:-java}"
+command -v "$java" >/dev/null 2>&1 || { echo "switchboard: no java on the PATH (install openjdk-17-jre-headless)" >&2; exit 1; }
+exec "$java" --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED \
+  --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+  --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED \
+  "-Xmx${SWITCHBOARD_HEAP:-512m}" -XX:+ExitOnOutOfMemoryError ${SWITCHBOARD_JAVA_OPTS:-} -jar "$jar" "$@"
