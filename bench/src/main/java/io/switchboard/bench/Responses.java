@@ -32,33 +32,34 @@ final class Responses {
    */
   static PacketOut packetOut(ByteBuf m) {
     int start = m.readerIndex();
-    int version = m.getUnsignedByte(start);
-    int length = m.getUnsignedShort(start + 2);
-    int actionsLenAt = version == OFVersion.OF_10.getWireVersion() ? 14 : 16;
-    int actionsAt = version == OFVersion.OF_10.getWireVersion() ? 16 : 24;
-    if (length < actionsAt || m.readableBytes() < length) {
+    int dataAt = dataOffset(m);
+    if (dataAt < 0) {
       return null;
     }
-    long bufferId = m.getUnsignedInt(start + 8);
-    int dataAt = actionsAt + m.getUnsignedShort(start + actionsLenAt);
-    if (dataAt > length) {
-      return null;
-    }
-    return new PacketOut(bufferId, Frames.tagOf(m, start + dataAt, start + length));
+    return new PacketOut(m.getUnsignedInt(start + 8), Frames.tagOf(m, start + dataAt,
+        start + m.getUnsignedShort(start + 2)));
   }
 
-  /** True when a packet-out carries an LLDP frame (cbench does not count those as responses). */
-  static boolean isLldp(ByteBuf m) {
+  /** Where a packet-out's frame starts, from the message's start; -1 when the message is too short for it. */
+  private static int dataOffset(ByteBuf m) {
     int start = m.readerIndex();
     int version = m.getUnsignedByte(start);
     int length = m.getUnsignedShort(start + 2);
     int actionsLenAt = version == OFVersion.OF_10.getWireVersion() ? 14 : 16;
     int actionsAt = version == OFVersion.OF_10.getWireVersion() ? 16 : 24;
     if (length < actionsAt || m.readableBytes() < length) {
-      return false;
+      return -1;
     }
-    int typeAt = start + actionsAt + m.getUnsignedShort(start + actionsLenAt) + 12;
-    return typeAt + 2 <= start + length && m.getUnsignedShort(typeAt) == 0x88cc;
+    int dataAt = actionsAt + m.getUnsignedShort(start + actionsLenAt);
+    return dataAt > length ? -1 : dataAt;
+  }
+
+  /** True when a packet-out carries an LLDP frame (cbench does not count those as responses). */
+  static boolean isLldp(ByteBuf m) {
+    int dataAt = dataOffset(m);
+    int start = m.readerIndex();
+    return dataAt >= 0 && dataAt + 14 <= m.getUnsignedShort(start + 2)
+        && m.getUnsignedShort(start + dataAt + 12) == 0x88cc;
   }
 
   /** The exact Ethernet source (or destination) a match requires, or -1 when it does not pin one. */
