@@ -200,8 +200,9 @@ public final class L2LearningApp implements ControllerApp {
       } else if (pair != null && pairs.full(sw.dpid(), pair)) {
         ctx.count(sw.dpid(), "pair_table_full");
         if (pairsFullLogged.add(sw.dpid())) {
-          log.warn("switch {}: {} host pairs have entries, the most one bridge may have; further pairs are"
-              + " forwarded by the controller until some expire", Values.dpid(sw.dpid()), TalkingPairs.MAX_PER_BRIDGE);
+          log.warn("switch {}: no room for another host pair entry ({} per bridge, {} on all bridges); further pairs"
+              + " are forwarded by the controller until some expire", Values.dpid(sw.dpid()),
+              TalkingPairs.MAX_PER_BRIDGE, TalkingPairs.MAX_TOTAL);
         }
       }
       actions = SingleTableFlows.forward(ingress, plan.port(dst.port()), vlan);

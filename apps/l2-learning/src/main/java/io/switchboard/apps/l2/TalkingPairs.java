@@ -19,7 +19,14 @@ final class TalkingPairs {
    * the table would otherwise grow with the square of the hosts (and with whatever MACs a peer makes up). Past it,
    * new pairs are forwarded by the controller (packet-out) without an entry until old ones expire.
    */
-  static final int MAX_PER_BRIDGE = 10_000;
+  static final int MAX_PER_BRIDGE = 4_096;
+  /**
+   * Pair entries all bridges together may have: each costs about a kilobyte of desired and installed state, so
+   * this keeps them under ~70 MB of the launcher's 512 MiB heap however many bridges connect.
+   */
+  static final int MAX_TOTAL = 65_536;
+
+  private final java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
   private static final Comparator<Pair> ORDER = Comparator.comparingInt(Pair::vlan).thenComparingLong(Pair::src)
       .thenComparingLong(Pair::dst);
 
@@ -34,18 +41,21 @@ final class TalkingPairs {
   /** Adds a pair; returns its entry if it is new, null if the pair was known or the bridge has no room. */
   FlowEntry add(long dpid, Pair pair, Function<Pair, FlowEntry> entry) {
     Map<Pair, FlowEntry> mine = byBridge.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>());
-    if (mine.size() >= MAX_PER_BRIDGE || mine.containsKey(pair)) {
+    if (mine.size() >= MAX_PER_BRIDGE || total.get() >= MAX_TOTAL || mine.containsKey(pair)) {
       return null;
     }
     FlowEntry e = entry.apply(pair);
-    mine.put(pair, e);
+    if (mine.put(pair, e) == null) {
+      total.incrementAndGet();
+    }
     return e;
   }
 
   /** True when the bridge has as many pairs as it may, and this one is not among them. */
   boolean full(long dpid, Pair pair) {
     Map<Pair, FlowEntry> mine = byBridge.get(dpid);
-    return mine != null && mine.size() >= MAX_PER_BRIDGE && !mine.containsKey(pair);
+    return (mine == null || !mine.containsKey(pair)) && (total.get() >= MAX_TOTAL
+        || (mine != null && mine.size() >= MAX_PER_BRIDGE));
   }
 
   /** Removes the pairs a host is in; returns their entries. */
@@ -58,6 +68,7 @@ final class TalkingPairs {
         boolean involved = p.vlan() == vlan && (p.src() == mac || p.dst() == mac);
         if (involved) {
           removed.add(e.getValue());
+          total.decrementAndGet();
         }
         return involved;
       });
@@ -72,7 +83,9 @@ final class TalkingPairs {
       for (Pair p : List.copyOf(mine.keySet())) {
         FlowEntry e = entry.apply(p);
         if (e == null) {
-          mine.remove(p);
+          if (mine.remove(p) != null) {
+            total.decrementAndGet();
+          }
         } else {
           mine.put(p, e);
         }
@@ -81,10 +94,14 @@ final class TalkingPairs {
   }
 
   void replace(long dpid, Map<Pair, FlowEntry> pairs) {
-    byBridge.put(dpid, new ConcurrentHashMap<>(pairs));
+    Map<Pair, FlowEntry> old = byBridge.put(dpid, new ConcurrentHashMap<>(pairs));
+    total.addAndGet(pairs.size() - (old == null ? 0 : old.size()));
   }
 
   void forget(long dpid) {
-    byBridge.remove(dpid);
+    Map<Pair, FlowEntry> old = byBridge.remove(dpid);
+    if (old != null) {
+      total.addAndGet(-old.size());
+    }
   }
 }
