@@ -310,8 +310,38 @@ public final class Controller implements SwitchListener, AutoCloseable {
     self[0] = p;
     available.keySet().forEach(p::registerApp);
     s.programmer(p);
+    addMeters(s);
     recomputeNow(s);
     p.reconcile();
+  }
+
+  /**
+   * The meters the enabled apps declare, added before any entry that uses them (OpenFlow 1.3+). A meter the bridge
+   * already holds (a reconnect) answers METER_EXISTS, which {@link #error} lets pass: it is kept as it is.
+   */
+  private void addMeters(SwitchSession s) {
+    if (s.version().compareTo(OFVersion.OF_13) < 0) {
+      return;
+    }
+    SwitchView view = s.view();
+    for (ControllerApp app : enabled) {
+      for (ControllerApp.MeterSpec m : app.meters(view)) {
+        var f = s.factory();
+        var b = f.buildMeterMod().setXid(s.nextXid())
+            .setCommand(org.projectfloodlight.openflow.protocol.OFMeterModCommand.ADD)
+            .setFlags(java.util.EnumSet.of(org.projectfloodlight.openflow.protocol.OFMeterFlags.PKTPS,
+                org.projectfloodlight.openflow.protocol.OFMeterFlags.BURST))
+            .setMeterId(m.id());
+        List<org.projectfloodlight.openflow.protocol.meterband.OFMeterBand> bands =
+            List.of(f.meterBands().drop(m.packetsPerSecond(), m.burst()));
+        try {
+          b.setMeters(bands); // OpenFlow 1.3 names the list "meters"
+        } catch (UnsupportedOperationException e) {
+          b.setBands(bands); // 1.4 and 1.5 "bands"
+        }
+        s.send(b.build());
+      }
+    }
   }
 
   /** This instance stops programming a bridge (another became master). */
@@ -507,6 +537,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private void error(SwitchSession s, OFErrorMsg err) {
     FlowKey key = s.inflight(err.getXid());
     metrics.inc("switchboard_switch_errors_total", "dpid", s.dpidText(), "type", err.getErrType().name());
+    if (err instanceof org.projectfloodlight.openflow.protocol.errormsg.OFMeterModFailedErrorMsg mm
+        && mm.getCode() == org.projectfloodlight.openflow.protocol.OFMeterModFailedCode.METER_EXISTS) {
+      log.debug("switch {}: meter already there, kept", s.dpidText());
+      return;
+    }
     if (err instanceof OFRoleRequestFailedErrorMsg) {
       return; // answers a role request: the mastership that sent it handles the failed future
     }

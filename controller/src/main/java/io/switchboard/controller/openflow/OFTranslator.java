@@ -116,8 +116,13 @@ public final class OFTranslator {
   }
 
   private List<OFInstruction> instructions(FlowEntry e) {
-    List<OFInstruction> ins = new ArrayList<>(3);
-    if (!e.actions().isEmpty()) {
+    List<OFInstruction> ins = new ArrayList<>(4);
+    for (Action a : e.actions()) {
+      if (a instanceof Action.Meter m && f.getVersion().compareTo(OFVersion.OF_15) < 0) {
+        ins.add(f.instructions().meter(m.id())); // 1.3/1.4: an instruction, run before the actions
+      }
+    }
+    if (e.actions().stream().anyMatch(a -> !(a instanceof Action.Meter))) {
       ins.add(f.instructions().applyActions(actions(e.actions())));
     }
     if (e.metadata() != null) {
@@ -132,7 +137,9 @@ public final class OFTranslator {
   public List<OFAction> actions(List<Action> list) {
     List<OFAction> out = new ArrayList<>(list.size());
     for (Action a : list) {
-      if (a instanceof Action.Output o) {
+      if (a instanceof Action.Meter) {
+        continue; // an instruction (see instructions), not an action; OpenFlow 1.0 has no meters
+      } else if (a instanceof Action.Output o) {
         out.add(f.actions().buildOutput().setPort(OFPort.of((int) o.port())).setMaxLen(0xffff).build());
       } else if (a instanceof Action.PushVlan) {
         if (!v10) {
@@ -280,13 +287,16 @@ public final class OFTranslator {
       duration = s.getDurationSec();
     }
     List<OFAction> ofActions = new ArrayList<>();
+    List<Action> meters = new ArrayList<>();
     FlowEntry.Builder b = stage == null ? null : FlowEntry.in(stage).priority(s.getPriority()).match(match);
     boolean expressible = b != null;
     if (v10) {
       ofActions.addAll(s.getActions());
     } else {
       for (OFInstruction ins : s.getInstructions()) {
-        if (ins instanceof OFInstructionApplyActions aa) {
+        if (ins instanceof org.projectfloodlight.openflow.protocol.instruction.OFInstructionMeter mi) {
+          meters.add(new Action.Meter((int) mi.getMeterId()));
+        } else if (ins instanceof OFInstructionApplyActions aa) {
           ofActions.addAll(aa.getActions());
         } else if (ins instanceof OFInstructionGotoTable g && b != null) {
           Stage next = pipeline.stage(g.getTableId().getValue());
@@ -306,6 +316,10 @@ public final class OFTranslator {
     List<Action> actions = fromActions(ofActions);
     if (actions == null) {
       expressible = false;
+    } else if (!meters.isEmpty()) {
+      meters.addAll(actions);
+      actions = meters;
+      raw = meters.get(0) + (raw.isEmpty() ? "" : "," + raw);
     }
     if (expressible) {
       entry = b.actions(actions).idleTimeout(s.getIdleTimeout()).hardTimeout(s.getHardTimeout()).build();

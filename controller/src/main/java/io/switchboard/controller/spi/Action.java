@@ -87,6 +87,27 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Pass the packet through a meter of the bridge first (OpenFlow 1.3+: a meter instruction ahead of the actions;
+   * ignored on OpenFlow 1.0). The meter is one an app declares with {@link ControllerApp#meters}.
+   */
+  record Meter(int id) implements Action {
+    public Meter {
+      if (id == 0 || Integer.toUnsignedLong(id) > 0xffff_0000L) {
+        throw new IllegalArgumentException("meter id out of range: " + id);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "meter:" + id;
+    }
+  }
+
+  static Action meter(int id) {
+    return new Meter(id);
+  }
+
   static Action output(long port) {
     return new Output(port);
   }

@@ -68,6 +68,20 @@ public interface ControllerApp {
     return java.util.Optional.empty();
   }
 
+  /**
+   * A rate limit the bridge enforces: packets per second over which the switch drops, with a burst allowance.
+   * Entries use it through {@link Action#meter}.
+   */
+  record MeterSpec(int id, int packetsPerSecond, int burst) {}
+
+  /**
+   * Meters the app's entries use on a bridge (OpenFlow 1.3+ bridges only). The core adds them when the bridge
+   * connects, before any entry; a meter the bridge already holds is kept as it is.
+   */
+  default List<MeterSpec> meters(SwitchView sw) {
+    return List.of();
+  }
+
   /** Collections the app shows (and may accept writes to) through the REST API. */
   default List<RestResource> resources() {
     return List.of();

@@ -23,6 +23,12 @@ import io.switchboard.controller.spi.Stage;
  */
 final class ClassifyFlows {
   static final int DHCP = 110;
+  /**
+   * The meter DHCP entries go through on their way to the controller: 200 packets a second per bridge, bursts of
+   * 200, dropped by the switch above that (the controller's per-port budget, 5/s, still applies behind it).
+   */
+  static final io.switchboard.controller.spi.ControllerApp.MeterSpec DHCP_METER =
+      new io.switchboard.controller.spi.ControllerApp.MeterSpec(0xd4c9, 200, 200);
   static final int ENDPOINT_SOURCE = 100;
   static final int TUNNEL_VNI = 100;
   static final int DROP = 10;
@@ -67,7 +73,7 @@ final class ClassifyFlows {
           m.exact(Field.IPV4_DST, 0xffff_ffffL);
         }
         out.add(OverlayFlows.entry(Stage.CLASSIFY, DHCP, m.build(), n.vni())
-            .actions(Action.output(Action.PORT_CONTROLLER)).build());
+            .actions(Action.meter(DHCP_METER.id()), Action.output(Action.PORT_CONTROLLER)).build());
       }
     }
     out.add(OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(port).build(), n.vni()).build());

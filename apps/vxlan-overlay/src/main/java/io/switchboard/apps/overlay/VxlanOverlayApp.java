@@ -110,6 +110,12 @@ public final class VxlanOverlayApp implements ControllerApp {
     OverlayFlows.compute(topology, sw, out);
   }
 
+  /** The bridge's own limit on DHCP sent to the controller, ahead of the per-port budget in the controller. */
+  @Override
+  public List<MeterSpec> meters(SwitchView sw) {
+    return List.of(ClassifyFlows.DHCP_METER);
+  }
+
   /** Says once per connect when a bridge is ambiguous (several hosts name it) and so gets no overlay flows. */
   @Override
   public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {

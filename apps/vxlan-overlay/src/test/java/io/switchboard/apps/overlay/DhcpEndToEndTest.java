@@ -176,6 +176,23 @@ class DhcpEndToEndTest {
         + "\n--- udhcpc\n" + (udhcpc == null ? "" : udhcpc.output());
   }
 
+  /** The switch limits DHCP to the controller itself: a meter, and the DHCP entries go through it. */
+  @Test
+  @Order(0)
+  void dhcpToTheControllerGoesThroughTheBridgesMeter() throws Exception {
+    for (Bridge br : new Bridge[] {br1, br2}) {
+      ControllerHarness.awaitTrue("the DHCP meter on " + br.name(), Duration.ofSeconds(10),
+          () -> br.ofctl("dump-meters").contains("meter=54473"));
+      String meters = br.ofctl("dump-meters");
+      assertTrue(meters.contains("pktps") && meters.contains("type=drop rate=200 burst_size=200"), meters);
+    }
+    String flows = br1.dumpFlows();
+    long dhcpEntries = flows.lines().filter(l -> l.contains("tp_dst=67")).count();
+    long metered = flows.lines().filter(l -> l.contains("tp_dst=67") && l.contains("meter:54473")
+        && l.contains("CONTROLLER")).count();
+    assertTrue(dhcpEntries >= 2 && metered == dhcpEntries, "every DHCP entry is metered:\n" + flows);
+  }
+
   @Test
   @Order(1)
   void dhclientConfiguresTheStaticEndpoint() throws Exception {

@@ -114,9 +114,9 @@ class DhcpServerTest {
     String dump = Fixtures.dump(dhcp);
     assertEquals(4, dhcp.size(), dump); // con6 and dyn1: without an address, and renewing
     assertTrue(dump.contains("classify priority=110 in_port=6,eth_src=02:00:00:00:01:02,eth_type=0x800,ip_proto=17,"
-        + "ipv4_src=0.0.0.0,ipv4_dst=255.255.255.255,udp_src=68,udp_dst=67 actions=output:CONTROLLER"), dump);
+        + "ipv4_src=0.0.0.0,ipv4_dst=255.255.255.255,udp_src=68,udp_dst=67 actions=meter:54473,output:CONTROLLER"), dump);
     assertTrue(dump.contains("in_port=6,eth_src=02:00:00:00:01:02,eth_type=0x800,ip_proto=17,ipv4_src=192.168.1.2,"
-        + "udp_src=68,udp_dst=67 actions=output:CONTROLLER"), dump);
+        + "udp_src=68,udp_dst=67 actions=meter:54473,output:CONTROLLER"), dump);
     assertTrue(dump.contains("in_port=41,eth_src=0a:64:c0:a8:01:0a"), "dyn1, with its allocated MAC: " + dump);
     assertTrue(dhcp.stream().allMatch(e -> e.stage() == Stage.CLASSIFY && e.priority() == ClassifyFlows.DHCP));
     assertTrue(dhcp.stream().noneMatch(e -> e.match().get(Field.IN_PORT).value() == Fixtures.A1),
