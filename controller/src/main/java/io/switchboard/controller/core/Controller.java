@@ -421,8 +421,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   private final Map<String, java.util.concurrent.atomic.LongAdder> messagesIn = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.LongAdder> messagesOut = new ConcurrentHashMap<>();
-  private final io.switchboard.controller.openflow.RateLimitedLog limitLog =
-      new io.switchboard.controller.openflow.RateLimitedLog(60_000, 4096);
+  private final LogLimiter limitLog = new LogLimiter(Duration.ofSeconds(60), 4096);
 
   @Override
   public void counted(boolean in, String type) {
@@ -433,8 +432,10 @@ public final class Controller implements SwitchListener, AutoCloseable {
   @Override
   public void limitHit(SwitchSession s, String limit, String why) {
     metrics.inc("switchboard_switch_limit_hits_total", "limit", limit);
-    if (limitLog.shouldLog(s.dpidText() + "|" + limit)) {
-      log.warn("switch {}: {} limit: {} (logged once a minute per switch and limit)", s.dpidText(), limit, why);
+    long suppressed = limitLog.admit(s.dpidText() + "|" + limit);
+    if (suppressed >= 0) {
+      log.warn("switch {}: {} limit: {}{} (logged once a minute per switch and limit)", s.dpidText(), limit, why,
+          LogLimiter.more(suppressed));
     }
   }
 

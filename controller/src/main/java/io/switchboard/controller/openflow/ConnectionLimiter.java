@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.switchboard.config.OpenFlowLimits;
+import io.switchboard.controller.core.LogLimiter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicInteger handshaking = new AtomicInteger();
   private final Map<InetAddress, AtomicInteger> handshakingBySource = new ConcurrentHashMap<>();
-  private final RateLimitedLog refusals = new RateLimitedLog(60_000, 1024);
+  private final LogLimiter refusals = new LogLimiter(java.time.Duration.ofSeconds(60), 1024);
 
   public ConnectionLimiter(OpenFlowLimits limits, SwitchListener listener) {
     this.limits = limits;
@@ -67,10 +68,12 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       String remote = String.valueOf(ctx.channel().remoteAddress());
       listener.connectionRefused(reason, remote);
       String from = source == null ? remote : source.getHostAddress();
-      if (refusals.shouldLog(reason + "|" + from)) {
+      long suppressed = refusals.admit(reason + "|" + from);
+      if (suppressed >= 0) {
         log.warn("refusing OpenFlow connections from {}: {} (limits: {} connections, {} handshakes, {} handshakes"
-            + " per source; openflow.limits); next report in a minute", from, reason.replace('_', ' '),
-            limits.maxConnections(), limits.maxHandshakes(), limits.maxHandshakesPerSource());
+            + " per source; openflow.limits){}; next report in a minute", from, reason.replace('_', ' '),
+            limits.maxConnections(), limits.maxHandshakes(), limits.maxHandshakesPerSource(),
+            LogLimiter.more(suppressed));
       }
       ctx.close();
       return; // the connection never reaches the switch handler
