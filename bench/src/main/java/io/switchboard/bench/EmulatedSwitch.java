@@ -514,13 +514,7 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
   private void sendUnwindowed() {
     long k = testNext++;
     int src = hosts.source(k);
-    int dst = hosts.destination(k);
-    Frames.Kind kind = (k & 3) == 3 ? Frames.Kind.ARP_REPLY : Frames.Kind.IPV4_UDP;
-    long seq = k & 0x7fff_ffffL;
-    ByteBuf buf = encoder.start(ctx.alloc(), hosts.port(src), seq, buffered ? seq : Responses.NO_BUFFER);
-    Frames.write(buf, kind, hosts.mac(src), hosts.ipv4(src), hosts.mac(dst), hosts.ipv4(dst), (int) seq);
-    counters.packetIns++;
-    ctx.write(buf, ctx.voidPromise());
+    writePacketIn(src, hosts.destination(k), testKind(k), k & 0x7fff_ffffL);
   }
 
   private boolean sendOne() {
@@ -538,16 +532,25 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
       long k = testNext++;
       src = hosts.source(k);
       dst = hosts.destination(k);
-      kind = (k & 3) == 3 ? Frames.Kind.ARP_REPLY : Frames.Kind.IPV4_UDP;
+      kind = testKind(k);
     }
     long seq = outstanding.peekNext();
-    long now = System.nanoTime();
+    counters.lost += outstanding.sent(seq, src, System.nanoTime());
+    writePacketIn(src, dst, kind, seq);
+    return true;
+  }
+
+  /** Every fourth test packet is an ARP reply, the others UDP. */
+  private static Frames.Kind testKind(long k) {
+    return (k & 3) == 3 ? Frames.Kind.ARP_REPLY : Frames.Kind.IPV4_UDP;
+  }
+
+  /** One packet-in from host src to host dst, tagged (and, buffered, with the buffer id) seq. */
+  private void writePacketIn(int src, int dst, Frames.Kind kind, long seq) {
     ByteBuf buf = encoder.start(ctx.alloc(), hosts.port(src), seq, buffered ? seq : Responses.NO_BUFFER);
     Frames.write(buf, kind, hosts.mac(src), hosts.ipv4(src), hosts.mac(dst), hosts.ipv4(dst), (int) seq);
-    counters.lost += outstanding.sent(seq, src, now);
     counters.packetIns++;
     ctx.write(buf, ctx.voidPromise());
-    return true;
   }
 
   /** Replies are only sent while reading, so channelReadComplete flushes them. */

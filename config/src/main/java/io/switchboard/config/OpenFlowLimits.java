@@ -14,7 +14,8 @@ import java.time.Duration;
  *                              reading from that switch (TCP pushes back) until its worker has caught up
  * @param maxOutboundBytes      bytes queued towards a switch that does not read them; past this the switch is
  *                              disconnected
- * @param writeStallTimeout     a switch that takes nothing the controller writes for this long is disconnected
+ * @param writeStallTimeout     a switch that stays behind what the controller writes (the channel unwritable) this
+ *                              long is disconnected
  * @param maxMultipartBytes     bytes of one multipart reply (all its parts); past this the switch is disconnected
  * @param maxMultipartParts     parts of one multipart reply; past this the switch is disconnected
  */

@@ -343,7 +343,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       stallTimer = ctx.executor().schedule(() -> {
         stallTimer = null;
         if (!ctx.channel().isWritable() && ctx.channel().isActive() && session != null) {
-          listener.limitHit(session, "outbound", "the switch has taken nothing the controller wrote for " + ms
+          listener.limitHit(session, "outbound", "the switch has stayed behind what the controller writes for " + ms
               + " ms (openflow.limits.write-stall-timeout)");
           session.close("it does not read what the controller sends");
         }

@@ -285,14 +285,13 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   /**
    * Called on the event loop for every message of an active switch that is not the answer to a request: queues it
-   * for the worker. Returns false when the inbox is full, so the caller stops reading until it drains.
+   * for the worker. A full inbox pauses reading itself (through the channel's {@link Inbox.ReadControl}).
    */
-  boolean deliver(Object msg) {
-    boolean room = inbox.offer(msg);
+  void deliver(Object msg) {
+    inbox.offer(msg);
     if (inbox.claimDrain()) {
       worker.execute(this::drainInbox);
     }
-    return room;
   }
 
   /** On the worker: handles a batch of queued messages, then sends what they produced with one flush. */
@@ -436,14 +435,18 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       buf.release();
       throw e;
     }
-    if (buf.readableBytes() > MAX_MESSAGE) {
-      int len = buf.readableBytes();
-      buf.release();
-      throw new MessageTooLargeException(m.getType() + " of " + len + " bytes does not fit OpenFlow's 16-bit length"
-          + " (at most " + MAX_MESSAGE + ")");
-    }
+    checkFits(buf, buf.readableBytes(), m.getType().toString());
     listener.counted(false, m.getType().name());
     enqueue(buf);
+  }
+
+  /** A message longer than the 16-bit length field can say is released and refused, never sent wrapped. */
+  private static void checkFits(ByteBuf buf, int length, String what) {
+    if (length > MAX_MESSAGE) {
+      buf.release();
+      throw new MessageTooLargeException(what + " of " + length + " bytes does not fit OpenFlow's 16-bit length"
+          + " (at most " + MAX_MESSAGE + ")");
+    }
   }
 
   private void enqueue(ByteBuf buf) {
@@ -703,11 +706,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     buf.writeShort(0x3); // ATOMIC | ORDERED
     inner.writeTo(buf);
     int len = buf.writerIndex() - start;
-    if (len > MAX_MESSAGE) {
-      buf.release();
-      throw new MessageTooLargeException("a bundled " + inner.getType() + " of " + len + " bytes does not fit"
-          + " OpenFlow's 16-bit length (at most " + MAX_MESSAGE + ")");
-    }
+    checkFits(buf, len, "a bundled " + inner.getType());
     buf.setShort(start + 2, len);
     listener.counted(false, "BUNDLE_ADD_MESSAGE");
     enqueue(buf);

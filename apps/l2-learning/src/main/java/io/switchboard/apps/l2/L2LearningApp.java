@@ -275,6 +275,7 @@ public final class L2LearningApp implements ControllerApp {
   public void onSwitchDown(long dpid) {
     plans.remove(dpid);
     pairs.forget(dpid); // rebuilt from the switch's entries when it comes back
+    pairsFullLogged.remove(dpid);
     if (budget != null) {
       budget.forget(dpid);
     }

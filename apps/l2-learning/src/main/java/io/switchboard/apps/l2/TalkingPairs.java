@@ -41,7 +41,7 @@ final class TalkingPairs {
   /** Adds a pair; returns its entry if it is new, null if the pair was known or the bridge has no room. */
   FlowEntry add(long dpid, Pair pair, Function<Pair, FlowEntry> entry) {
     Map<Pair, FlowEntry> mine = byBridge.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>());
-    if (mine.size() >= MAX_PER_BRIDGE || total.get() >= MAX_TOTAL || mine.containsKey(pair)) {
+    if (mine.containsKey(pair) || !room(mine)) {
       return null;
     }
     FlowEntry e = entry.apply(pair);
@@ -54,8 +54,12 @@ final class TalkingPairs {
   /** True when the bridge has as many pairs as it may, and this one is not among them. */
   boolean full(long dpid, Pair pair) {
     Map<Pair, FlowEntry> mine = byBridge.get(dpid);
-    return (mine == null || !mine.containsKey(pair)) && (total.get() >= MAX_TOTAL
-        || (mine != null && mine.size() >= MAX_PER_BRIDGE));
+    return (mine == null || !mine.containsKey(pair)) && !room(mine);
+  }
+
+  /** Whether a bridge (with these pairs, null: none yet) may get one more, on its own and with all the others. */
+  private boolean room(Map<Pair, FlowEntry> mine) {
+    return total.get() < MAX_TOTAL && (mine == null || mine.size() < MAX_PER_BRIDGE);
   }
 
   /** Removes the pairs a host is in; returns their entries. */
