@@ -25,6 +25,8 @@ public final class Main {
         install [--no-start]       as a systemd service: jar, /usr/bin/switchboard, switchboard.service,
                                    /etc/switchboard/switchboard.yaml, /var/lib/switchboard, user switchboard
         uninstall [--purge]        reverses install; --purge also removes config, state and the user
+        cni-install [DIR]          the CNI plugin (type "switchboard") into DIR, default /opt/cni/bin or
+                                   /usr/lib/cni (docs/containers.md)
         demo [--down]              the scenarios on real OVS in network namespaces (needs root):
                                    builds them, checks who reaches whom, shows a trace; --down removes it
         check-config FILE          validate a config file; print every error
@@ -65,6 +67,7 @@ public final class Main {
       case "flows", "hosts", "trace", "plan", "reload" -> Cli.run(args[0], rest);
       case "demo" -> Demo.run(rest);
       case "install", "uninstall" -> Install.main(args[0], rest);
+      case "cni-install" -> io.switchboard.cni.Install.main(rest);
       default -> {
         System.err.println("switchboard: unknown command '" + args[0] + "'");
         System.err.print(USAGE);

@@ -193,7 +193,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource, leaseResource);
+    return List.of(resource, leaseResource, new NetworkResource(this), new HostResource(this));
   }
 
   // ---- state
