@@ -115,7 +115,14 @@ final class Plugin {
       body.put("port", a.hostVeth());
       body.put("mac", "dynamic");
       body.put("ip", addr == null ? "dynamic" : addr.ip());
-      Api.Answer created = api.post("/overlay/endpoints", body);
+      Api.Answer created;
+      try {
+        created = api.post("/overlay/endpoints", body);
+      } catch (CniException e) {
+        // no answer (a timeout, a dropped connection) may still have created it: remove it if it is there
+        undo.add(() -> deleteEndpoint(api, a.endpoint()));
+        throw e;
+      }
       if (created.status() != 201 && created.status() != 200) {
         throw new CniException(CniException.CONTROLLER_REFUSED, "the controller refused endpoint " + a.endpoint()
             + ": " + created.error(), "HTTP " + created.status());
@@ -123,6 +130,10 @@ final class Plugin {
       undo.add(() -> deleteEndpoint(api, a.endpoint()));
       String ip = String.valueOf(created.object().get("ip"));
       String mac = String.valueOf(created.object().get("mac"));
+      if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}") || !mac.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
+        throw new CniException(CniException.TRY_AGAIN_LATER, "the controller has no address for endpoint "
+            + a.endpoint() + " yet (" + created.object().get("state") + ": " + created.object().get("reason") + ")");
+      }
       if (addr == null) {
         addr = Address.fromNetwork(ip, net);
       }
