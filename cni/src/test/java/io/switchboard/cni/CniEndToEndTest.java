@@ -80,7 +80,7 @@ class CniEndToEndTest {
   @BeforeAll
   void setUp() throws Exception {
     ensureReferencePlugins();
-    bed = TestBed.create("cni");
+    bed = TestBed.create("cnie");
     h1 = bed.host("h1");
     h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -161,7 +161,7 @@ class CniEndToEndTest {
     return c;
   }
 
-  /** A container's network namespace {@code cni-NAME} (removed with the test bed); its path. */
+  /** A container's network namespace {@code cnie-NAME} (not cni-: that is what real runtimes call theirs) (removed with the test bed); its path. */
   String netns(String name) {
     String ns = bed.namespace(name);
     assertEquals(0, sh("ip", "netns", "add", ns).exit(), "ip netns add " + ns);
