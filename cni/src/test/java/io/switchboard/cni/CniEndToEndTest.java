@@ -161,7 +161,7 @@ class CniEndToEndTest {
     return c;
   }
 
-  /** A container's network namespace {@code cnie-NAME} (not cni-: that is what real runtimes call theirs) (removed with the test bed); its path. */
+  /** A container's namespace {@code cnie-NAME}, removed with the test bed (real runtimes use cni-*); its path. */
   String netns(String name) {
     String ns = bed.namespace(name);
     assertEquals(0, sh("ip", "netns", "add", ns).exit(), "ip netns add " + ns);
