@@ -20,6 +20,7 @@ public final class Main {
       train();
       return;
     }
+    Trace.mark("main");
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
         StandardCharsets.UTF_8);
     int exit = run(System.getenv(), readStdin(), out);
@@ -111,8 +112,9 @@ public final class Main {
     try {
       new Api("http://127.0.0.1:9", null).get("/health");
     } catch (CniException expected) {
-      // nothing listens on the discard port: the client's classes are loaded all the same
+      // nothing listens on the discard port: the connect path's classes are loaded all the same
     }
+    trainHttp();
     try {
       Exec.run(List.of("true"), Map.of("A", "b"), "x");
       Json.write(Address.fromNetwork("10.0.0.2", Map.of("subnet", "10.0.0.0/24", "gateway", "10.0.0.1")));
@@ -120,5 +122,35 @@ public final class Main {
       // only the loading matters
     }
     Attachment.of("train", "eth0");
+  }
+
+  /** A GET, a paged list, a POST and a DELETE against a throwaway local server: the client's answer path. */
+  private static void trainHttp() {
+    com.sun.net.httpserver.HttpServer server = null;
+    try {
+      server = com.sun.net.httpserver.HttpServer.create(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 4);
+      server.createContext("/", x -> {
+        x.getRequestBody().readAllBytes();
+        byte[] body = (x.getRequestURI().getPath().endsWith("s") ? "[{\"name\": \"a\"}]"
+            : "{\"ip\": \"10.0.0.2\", \"mac\": \"0a:00:0a:00:00:02\"}").getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json");
+        x.sendResponseHeaders(x.getRequestMethod().equals("POST") ? 201 : 200, body.length);
+        x.getResponseBody().write(body);
+        x.close();
+      });
+      server.start();
+      Api api = new Api("http://127.0.0.1:" + server.getAddress().getPort(), "token");
+      api.get("/overlay/networks/n");
+      api.list("/overlay/hosts");
+      api.post("/overlay/endpoints", Map.of("name", "a"));
+      api.delete("/overlay/endpoints/a");
+    } catch (IOException | CniException | RuntimeException ignored) {
+      // only the loading matters
+    } finally {
+      if (server != null) {
+        server.stop(0);
+      }
+    }
   }
 }

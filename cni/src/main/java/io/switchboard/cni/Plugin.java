@@ -96,8 +96,11 @@ final class Plugin {
     Attachment a = attachment();
     String netns = netns();
     Api api = api();
+    Background<String> hostLookup = new Background<>(() -> host(api)); // ovs-vsctl and a GET, beside the next GET
     Map<String, Object> net = network(api);
-    String host = host(api);
+    Trace.mark("GET network");
+    String host = hostLookup.get();
+    Trace.mark("host " + host);
     List<Undo> undo = new ArrayList<>();
     try {
       Address addr;
@@ -128,6 +131,7 @@ final class Plugin {
             + ": " + created.error(), "HTTP " + created.status());
       }
       undo.add(() -> deleteEndpoint(api, a.endpoint()));
+      Trace.mark("POST endpoint");
       String ip = String.valueOf(created.object().get("ip"));
       String mac = String.valueOf(created.object().get("mac"));
       if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}") || !mac.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
@@ -159,11 +163,14 @@ final class Plugin {
         throw new CniException(CniException.COMMAND_FAILED, "configuring " + a.ifname() + " in " + netns
             + " failed", r.err().strip());
       }
+      Trace.mark("ip -batch in the namespace");
       Exec.check(List.of("ip", "link", "set", a.hostVeth(), "up"));
+      Trace.mark("host veth up");
       undo.add(() -> deletePort(a.hostVeth()));
       Exec.check(vsctl("--may-exist", "add-port", conf.bridge(), a.hostVeth(), "--", "set", "Interface",
           a.hostVeth(), "external_ids:iface-id=" + a.endpoint(), "external_ids:cni-containerid=" + a.containerId(),
           "external_ids:cni-ifname=" + a.ifname(), "external_ids:cni-network=" + conf.name()));
+      Trace.mark("ovs-vsctl add-port");
       return result(a, netns, mac, mtu, addr, net);
     } catch (CniException | RuntimeException e) {
       for (int i = undo.size() - 1; i >= 0; i--) {
@@ -365,19 +372,27 @@ final class Plugin {
   void del() throws CniException {
     Attachment a = attachment();
     List<CniException> failures = new ArrayList<>();
+    // the controller forgets the endpoint while the host removes port and veth
+    Background<Boolean> remote = conf.network() == null ? null : new Background<>(() -> {
+      deleteEndpoint(api(), a.endpoint());
+      Trace.mark("DELETE endpoint");
+      return true;
+    });
     try {
       deletePort(a.hostVeth());
+      Trace.mark("ovs-vsctl del-port");
     } catch (CniException e) {
       failures.add(e);
     }
     try {
       deleteVeth(a.hostVeth());
+      Trace.mark("ip link del");
     } catch (CniException e) {
       failures.add(e);
     }
-    if (conf.network() != null) {
+    if (remote != null) {
       try {
-        deleteEndpoint(api(), a.endpoint());
+        remote.get();
       } catch (CniException e) {
         failures.add(e);
       }
