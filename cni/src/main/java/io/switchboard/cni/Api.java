@@ -19,6 +19,8 @@ import java.util.Map;
 final class Api {
   static final int CONNECT_TIMEOUT_MS = 2_000;
   static final int READ_TIMEOUT_MS = 10_000;
+  /** An answer larger than this is not the controller's (a page of a list is far smaller). */
+  static final int MAX_ANSWER_BYTES = 8 << 20;
 
   record Answer(int status, Object body) {
     @SuppressWarnings("unchecked")
@@ -131,7 +133,12 @@ final class Api {
       String text = "";
       if (in != null) {
         try (in) {
-          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+          if (bytes.length > MAX_ANSWER_BYTES) {
+            throw new CniException(CniException.CONTROLLER_REFUSED, c.getRequestMethod() + " " + url
+                + ": an answer over " + MAX_ANSWER_BYTES + " bytes");
+          }
+          text = new String(bytes, StandardCharsets.UTF_8);
         }
       }
       Object body = null;

@@ -476,6 +476,26 @@ class CniEndToEndTest {
 
   @Test
   @Order(8)
+  @SuppressWarnings("unchecked")
+  void aVersion040RuntimeGetsA040Result() throws Exception {
+    String o = netns("o1");
+    Map<String, Object> conf = conflist("ovl1", "net1", h2, false, null);
+    conf.put("cniVersion", "0.4.0");
+    CniRuntime.Exec r = add(h2, conf, "ctr-o1", o);
+    assertEquals(0, r.exit(), r.stdout() + r.stderr());
+    assertEquals("0.4.0", r.json().get("cniVersion"));
+    Map<String, Object> ip0 = (Map<String, Object>) ((List<Object>) r.json().get("ips")).get(0);
+    assertEquals("4", ip0.get("version"), r.stdout());
+    assertTrue(reaches(o, b1Ip), "o1 -> b1 on the same host");
+    CniRuntime.Exec check = runtime.run("CHECK", h2, conf, "ctr-o1", o, "eth0", r.json(), Map.of());
+    assertEquals(0, check.exit(), check.stdout());
+    CniRuntime.Exec del = runtime.run("DEL", h2, conf, "ctr-o1", o, "eth0", r.json(), Map.of());
+    assertEquals(0, del.exit(), del.stdout());
+    assertGone(h2, Attachment.of("ctr-o1", "eth0"));
+  }
+
+  @Test
+  @Order(9)
   void withTheControllerStoppedAddFailsWithTryAgainLaterAndLeavesNothing() throws Exception {
     String z = netns("z1");
     ctl.close();
