@@ -339,9 +339,7 @@ final class Plugin {
     }
     Map<String, String> e = new LinkedHashMap<>();
     e.put("CNI_COMMAND", command);
-    Map<String, Object> stdin = new LinkedHashMap<>(conf.raw());
-    stdin.remove("prevResult");
-    Exec.Result r = Exec.run(List.of(exe.toString()), e, Json.write(stdin));
+    Exec.Result r = Exec.run(List.of(exe.toString()), e, Json.write(conf.raw()));
     if (!r.ok()) {
       String msg = r.err().strip();
       int code = CniException.COMMAND_FAILED;
@@ -356,7 +354,7 @@ final class Plugin {
       }
       throw new CniException(code, "IPAM plugin " + type + " " + command + " failed: " + msg);
     }
-    if (command.equals("DEL")) {
+    if (!command.equals("ADD")) {
       return Map.of();
     }
     try {
@@ -463,6 +461,9 @@ final class Plugin {
     if (!id.replace("\"", "").equals(a.endpoint())) {
       throw new CniException(CniException.CHECK_FAILED, "OVS interface " + a.hostVeth() + " on " + conf.bridge()
           + " is not bound to " + a.endpoint() + " (iface-id " + (id.isEmpty() ? "missing" : id) + ")");
+    }
+    if (conf.ipam().isPresent()) {
+      ipam("CHECK");
     }
   }
 

@@ -468,6 +468,11 @@ class CniEndToEndTest {
     assertTrue(ctl.get("/overlay/endpoints/" + da.endpoint()).body().contains("\"192.168.1.200\""));
     assertTrue(Files.exists(data.resolve("ovl1").resolve("192.168.1.200")), "host-local's reservation");
     assertTrue(reaches(d, b1Ip), "d1 -> b1 across VXLAN");
+    Map<String, Object> noPortmap = conflist("ovl1", "net1", h1, true, ipam); // portmap: see the CHECK test
+    CniRuntime.plugins(noPortmap).removeIf(p -> p.get("type").equals("portmap"));
+    CniRuntime.Exec check = runtime.run("CHECK", h1, noPortmap, "ctr-d1", d, "eth0", cached.get("ctr-d1"),
+        RUNTIME_VALUES);
+    assertEquals(0, check.exit(), "CHECK, host-local's included: " + check.stdout() + check.stderr());
     CniRuntime.Exec del = runtime.run("DEL", h1, conf, "ctr-d1", d, "eth0", cached.get("ctr-d1"), RUNTIME_VALUES);
     assertEquals(0, del.exit(), del.stdout() + del.stderr());
     assertGone(h1, da);
