@@ -10,31 +10,42 @@ import java.util.Map;
  * overlay network (the controller allocated the address) or from a delegated IPAM plugin's result.
  */
 record Address(String ip, String cidr, String gateway, List<Map<String, Object>> routes, Map<String, Object> dns) {
+  private static final String IPV4 = "(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}";
+  private static final String IPV4_PREFIX = IPV4 + "/(3[0-2]|[12]?\\d)";
+
+  /** What goes into {@code ip -batch} must be an address (or prefix): an IPAM plugin's result is input too. */
+  static boolean isIpv4(String s) {
+    return s != null && s.matches(IPV4);
+  }
+
+  static boolean isIpv4Prefix(String s) {
+    return s != null && s.matches(IPV4_PREFIX);
+  }
 
   static Address fromNetwork(String ip, Map<String, Object> net) throws CniException {
     String subnet = String.valueOf(net.get("subnet"));
-    int slash = subnet.indexOf('/');
-    if (slash < 0) {
-      throw new CniException(CniException.CONTROLLER_REFUSED, "network " + net.get("name") + " has no subnet");
-    }
     String gw = net.get("gateway") == null ? null : String.valueOf(net.get("gateway"));
+    if (!isIpv4Prefix(subnet) || (gw != null && !isIpv4(gw)) || !isIpv4(ip)) {
+      throw new CniException(CniException.CONTROLLER_REFUSED, "network " + net.get("name") + ": no IPv4 subnet,"
+          + " gateway or address in the controller's answer (" + subnet + ", " + gw + ", " + ip + ")");
+    }
+    int slash = subnet.indexOf('/');
     return new Address(ip, ip + subnet.substring(slash), gw, defaultRoute(gw), new LinkedHashMap<>());
   }
 
   @SuppressWarnings("unchecked")
   static Address fromIpam(Map<String, Object> result, Map<String, Object> net) throws CniException {
     for (Object o : Plugin.listOf(result.get("ips"))) {
-      if (o instanceof Map<?, ?> m && m.get("address") instanceof String cidr && cidr.contains(".")
-          && cidr.contains("/")) {
+      if (o instanceof Map<?, ?> m && m.get("address") instanceof String cidr && isIpv4Prefix(cidr)) {
         String ip = cidr.substring(0, cidr.indexOf('/'));
-        String gw = m.get("gateway") instanceof String g ? g
+        String gw = m.get("gateway") instanceof String g && isIpv4(g) ? g
             : net.get("gateway") == null ? null : String.valueOf(net.get("gateway"));
         List<Map<String, Object>> routes = new ArrayList<>();
         for (Object r : Plugin.listOf(result.get("routes"))) {
-          if (r instanceof Map<?, ?> rm && rm.get("dst") instanceof String dst && dst.contains(".")) {
+          if (r instanceof Map<?, ?> rm && rm.get("dst") instanceof String dst && isIpv4Prefix(dst)) {
             Map<String, Object> route = new LinkedHashMap<>();
             route.put("dst", dst);
-            Object via = rm.get("gw") != null ? rm.get("gw") : gw;
+            Object via = rm.get("gw") instanceof String rg && isIpv4(rg) ? rg : gw;
             if (via != null) {
               route.put("gw", via);
             }

@@ -134,7 +134,7 @@ final class Plugin {
       Trace.mark("POST endpoint");
       String ip = String.valueOf(created.object().get("ip"));
       String mac = String.valueOf(created.object().get("mac"));
-      if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}") || !mac.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
+      if (!Address.isIpv4(ip) || !mac.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
         throw new CniException(CniException.TRY_AGAIN_LATER, "the controller has no address for endpoint "
             + a.endpoint() + " yet (" + created.object().get("state") + ": " + created.object().get("reason") + ")");
       }
@@ -191,7 +191,8 @@ final class Plugin {
 
   /** The overlay network of the config, from the controller; an unknown one is a config error naming the key. */
   private Map<String, Object> network(Api api) throws CniException {
-    Api.Answer n = api.get("/overlay/networks/" + conf.network());
+    Api.Answer n = api.get("/overlay/networks/"
+        + java.net.URLEncoder.encode(conf.network(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
     if (n.status() == 404) {
       List<String> names = new ArrayList<>();
       for (Map<String, Object> m : api.list("/overlay/networks")) {

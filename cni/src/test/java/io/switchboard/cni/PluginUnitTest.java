@@ -110,6 +110,25 @@ class PluginUnitTest {
   }
 
   @Test
+  void anIpamResultGivesOnlyAddressesToIp() throws CniException {
+    Map<String, Object> net = Map.of("name", "net1", "subnet", "192.168.1.0/24", "gateway", "192.168.1.1");
+    Map<String, Object> result = Json.parseObject("""
+        {"ips": [{"address": "fd00::5/64"}, {"address": "192.168.1.200/24", "gateway": "192.168.1.254"}],
+         "routes": [{"dst": "10.0.0.0/8"}, {"dst": "0.0.0.0/0\\nlink del eth0"}, {"dst": "::/0"}],
+         "dns": {"nameservers": ["192.168.1.53"]}}""");
+    Address a = Address.fromIpam(result, net);
+    assertEquals("192.168.1.200/24", a.cidr());
+    assertEquals("192.168.1.254", a.gateway());
+    assertEquals(List.of(Map.of("dst", "10.0.0.0/8", "gw", "192.168.1.254")), a.routes());
+    assertEquals(List.of("192.168.1.53"), a.dns().get("nameservers"));
+    assertThrows(CniException.class, () -> Address.fromIpam(Json.parseObject("{\"ips\": []}"), net));
+    Address n = Address.fromNetwork("192.168.1.7", net);
+    assertEquals("192.168.1.7/24", n.cidr());
+    assertEquals(List.of(Map.of("dst", "0.0.0.0/0", "gw", "192.168.1.1")), n.routes());
+    assertThrows(CniException.class, () -> Address.fromNetwork("192.168.1.7", Map.of("subnet", "x")));
+  }
+
+  @Test
   void theDpidOfABridgeIsReadInEveryUsualForm() {
     assertEquals(1L, Plugin.parseDpid("0000000000000001"));
     assertEquals(1L, Plugin.parseDpid("00:00:00:00:00:00:00:01"));
