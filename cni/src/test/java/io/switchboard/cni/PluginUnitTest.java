@@ -129,6 +129,19 @@ class PluginUnitTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void theExampleConflistIsValid() throws Exception {
+    Map<String, Object> list = Json.parseObject(java.nio.file.Files.readString(
+        java.nio.file.Path.of("examples", "10-overlay.conflist")));
+    Map<String, Object> entry = CniRuntime.pluginConf(list, ((List<Map<String, Object>>) list.get("plugins")).get(0),
+        null, Map.of());
+    NetConf c = NetConf.parse(Json.write(entry), false);
+    assertEquals("net1", c.network());
+    assertEquals("overlay1", c.name());
+    assertEquals("br-int", c.bridge());
+  }
+
+  @Test
   void theDpidOfABridgeIsReadInEveryUsualForm() {
     assertEquals(1L, Plugin.parseDpid("0000000000000001"));
     assertEquals(1L, Plugin.parseDpid("00:00:00:00:00:00:00:01"));
