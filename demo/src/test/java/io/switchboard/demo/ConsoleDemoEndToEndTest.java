@@ -1,16 +1,19 @@
-package io.switchboard;
+package io.switchboard.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.Http;
+import io.switchboard.Switchboard;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.rest.RestServer;
+import io.switchboard.controller.testing.ControllerHarness;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.TestBed;
@@ -49,7 +52,7 @@ class ConsoleDemoEndToEndTest {
     for (Bridge b : topo.bridges().values()) {
       b.setController(sb.openflowPort());
     }
-    ReloadTriggersTest.await("both bridges programmed", Duration.ofSeconds(30), () -> sb.controller()
+    ControllerHarness.awaitTrue("both bridges programmed", Duration.ofSeconds(30), () -> sb.controller()
         .sessions().stream().filter(s -> s.programmer() != null && s.programmer().synced()).count() == 2);
     browser = HeadlessChromium.start();
     ui = sb.restBase().replace(RestServer.BASE, "") + "/ui/";
