@@ -247,6 +247,36 @@ async function refreshBridgeHosts(dpid) {
   fill('bridge-hosts', hosts);
 }
 
+function bridgeHead(sw) {
+  return [el('h1', {}, `Bridge ${sw.name}`, el('span', {class: 'badge'}, sw.role)),
+    el('p', {}, `dpid ${sw.dpid} · ${sw['openflow-version']} · from ${sw.address} · `
+      + (sw.reconciled ? 'reconciled' : 'not reconciled yet'))];
+}
+
+function bridgePorts(sw) {
+  return el('table', {class: 'ports'}, el('tr', {}, ['number', 'name', 'mac', 'state'].map(h => el('th', {}, h))),
+    sw.ports.map(p => el('tr', {}, el('td', {class: 'num'}, p.number), el('td', {}, p.name),
+      el('td', {}, el('code', {}, p.mac)), el('td', {}, p.up ? 'up' : 'down'))));
+}
+
+/** A `topology` event on a bridge's page: its role, state, ports and flows are read again (hosts have their own). */
+async function refreshBridgeSwitch(view, dpid) {
+  if (!document.getElementById('bridge-head')) {
+    renderBridge(view, dpid); // the page could not be drawn before (the bridge was not there)
+    return;
+  }
+  let sw;
+  try {
+    sw = await get(`/switches/${encodeURIComponent(dpid)}`);
+  } catch (e) {
+    fill('bridge-head', el('h1', {}, 'Bridge ' + dpid), el('p', {class: 'error'}, e.message));
+    return;
+  }
+  fill('bridge-head', ...bridgeHead(sw));
+  fill('bridge-ports', bridgePorts(sw));
+  refreshBridgeFlows(dpid);
+}
+
 async function renderBridge(view, dpid) {
   let sw, f, hosts;
   try {
@@ -258,16 +288,13 @@ async function renderBridge(view, dpid) {
   }
   const {counts, groups} = f;
   view.replaceChildren(
-    el('h1', {}, `Bridge ${sw.name}`, el('span', {class: 'badge'}, sw.role)),
-    el('p', {}, `dpid ${sw.dpid} · ${sw['openflow-version']} · from ${sw.address} · `
-      + (sw.reconciled ? 'reconciled' : 'not reconciled yet') + ' · ', el('span', {id: 'counts'}, counts)),
+    el('div', {id: 'bridge-head'}, ...bridgeHead(sw)),
+    el('p', {}, el('span', {id: 'counts'}, counts)),
     el('p', {class: 'legend'}, el('span', {class: 'different'}, 'differs from desired'),
       el('span', {class: 'extra'}, 'on the switch, not desired'), el('span', {class: 'missing'}, 'desired, missing')),
     el('div', {id: 'bridge-flows'}, ...groups),
     el('h2', {}, 'Ports'),
-    el('table', {class: 'ports'}, el('tr', {}, ['number', 'name', 'mac', 'state'].map(h => el('th', {}, h))),
-      sw.ports.map(p => el('tr', {}, el('td', {class: 'num'}, p.number), el('td', {}, p.name),
-        el('td', {}, el('code', {}, p.mac)), el('td', {}, p.up ? 'up' : 'down')))),
+    el('div', {id: 'bridge-ports'}, bridgePorts(sw)),
     el('h2', {}, 'Learned hosts'),
     el('div', {id: 'bridge-hosts', 'data-dpid': dpid, 'data-sw-dpid': sw.dpid}, hosts));
 }
@@ -624,7 +651,7 @@ function listen() {
     topology = JSON.parse(e.data);
     await readEndpoints(); // an endpoint's binding follows its port
     const m = location.hash.match(/^#\/bridge\/(.+)$/);
-    if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
+    if (m) refreshBridgeSwitch(document.getElementById('view'), decodeURIComponent(m[1]));
     else if (!['#/acl', '#/trace', '#/system'].includes(location.hash)) {
       renderTopology(document.getElementById('view'), topology);
     }
