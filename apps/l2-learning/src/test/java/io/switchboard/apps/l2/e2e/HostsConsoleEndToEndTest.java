@@ -55,6 +55,7 @@ class HostsConsoleEndToEndTest {
       assertEquals("b-eth", browser.eval(
           "document.querySelector('#bridge-hosts tr.host-row[data-mac=\"02:00:00:00:08:03\"]').children[2]"
               + ".textContent").asText(), "with the port it was learned on");
+      browser.eval("document.getElementById('bridge-hosts').scrollIntoView(); true");
       browser.screenshot(Path.of("target", "ui-screenshots", "bridge-hosts.png"));
     }
   }
