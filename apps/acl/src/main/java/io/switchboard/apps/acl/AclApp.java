@@ -128,6 +128,7 @@ public final class AclApp implements ControllerApp {
       }
       book = b.withGroups(compileGroups());
     }
+    resource.changed();
     AppContext c = ctx;
     if (c != null) {
       c.recomputeAll();
@@ -136,6 +137,7 @@ public final class AclApp implements ControllerApp {
 
   private synchronized void rebuild() {
     book = RuleBook.build(ctx.config(), store.snapshot(), compiled).withGroups(compileGroups());
+    resource.changed();
   }
 
   private SecurityGroups compileGroups() {

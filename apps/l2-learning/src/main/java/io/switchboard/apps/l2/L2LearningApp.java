@@ -65,6 +65,8 @@ public final class L2LearningApp implements ControllerApp {
   private final Timer timer;
   private volatile AppContext ctx;
   private volatile MacTable table;
+  /** Told when a host appears, goes or moves (GET /hosts changed): the console's live updates. */
+  private final List<Runnable> hostListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile KeyValueStore<Long, Long> departed;
   private volatile PacketInBudget budget;
 
@@ -94,7 +96,7 @@ public final class L2LearningApp implements ControllerApp {
   public void start(AppContext ctx) {
     this.ctx = ctx;
     if (table == null || !table.isOver(ctx.stores())) { // a reload keeps the table (and its index)
-      this.table = new MacTable(ctx.stores());
+      this.table = new MacTable(ctx.stores(), () -> hostListeners.forEach(Runnable::run));
       this.departed = ctx.stores().map(DEPARTED_STORE);
     }
     int perSecond = ctx.config().l2Learning().packetInBudget();
@@ -394,7 +396,7 @@ public final class L2LearningApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(new HostsResource(() -> table, millisClock));
+    return List.of(new HostsResource(() -> table, millisClock, hostListeners::add));
   }
 
   @Override

@@ -82,6 +82,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> refresh());
+      dhcp.leases().addListener((name, lease) -> leaseResource.changed());
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
           refresh();
@@ -261,6 +262,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     } finally {
       rebuilding.set(false);
     }
+    resource.changed();
     topology.rejected().keySet().stream().filter(n -> !rejectedBefore.contains(n)).forEach(n ->
         log.warn("overlay: runtime endpoint '{}' is not valid with the current config and gets no flows: {}", n,
             topology.rejectedReason(n)));

@@ -1,16 +1,19 @@
-package io.switchboard;
+package io.switchboard.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.Http;
+import io.switchboard.Switchboard;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.rest.RestServer;
+import io.switchboard.controller.testing.ControllerHarness;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.TestBed;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The console in headless Chromium on the demo network (two hosts, VXLAN, router r1) on real OVS: the trace form
  * draws a routed cross-host path as POST /trace answers it, and the cluster/config page shows the members, who
- * masters which bridge, the endpoints, and the plan of a pasted config.
+ * masters which bridge, the endpoints, the running config's text, and the plan of a pasted config.
  */
 class ConsoleDemoEndToEndTest {
   static TestBed bed;
@@ -45,11 +48,11 @@ class ConsoleDemoEndToEndTest {
         c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
         tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
-    sb = Switchboard.start(cfg, null);
+    sb = Switchboard.start(cfg, Demo.CONFIG); // the file: what GET /config and the system page show
     for (Bridge b : topo.bridges().values()) {
       b.setController(sb.openflowPort());
     }
-    ReloadTriggersTest.await("both bridges programmed", Duration.ofSeconds(30), () -> sb.controller()
+    ControllerHarness.awaitTrue("both bridges programmed", Duration.ofSeconds(30), () -> sb.controller()
         .sessions().stream().filter(s -> s.programmer() != null && s.programmer().synced()).count() == 2);
     browser = HeadlessChromium.start();
     ui = sb.restBase().replace(RestServer.BASE, "") + "/ui/";
@@ -125,6 +128,9 @@ class ConsoleDemoEndToEndTest {
     assertEquals("1", parts[0], "standalone: one member");
     assertEquals("00:00:00:00:00:00:d0:01,00:00:00:00:00:00:d0:02", parts[1]);
     assertEquals("con10,con11,con6,con7,con8,con9", parts[2], "the demo's endpoints");
+    assertEquals(Files.readString(Demo.CONFIG), browser.await("the running config's text", Duration.ofSeconds(15),
+        "(document.getElementById('config-text') || {}).textContent", v -> !v.isNull() && !v.isMissingNode()
+            && v.isTextual()).asText(), "the file as applied (the demo's has no secret to take out)");
 
     // the demo config with one more rule: the plan adds its entry on both bridges, changes nothing else
     String pasted = Files.readString(Demo.CONFIG).replace("  rules:\n", "  rules:\n"

@@ -39,10 +39,15 @@ public final class ConfigService {
   private volatile String lastError;
   private volatile Instant lastReload;
   private volatile boolean lastOk = true;
+  /** The text of the file as last applied (at start or by a reload), or null: not known. */
+  private volatile String appliedText;
+  private volatile Instant appliedAt = Instant.now();
+  private volatile List<String> appliedNeedsRestart = List.of();
 
   public ConfigService(Controller controller, Path file) {
     this.controller = controller;
     this.file = file;
+    this.appliedText = file == null ? null : readText(file); // what the controller was just started with
     this.planner = new ConfigPlanner(controller, Switchboard::discoverApps, controller.stores());
     controller.metrics().describe("switchboard_config_reloads_total", "Config reloads by result");
     controller.metrics().gauge("switchboard_config_last_reload_ok", () -> lastOk ? 1.0 : 0.0);
@@ -62,6 +67,41 @@ public final class ConfigService {
     return m;
   }
 
+  /**
+   * For GET /config: the running config's text, as the file read when it was last applied, with secrets taken out
+   * ({@link RunningConfigText}); keys that need a restart to take effect are listed.
+   */
+  public Map<String, Object> running() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("file", file == null ? null : file.toString());
+    m.put("applied", appliedAt.toString());
+    String text = appliedText;
+    if (file == null) {
+      m.put("text", null);
+      m.put("note", "the built-in defaults (no config file): docs/operations.md lists them; GET /apps shows the "
+          + "apps that run");
+    } else if (text == null) {
+      m.put("text", null);
+      m.put("note", "the file could not be read when it was applied");
+    } else {
+      m.put("text", RunningConfigText.redact(text));
+    }
+    m.put("restart-required", appliedNeedsRestart);
+    return m;
+  }
+
+  /** The file's text, or null when it cannot be read or is over the size limit (the loader then says why). */
+  private static String readText(Path file) {
+    try {
+      if (Files.size(file) > ConfigLoader.MAX_CONFIG_BYTES) {
+        return null;
+      }
+      return Files.readString(file);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return null;
+    }
+  }
+
   /** Reads the config file again and applies it. */
   public synchronized Map<String, Object> reload() {
     if (file == null) {
@@ -70,8 +110,10 @@ public final class ConfigService {
     }
     lastReload = Instant.now();
     SwitchboardConfig next;
+    String text = readText(file);
     try {
-      next = ConfigLoader.load(file);
+      // the text read once, so that what GET /config shows is what was applied
+      next = text != null ? ConfigLoader.parse(text, file.toString()) : ConfigLoader.load(file);
     } catch (ConfigException e) {
       lastOk = false;
       lastError = e.getMessage();
@@ -86,6 +128,9 @@ public final class ConfigService {
         next.source());
     Map<String, Object> plan = planJson(applied);
     controller.applyConfig(applied);
+    appliedText = text;
+    appliedAt = lastReload;
+    appliedNeedsRestart = List.copyOf(restart);
     lastOk = true;
     lastError = null;
     controller.metrics().inc("switchboard_config_reloads_total", "result", "applied");

@@ -1,10 +1,12 @@
-package io.switchboard;
+package io.switchboard.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.Switchboard;
+import io.switchboard.Http;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * <pre>
  *   /usr/lib/switchboard/switchboard.jar        the jar that runs this command
  *   /usr/bin/switchboard                        launcher (JVM options as the project's ./switchboard)
- *   /etc/systemd/system/switchboard.service     the unit (dist/src/main/packaging/switchboard.service;
+ *   /etc/systemd/system/switchboard.service     the unit (server/src/main/packaging/switchboard.service;
  *                                               /lib/systemd/system/ when staged with --destdir, for a package)
  *   /etc/switchboard/switchboard.yaml           config, written only when absent; the default of `run`
  *   /var/lib/switchboard/                       state (the REST token), owned by the user switchboard
@@ -121,7 +121,7 @@ final class Install {
         if (jar == null) {
           jar = runningJar();
           if (jar == null) {
-            System.err.println("switchboard install: not running from a jar; give --jar dist/target/switchboard.jar");
+            System.err.println("switchboard install: not running from a jar; give --jar server/target/switchboard.jar");
             return 2;
           }
         }

@@ -7,24 +7,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A tiny REST client for tests of a running Switchboard. */
-final class Http {
-  record Response(int status, String body) {}
+public final class Http {
+  public record Response(int status, String body) {}
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
 
   /** Sends the controller's REST token with every request, as the CLI does. */
-  Http(Switchboard sb) throws java.io.IOException {
+  public Http(Switchboard sb) throws java.io.IOException {
     this.base = sb.restBase();
     this.token = java.nio.file.Files.readString(sb.restTokenFile()).trim();
   }
 
-  Response get(String path) throws Exception {
+  public Response get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).GET());
   }
 
-  Response post(String path, String body) throws Exception {
+  public Response post(String path, String body) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(url(path))).header("content-type", "application/json")
         .header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)));
   }

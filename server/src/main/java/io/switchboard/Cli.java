@@ -23,7 +23,7 @@ import java.util.Map;
  * file, when it can be read; {@code --cacert PEM} trusts a self-signed HTTPS certificate. Lists are fetched page
  * by page (the {@code Link: rel="next"} header).
  */
-final class Cli {
+public final class Cli {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String api;
   private final HttpClient http;
@@ -264,7 +264,7 @@ final class Cli {
     return 0;
   }
 
-  static void printTrace(JsonNode t) {
+  public static void printTrace(JsonNode t) {
     System.out.println("packet: " + inline(t.path("packet")));
     for (JsonNode hop : t.path("hops")) {
       System.out.printf("%nbridge %s (%s), in-port %s%n", hop.path("bridge").asText(), hop.path("dpid").asText(),

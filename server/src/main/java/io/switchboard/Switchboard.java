@@ -67,6 +67,7 @@ public final class Switchboard implements AutoCloseable {
         rest.route(HttpMethod.GET, "/cluster", r -> standalone);
       }
       ConfigService configs = new ConfigService(controller, file);
+      rest.route(HttpMethod.GET, "/config", r -> configs.running());
       rest.route(HttpMethod.POST, "/config/reload", r -> configs.reload());
       rest.route(HttpMethod.POST, "/config/plan", java.util.Set.of("application/json", "application/yaml",
           "application/x-yaml"), r -> configs.plan(r.body()));

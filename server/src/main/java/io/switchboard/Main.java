@@ -65,7 +65,7 @@ public final class Main {
       case "run" -> run(rest);
       case "check-config" -> checkConfig(rest);
       case "flows", "hosts", "trace", "plan", "reload" -> Cli.run(args[0], rest);
-      case "demo" -> Demo.run(rest);
+      case "demo" -> demo(rest);
       case "install", "uninstall" -> Install.main(args[0], rest);
       case "cni-install" -> io.switchboard.cni.Install.main(rest);
       default -> {
@@ -75,6 +75,26 @@ public final class Main {
       }
     };
     System.exit(code);
+  }
+
+  /**
+   * The demo lives in its own module (demo/) so this jar carries no test bed; the launcher puts its jars on the
+   * class path for {@code switchboard demo}.
+   */
+  static int demo(String[] args) throws Exception {
+    Class<?> demo;
+    try {
+      demo = Class.forName("io.switchboard.demo.Demo");
+    } catch (ClassNotFoundException e) {
+      System.err.println("switchboard demo: the demo is not part of this jar; run sudo ./switchboard demo from a"
+          + " source checkout (it builds demo/target/switchboard-demo.jar)");
+      return 2;
+    }
+    try {
+      return (int) demo.getMethod("run", String[].class).invoke(null, (Object) args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof Exception x ? x : e;
+    }
   }
 
   static int checkConfig(String[] args) {

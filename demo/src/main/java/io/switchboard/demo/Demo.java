@@ -1,4 +1,4 @@
-package io.switchboard;
+package io.switchboard.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.config.ConfigException;
@@ -6,6 +6,8 @@ import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.Cli;
+import io.switchboard.Switchboard;
 import io.switchboard.controller.core.PacketTracer;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -29,7 +31,7 @@ import java.util.concurrent.Future;
  * {@code sudo ./switchboard demo}: the scenarios of docs/demo.md on real Open vSwitch in network namespaces, a
  * reachability matrix of expected vs observed, a trace, and the REST URLs to explore.
  */
-final class Demo {
+public final class Demo {
   static final String PREFIX = "sbdemo";
   static final Path CONFIG = Files.exists(Path.of("config/examples/demo.yaml")) ? Path.of("config/examples/demo.yaml")
       : Path.of("../config/examples/demo.yaml");
@@ -73,7 +75,7 @@ final class Demo {
     return network.equals("net1") || network.equals("net2");
   }
 
-  static int run(String[] args) throws Exception {
+  public static int run(String[] args) throws Exception {
     boolean down = List.of(args).contains("--down");
     if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
       System.err.println("switchboard demo: needs Linux (network namespaces and Open vSwitch)");
@@ -151,7 +153,7 @@ final class Demo {
           + " 'Content-Type: application/json' " + sb.restBase() + "/trace -d '{\"bridge\": \"00:00:00:00:00:00:d0:02\", "
           + "\"in-port\": \"con9-eth\", \"ipv4-dst\": \"192.168.1.2\", \"ip-proto\": \"icmp\"}'");
       System.out.println("  sudo ip netns exec sbdemo-con9 ping 192.168.1.2");
-      System.out.println("  java -jar dist/target/switchboard.jar flows 00:00:00:00:00:00:d0:01 --api " + "http://127.0.0.1:"
+      System.out.println("  ./switchboard flows 00:00:00:00:00:00:d0:01 --api " + "http://127.0.0.1:"
           + restPort);
       System.out.println();
       System.out.println(allAsExpected ? "Every pair behaved as expected." : "SOME PAIRS DID NOT BEHAVE AS EXPECTED.");
