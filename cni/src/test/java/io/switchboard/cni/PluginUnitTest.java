@@ -149,6 +149,44 @@ class PluginUnitTest {
     assertEquals(-1L, Plugin.parseDpid(null));
   }
 
+  /** As {@code switchboard cni-install} runs it: from a jar holding more than the plugin (the controller's jar). */
+  @Test
+  void theInstallerCopiesOnlyThePluginOutOfABiggerJar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Path big = tmp.resolve("big.jar");
+    java.nio.file.Path classes = java.nio.file.Path.of(Install.class.getProtectionDomain().getCodeSource()
+        .getLocation().toURI());
+    try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(big));
+        var files = java.nio.file.Files.walk(classes)) {
+      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+        java.nio.file.Files.copy(f, out);
+      }
+      out.putNextEntry(new java.util.jar.JarEntry("io/switchboard/Other.class")); // not the plugin's
+      out.write(new byte[] {1, 2, 3});
+    }
+    try (var loader = new java.net.URLClassLoader(new java.net.URL[] {big.toUri().toURL()},
+        ClassLoader.getPlatformClassLoader())) {
+      Class<?> install = loader.loadClass(Install.class.getName());
+      java.nio.file.Path exe = (java.nio.file.Path) install.getMethod("install", java.nio.file.Path.class)
+          .invoke(null, tmp.resolve("bin"));
+      assertTrue(java.nio.file.Files.isExecutable(exe));
+    }
+    java.nio.file.Path bin = tmp.resolve("bin");
+    try (var jar = new java.util.jar.JarFile(bin.resolve(Install.JAR).toFile())) {
+      assertEquals(Main.class.getName(), jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertTrue(jar.stream().allMatch(e -> e.getName().startsWith("io/switchboard/cni/")
+          || e.getName().startsWith("META-INF/")), "only the plugin's classes");
+      assertTrue(jar.getEntry("io/switchboard/cni/Plugin.class") != null);
+    }
+    assertTrue(java.nio.file.Files.size(bin.resolve(Install.ARCHIVE)) > 0, "the class-data archive");
+    Process p = new ProcessBuilder(bin.resolve("switchboard").toString()).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(1, p.waitFor(), "no CNI_COMMAND: an error object, exit 1");
+    assertEquals(7L, Json.parseObject(out).get("code"), out);
+  }
+
   @Test
   void theWrapperExecsThisJvmWithTheArchive() {
     String w = Install.wrapper(java.nio.file.Path.of("/usr/lib/jvm/j/bin/java"), java.nio.file.Path.of("/opt/cni/bin"));
