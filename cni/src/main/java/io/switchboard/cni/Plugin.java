@@ -372,7 +372,7 @@ final class Plugin {
     Attachment a = attachment();
     List<CniException> failures = new ArrayList<>();
     // the controller forgets the endpoint while the host removes port and veth
-    Background<Boolean> remote = conf.network() == null ? null : new Background<>(() -> {
+    Background<Boolean> remote = new Background<>(() -> { // the endpoint's name alone says which
       deleteEndpoint(api(), a.endpoint());
       Trace.mark("DELETE endpoint");
       return true;
@@ -389,12 +389,10 @@ final class Plugin {
     } catch (CniException e) {
       failures.add(e);
     }
-    if (remote != null) {
-      try {
-        remote.get();
-      } catch (CniException e) {
-        failures.add(e);
-      }
+    try {
+      remote.get();
+    } catch (CniException e) {
+      failures.add(e);
     }
     if (conf.ipam().isPresent()) {
       try {
