@@ -82,7 +82,7 @@ public final class ConfigService {
     SwitchboardConfig running = controller.config();
     List<String> restart = restartNeeded(running, next);
     SwitchboardConfig applied = new SwitchboardConfig(running.openflow(), running.rest(), running.cluster(),
-        next.apps(), next.bridges(), next.l2Learning(), next.acl(), next.overlay(), next.reconcile(),
+        next.apps(), next.bridges(), next.reconcile(), next.sections(),
         next.source());
     Map<String, Object> plan = planJson(applied);
     controller.applyConfig(applied);

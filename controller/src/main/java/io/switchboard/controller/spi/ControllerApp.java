@@ -82,6 +82,16 @@ public interface ControllerApp {
     return List.of();
   }
 
+  /**
+   * The app's own section of the config file, if it has one: its key (e.g. {@code acl}) and its parser, which
+   * reports errors as {@code file:line: key.path: message} like the core's sections. The loader parses it for every
+   * installed app (enabled or not, so that a typo is caught before the app is enabled); the app reads the result
+   * with {@code ctx.config().section(theSection)}. A top-level key no installed app declares is an error.
+   */
+  default java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.empty();
+  }
+
   /** Collections the app shows (and may accept writes to) through the REST API. */
   default List<RestResource> resources() {
     return List.of();

@@ -66,6 +66,12 @@ public final class VxlanOverlayApp implements ControllerApp {
     this.dhcpClock = dhcpClock;
   }
 
+  /** The app's {@code overlay:} config section. */
+  @Override
+  public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.of(io.switchboard.config.OverlaySection.INSTANCE);
+  }
+
   @Override
   public String name() {
     return NAME;
