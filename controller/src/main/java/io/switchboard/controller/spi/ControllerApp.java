@@ -69,6 +69,31 @@ public interface ControllerApp {
   }
 
   /**
+   * Where a traced packet that leaves a bridge goes next, when it leaves through a port this app knows more about
+   * than the core (a tunnel to another host): {@code kind} and {@code summary} for people, {@code details} shown with
+   * them (e.g. {@code remote-ip}, {@code host}), and the bridge and in-port the packet arrives at, when that bridge is
+   * known ({@code nextBridge}: a name or dpid as in config). The trace then goes on there, with fresh pipeline state.
+   */
+  record TraceHop(String kind, String summary, java.util.Map<String, Object> details,
+      java.util.Optional<String> nextBridge, String nextInPort) {
+    public TraceHop {
+      java.util.Objects.requireNonNull(kind, "kind");
+      java.util.Objects.requireNonNull(summary, "summary");
+      details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+      java.util.Objects.requireNonNull(nextBridge, "nextBridge");
+    }
+  }
+
+  /**
+   * For traces: where a packet output to {@code port} (its name) on this bridge leads, if this app knows (the
+   * overlay answers for its tunnel port); empty to let the core report a plain output. {@code packet} holds the
+   * fields as they are at the output, e.g. the tunnel destination set by an earlier action.
+   */
+  default java.util.Optional<TraceHop> traceHop(SwitchView sw, String port, java.util.Map<Field, Long> packet) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * A rate limit the bridge enforces: packets per second over which the switch drops, with a burst allowance.
    * Entries use it through {@link Action#meter}.
    */
