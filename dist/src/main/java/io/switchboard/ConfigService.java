@@ -155,6 +155,7 @@ public final class ConfigService {
       b.put("add", add);
       b.put("modify", modify);
       b.put("delete", delete);
+      b.put("conflicts", p.conflicts().stream().map(c -> FlowViews.conflict(s, c)).toList());
       bridges.add(b);
     }
     Map<String, Object> m = new LinkedHashMap<>();

@@ -95,6 +95,28 @@ public final class FlowProgrammer {
     return merged.get(key);
   }
 
+  /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
+  private final Map<FlowKey, FlowConflict> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Entries two apps want at the same (table, priority, match), now; the first app registered wins each. */
+  public List<FlowConflict> conflicts() {
+    return List.copyOf(conflicts.values());
+  }
+
+  /** Keeps {@link #conflicts} current for one key; a new conflict is logged once, when it appears. */
+  private void noteConflict(FlowKey k, List<DesiredFlow> wanted) {
+    java.util.Optional<FlowConflict> c = wanted.size() < 2 ? java.util.Optional.empty()
+        : FlowConflict.among(k, wanted);
+    if (c.isEmpty()) {
+      conflicts.remove(k);
+      return;
+    }
+    FlowConflict before = conflicts.put(k, c.get());
+    if (before == null || !before.apps().equals(c.get().apps())) {
+      log.warn("switch {}: {}", dpidText, c.get().describe());
+    }
+  }
+
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {
     return appNamesById.get(Cookies.appIdOf(cookie));
@@ -270,19 +292,19 @@ public final class FlowProgrammer {
       return;
     }
     for (FlowKey k : keys) {
-      DesiredFlow winner = null;
+      List<DesiredFlow> wanted = new ArrayList<>(1);
       for (Map<FlowKey, DesiredFlow> m : desiredByApp.values()) {
         DesiredFlow d = m.get(k);
         if (d != null) {
-          winner = d;
-          break;
+          wanted.add(d);
         }
       }
-      if (winner == null) {
+      if (wanted.isEmpty()) {
         merged.remove(k);
       } else {
-        merged.put(k, winner);
+        merged.put(k, wanted.get(0));
       }
+      noteConflict(k, wanted);
     }
     if (synced) {
       send(FlowReconciler.diff(keys, merged, installed));

@@ -548,9 +548,14 @@ public final class RestServer implements AutoCloseable {
   private List<Map<String, Object>> apps() {
     List<Map<String, Object>> out = new ArrayList<>();
     Map<String, Integer> counts = new HashMap<>();
+    Map<String, List<Object>> conflicts = new HashMap<>();
     for (SwitchSession s : controller.sessions()) {
       var p = s.programmer();
       if (p != null) {
+        for (io.switchboard.controller.flow.FlowConflict c : p.conflicts()) {
+          Object view = FlowViews.conflict(s, c);
+          c.apps().forEach(a -> conflicts.computeIfAbsent(a, k -> new ArrayList<>()).add(view));
+        }
         try {
           controller.desiredFlows(s).get(5, TimeUnit.SECONDS).values()
               .forEach(d -> counts.merge(d.app(), 1, Integer::sum));
@@ -565,6 +570,7 @@ public final class RestServer implements AutoCloseable {
       m.put("enabled", controller.enabledApps().contains(app));
       m.put("flows", counts.getOrDefault(app.name(), 0));
       m.put("resources", app.resources().stream().map(res -> BASE + "/" + res.path()).toList());
+      m.put("conflicts", conflicts.getOrDefault(app.name(), List.of()));
       out.add(m);
     }
     return out;
