@@ -9,7 +9,7 @@ public final class ConfigCheck {
   private ConfigCheck() {}
 
   /**
-   * Prints {@code FILE: OK (apps: ..., N bridges, ...)} (each app's section adds its {@link AppSection#summary}) and returns 0,
+   * Prints {@code FILE: OK (apps: ..., N bridges, ...)} (the sections in the file and those of the enabled apps add their {@link AppSection#summary}) and returns 0,
    * or prints every error (one per line) and a count, and returns 1. Warnings (a REST API reachable from the
    * network without TLS, for one) are printed after the OK line and do not change the status.
    */
@@ -19,7 +19,11 @@ public final class ConfigCheck {
       SwitchboardConfig c = ConfigLoader.load(file, catalog);
       StringBuilder summary = new StringBuilder(count(c.bridges().size(), "bridge"));
       for (AppSection<?> section : catalog.sections()) {
-        summary(section, c).ifPresent(s -> summary.append(", ").append(s));
+        boolean shown = c.sections().containsKey(section.key())
+            || catalog.ownerOf(section.key()).map(c::appEnabled).orElse(false);
+        if (shown) {
+          summary(section, c).ifPresent(s -> summary.append(", ").append(s));
+        }
       }
       out.println(file + ": OK (apps: " + (c.apps().isEmpty() ? "none" : String.join(", ", c.apps())) + ", "
           + summary + ")");
