@@ -110,4 +110,15 @@ class StaticFlowsSectionTest {
         + "apps, bridges, reconcile) or an app's ("), e);
     assertTrue(e.contains("static-flows of app static-flows"), e);
   }
+
+  @Test
+  void theExampleOfTheFirstAppPageLoads() throws Exception {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/first-app.md"));
+    int start = page.indexOf("```yaml\n") + "```yaml\n".length();
+    String yaml = page.substring(start, page.indexOf("```", start));
+    List<StaticFlow> fs = flows(yaml);
+    assertEquals(List.of("no-ssh", "tap"), fs.stream().map(StaticFlow::name).toList());
+    assertEquals(List.of(), fs.get(0).output());
+    assertTrue(fs.get(1).goOn());
+  }
 }
