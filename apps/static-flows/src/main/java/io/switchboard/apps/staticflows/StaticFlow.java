@@ -29,9 +29,12 @@ record StaticFlow(String name, Optional<String> bridge, Stage stage, int priorit
     output = List.copyOf(output);
   }
 
-  /** The entry for one bridge; empty when the flow is for another bridge or names a port the bridge lacks. */
+  /**
+   * The entry for one bridge; empty when the flow is for another bridge, names a port the bridge lacks, or
+   * continues to a next stage on an OpenFlow 1.0 bridge (one table: there is no next stage to go to).
+   */
   Optional<FlowEntry> entry(SwitchView sw) {
-    if (bridge.isPresent() && !sw.isCalled(bridge.get())) {
+    if (bridge.isPresent() && !sw.isCalled(bridge.get()) || goOn && !sw.multiTable()) {
       return Optional.empty();
     }
     FlowMatch.Builder m = FlowMatch.builder();

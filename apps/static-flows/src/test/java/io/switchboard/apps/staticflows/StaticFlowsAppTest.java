@@ -134,6 +134,42 @@ class StaticFlowsAppTest {
   }
 
   @Test
+  void anOpenFlow10BridgeGetsNoFlowThatContinues() throws Exception {
+    StaticFlowsApp app = started(new Context(YAML));
+    SwitchView single = new SwitchView() {
+      public long dpid() {
+        return 2;
+      }
+
+      public String name() {
+        return "ovs1";
+      }
+
+      public String openFlowVersion() {
+        return "1.0";
+      }
+
+      public boolean multiTable() {
+        return false;
+      }
+
+      public java.util.Collection<PortInfo> ports() {
+        return OVS1.ports();
+      }
+
+      public Optional<PortInfo> port(String n) {
+        return OVS1.port(n);
+      }
+
+      public Optional<PortInfo> port(long number) {
+        return OVS1.port(number);
+      }
+    };
+    assertEquals(List.of("classify priority=200 eth_type=0x800,ip_proto=1 actions=drop"), entries(app, single)
+        .stream().map(s -> s.replaceAll(" tag=\\w+", "")).toList(), "tap continues: left out");
+  }
+
+  @Test
   void cookiesNameTheFlow() throws Exception {
     StaticFlowsApp app = started(new Context(YAML));
     List<FlowEntry> out = new ArrayList<>();
