@@ -15,6 +15,7 @@ import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.testing.ControllerHarness;
 import io.switchboard.controller.testing.FakeSwitch;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Two apps that want an entry at the same (stage, priority, match) are shown by GET /apps, not resolved silently. */
@@ -59,6 +60,21 @@ class AppConflictsTest {
       assertEquals("first", c.path("installed").asText());
       assertTrue(!c.path("same-entry").asBoolean(), c.toString());
       assertTrue(c.path("match").toString().contains("02:00:00:00:00:01"), c.toString());
+
+      // a plan for a config that enables only one of them has none; one that swaps their order names both
+      io.switchboard.controller.core.ConfigPlanner planner = new io.switchboard.controller.core.ConfigPlanner(
+          ctl.controller(), () -> List.of(new Wants("first", 3), new Wants("second", 4)),
+          new io.switchboard.controller.store.InMemoryStoreFactory());
+      var alone = planner.plan(config("apps: [first]"));
+      assertEquals(List.of(), alone.get(0).conflicts());
+      var swapped = planner.plan(config("apps: [second, first]"));
+      assertEquals(1, swapped.get(0).conflicts().size());
+      assertEquals(List.of("second", "first"), swapped.get(0).conflicts().get(0).apps());
+      assertEquals("second", swapped.get(0).conflicts().get(0).winner());
     }
+  }
+
+  private static io.switchboard.config.SwitchboardConfig config(String yaml) throws Exception {
+    return io.switchboard.config.ConfigLoader.parse(yaml, "plan.yaml", java.util.Set.of("first", "second"));
   }
 }
