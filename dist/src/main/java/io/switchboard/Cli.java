@@ -336,6 +336,10 @@ final class Cli {
             + " match=" + c.path("match") + ": apps " + c.path("apps") + " want it; " + c.path("installed").asText()
             + "'s entry is installed");
       }
+      if (b.path("conflict-count").asInt() > b.path("conflicts").size()) {
+        System.out.println("  ... " + (b.path("conflict-count").asInt() - b.path("conflicts").size())
+            + " more conflicts");
+      }
     }
     if (total == 0) {
       System.out.println("no flow would change");

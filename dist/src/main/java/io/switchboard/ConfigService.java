@@ -155,7 +155,9 @@ public final class ConfigService {
       b.put("add", add);
       b.put("modify", modify);
       b.put("delete", delete);
-      b.put("conflicts", p.conflicts().stream().map(c -> FlowViews.conflict(s, c)).toList());
+      b.put("conflict-count", p.conflicts().size());
+      b.put("conflicts", p.conflicts().stream().limit(FlowViews.CONFLICTS_SHOWN).map(c -> FlowViews.conflict(s, c))
+          .toList());
       bridges.add(b);
     }
     Map<String, Object> m = new LinkedHashMap<>();

@@ -103,7 +103,7 @@ public final class FlowProgrammer {
     return List.copyOf(conflicts.values());
   }
 
-  /** Keeps {@link #conflicts} current for one key; a new conflict is logged once, when it appears. */
+  /** Keeps {@link #conflicts} current for one key; a conflict is logged once, when it first appears. */
   private void noteConflict(FlowKey k, List<DesiredFlow> wanted) {
     java.util.Optional<FlowConflict> c = wanted.size() < 2 ? java.util.Optional.empty()
         : FlowConflict.among(k, wanted);
@@ -111,11 +111,23 @@ public final class FlowProgrammer {
       conflicts.remove(k);
       return;
     }
-    FlowConflict before = conflicts.put(k, c.get());
-    if (before == null || !before.apps().equals(c.get().apps())) {
+    conflicts.put(k, c.get());
+    if (logged.put(c.get(), Boolean.TRUE) == null) {
       log.warn("switch {}: {}", dpidText, c.get().describe());
     }
   }
+
+  /**
+   * Conflicts already logged, so that one that comes and goes (a reactive app's entry) is logged once: the most
+   * recent {@value #LOGGED_CONFLICTS} on the worker's thread only.
+   */
+  private static final int LOGGED_CONFLICTS = 4096;
+  private final Map<FlowConflict, Boolean> logged = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<FlowConflict, Boolean> eldest) {
+      return size() > LOGGED_CONFLICTS;
+    }
+  };
 
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {

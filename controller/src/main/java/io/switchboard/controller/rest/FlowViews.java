@@ -68,6 +68,9 @@ public final class FlowViews {
     return m;
   }
 
+  /** At most this many conflicts are shown per app (GET /apps) or per bridge (plan); the count says how many. */
+  public static final int CONFLICTS_SHOWN = 100;
+
   /**
    * Entries two apps want at the same key on a bridge: {@code bridge}, {@code table}, {@code stage},
    * {@code priority}, {@code match}, {@code apps} (in precedence order), {@code installed} (the winner's) and

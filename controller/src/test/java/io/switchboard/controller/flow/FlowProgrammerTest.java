@@ -190,4 +190,31 @@ class FlowProgrammerTest {
     p.setDesired("a", Pipeline.MULTI_TABLE.defaultEntries());
     assertEquals(List.of(), p.conflicts(), "an app repeating a stage default competes with no other app");
   }
+
+  @Test
+  void aConflictThatComesAndGoesIsLoggedOnce() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlowProgrammer.class);
+    logger.addAppender(logs);
+    try {
+      FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, new FakeSwitch(), new Events(), Runnable::run);
+      p.setDesired("a", List.of(l2(1, 0)));
+      for (int i = 0; i < 5; i++) {
+        p.update("b", List.of(l2(1, 0)), List.of());
+        p.update("b", List.of(), List.of(l2(1, 0)));
+      }
+      p.update("b", List.of(l2(1, 0)), List.of());
+      assertEquals(1, p.conflicts().size());
+      List<String> warned = logs.list.stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.contains("all want an entry")).toList();
+      assertEquals(1, warned.size(), warned.toString());
+      assertTrue(warned.get(0).startsWith("switch sw: apps a, b all want an entry at table 4 priority 10"),
+          warned.get(0));
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
 }

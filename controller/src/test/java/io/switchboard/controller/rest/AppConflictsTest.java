@@ -51,6 +51,7 @@ class AppConflictsTest {
         }
       }
       assertEquals(1, first.path("conflicts").size(), first.toString());
+      assertEquals(1, first.path("conflict-count").asInt(), first.toString());
       assertEquals(first.path("conflicts"), second.path("conflicts"));
       JsonNode c = first.path("conflicts").get(0);
       assertEquals("fakec0f1", c.path("bridge").asText()); // the fake switch's LOCAL port name
