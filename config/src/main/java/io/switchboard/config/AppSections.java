@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** How the loader meets the apps' sections: their parse order, and the top-level keys nobody owns. */
 final class AppSections {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AppSections.class);
 
   private AppSections() {}
 
@@ -40,6 +42,27 @@ final class AppSections {
     }
     done.add(s.key());
     out.add(s);
+  }
+
+  /**
+   * Runs an app's parser on its section. A parser that throws or returns nothing is a bug in the app: reported as
+   * an error at the section (the whole file is refused, as for any error), never a stack trace for the user.
+   */
+  static Optional<Object> parse(AppSection<?> section, MapView top, SectionContext ctx, AppCatalog catalog) {
+    String owner = catalog.ownerOf(section.key()).orElse("?");
+    try {
+      Object value = section.parse(top.node(section.key()), top.pathOf(section.key()), ctx);
+      if (value == null) {
+        ctx.errors().add(top.lineOf(section.key()), top.pathOf(section.key()), "app '" + owner
+            + "' could not read its section (its parser returned nothing)");
+      }
+      return Optional.ofNullable(value);
+    } catch (RuntimeException e) {
+      LOG.warn("app '{}' failed to parse its config section '{}'", owner, section.key(), e);
+      ctx.errors().add(top.lineOf(section.key()), top.pathOf(section.key()), "app '" + owner
+          + "' could not read its section: " + e);
+      return Optional.empty();
+    }
   }
 
   /**

@@ -163,7 +163,7 @@ public final class ConfigLoader {
       Map<String, Object> parsed = new LinkedHashMap<>();
       for (AppSection<?> section : appSections) {
         if (top.has(section.key())) {
-          parsed.put(section.key(), section.parse(top.node(section.key()), top.pathOf(section.key()), ctx));
+          AppSections.parse(section, top, ctx, catalog).ifPresent(v -> parsed.put(section.key(), v));
         }
       }
       return new SwitchboardConfig(openflow, rest, cluster, apps, bridges, reconcile, parsed, source);

@@ -170,6 +170,75 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anAppsParserThatFailsIsAnErrorAtItsSectionNotACrash() {
+    AppSection<String> broken = new AppSection<>() {
+      public String key() {
+        return "broken";
+      }
+
+      public String defaults() {
+        return "";
+      }
+
+      public String parse(Node node, String path, SectionContext ctx) {
+        throw new IllegalStateException("oops");
+      }
+    };
+    AppCatalog c = AppCatalog.of(List.of(new AppCatalog.App("buggy", Optional.of(broken))));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("broken: {a: 1}\n", "t.yaml", c));
+    assertEquals("t.yaml:1: broken: app 'buggy' could not read its section: java.lang.IllegalStateException: oops",
+        e.getMessage());
+  }
+
+  @Test
+  void appSectionsAreParsedAfterThoseTheyRead() throws ConfigException {
+    List<String> order = new java.util.ArrayList<>();
+    class Recording implements AppSection<String> {
+      final String key;
+      final List<String> after;
+
+      Recording(String key, List<String> after) {
+        this.key = key;
+        this.after = after;
+      }
+
+      public String key() {
+        return key;
+      }
+
+      public String defaults() {
+        return "";
+      }
+
+      public List<String> after() {
+        return after;
+      }
+
+      public String parse(Node node, String path, SectionContext ctx) {
+        order.add(key + ctx.declared("thing"));
+        ctx.declare("thing", key);
+        return key;
+      }
+    }
+    AppCatalog c = AppCatalog.of(List.of(new AppCatalog.App("a", Optional.of(new Recording("first", List.of("second")))),
+        new AppCatalog.App("b", Optional.of(new Recording("second", List.of())))));
+    SwitchboardConfig cfg = ConfigLoader.parse("first: {}\nsecond: {}\n", "t.yaml", c);
+    assertEquals(List.of("second[]", "first[second]"), order);
+    assertEquals("first", cfg.section(new Recording("first", List.of())));
+  }
+
+  @Test
+  void twoAppsMayNotClaimOneSectionNorACoreOne() {
+    IllegalStateException twice = assertThrows(IllegalStateException.class, () -> AppCatalog.of(List.of(
+        new AppCatalog.App("one", Optional.of(new TestApps.Opaque("x"))),
+        new AppCatalog.App("two", Optional.of(new TestApps.Opaque("x"))))));
+    assertEquals("config section 'x' is claimed by both app 'one' and app 'two'", twice.getMessage());
+    IllegalStateException core = assertThrows(IllegalStateException.class, () -> AppCatalog.of(List.of(
+        new AppCatalog.App("rogue", Optional.of(new TestApps.Opaque("rest"))))));
+    assertEquals("app 'rogue' claims the core's config section 'rest'", core.getMessage());
+  }
+
+  @Test
   void loadNamesTheFileAndSetsTheSource(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("mine.yaml");
     Files.writeString(f, "apps: [acl]\n");
