@@ -331,6 +331,15 @@ public final class Cli {
           System.out.println("  " + kind + " table=" + f.path("table").asInt() + " " + flowLine(f));
         }
       }
+      for (JsonNode c : b.path("conflicts")) {
+        System.out.println("  conflict table=" + c.path("table").asInt() + " priority=" + c.path("priority").asInt()
+            + " match=" + c.path("match") + ": apps " + c.path("apps") + " want it; " + c.path("installed").asText()
+            + "'s entry is installed");
+      }
+      if (b.path("conflict-count").asInt() > b.path("conflicts").size()) {
+        System.out.println("  ... " + (b.path("conflict-count").asInt() - b.path("conflicts").size())
+            + " more conflicts");
+      }
     }
     if (total == 0) {
       System.out.println("no flow would change");

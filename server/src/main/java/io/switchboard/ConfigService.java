@@ -124,7 +124,7 @@ public final class ConfigService {
     SwitchboardConfig running = controller.config();
     List<String> restart = restartNeeded(running, next);
     SwitchboardConfig applied = new SwitchboardConfig(running.openflow(), running.rest(), running.cluster(),
-        next.apps(), next.bridges(), next.l2Learning(), next.acl(), next.overlay(), next.reconcile(),
+        next.apps(), next.bridges(), next.reconcile(), next.sections(),
         next.source());
     Map<String, Object> plan = planJson(applied);
     controller.applyConfig(applied);
@@ -200,6 +200,9 @@ public final class ConfigService {
       b.put("add", add);
       b.put("modify", modify);
       b.put("delete", delete);
+      b.put("conflict-count", p.conflicts().size());
+      b.put("conflicts", p.conflicts().stream().limit(FlowViews.CONFLICTS_SHOWN).map(c -> FlowViews.conflict(s, c))
+          .toList());
       bridges.add(b);
     }
     Map<String, Object> m = new LinkedHashMap<>();

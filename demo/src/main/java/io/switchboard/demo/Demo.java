@@ -128,7 +128,7 @@ public final class Demo {
       SwitchboardConfig demoConfig = new SwitchboardConfig(
           new OpenFlowSettings(new HostPort("127.0.0.1", ofPort), config.openflow().echoInterval()),
           config.rest().withListen(new HostPort("127.0.0.1", restPort)), config.cluster(), config.apps(), config.bridges(),
-          config.l2Learning(), config.acl(), config.overlay(), config.reconcile(), config.source());
+          config.reconcile(), config.sections(), config.source());
       step("starting the controller with " + CONFIG + " (OpenFlow 127.0.0.1:" + ofPort + ")");
       sb = Switchboard.start(demoConfig, CONFIG);
       running[0] = sb;

@@ -47,7 +47,7 @@ class ConsoleDemoEndToEndTest {
     SwitchboardConfig cfg = new SwitchboardConfig(new OpenFlowSettings(new HostPort("127.0.0.1", 0),
         c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
         tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
-        c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
+        c.bridges(), c.reconcile(), c.sections(), c.source());
     sb = Switchboard.start(cfg, Demo.CONFIG); // the file: what GET /config and the system page show
     for (Bridge b : topo.bridges().values()) {
       b.setController(sb.openflowPort());

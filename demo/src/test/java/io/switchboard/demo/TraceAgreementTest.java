@@ -43,7 +43,7 @@ class TraceAgreementTest {
     SwitchboardConfig cfg = new SwitchboardConfig(new OpenFlowSettings(new HostPort("127.0.0.1", 0),
         c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
         tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
-        c.bridges(), c.l2Learning(), c.acl(), c.overlay(), c.reconcile(), c.source());
+        c.bridges(), c.reconcile(), c.sections(), c.source());
     sb = Switchboard.start(cfg, null);
     http = new Http(sb);
     for (Bridge b : topo.bridges().values()) {

@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclRule;
-import io.switchboard.config.AclRules;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;

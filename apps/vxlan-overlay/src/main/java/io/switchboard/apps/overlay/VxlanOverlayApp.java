@@ -66,6 +66,20 @@ public final class VxlanOverlayApp implements ControllerApp {
     this.dhcpClock = dhcpClock;
   }
 
+  /** The app's {@code overlay:} config section. */
+  @Override
+  public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.of(io.switchboard.config.OverlaySection.INSTANCE);
+  }
+
+  /** For traces: an output to the tunnel port leads to the tunnel destination's host bridge ({@link TunnelHops}). */
+  @Override
+  public java.util.Optional<TraceHop> traceHop(SwitchView sw, String port,
+      java.util.Map<io.switchboard.controller.spi.Field, Long> packet) {
+    AppContext c = ctx;
+    return c == null ? java.util.Optional.empty() : TunnelHops.hop(c.config().overlay(), port, packet);
+  }
+
   @Override
   public String name() {
     return NAME;

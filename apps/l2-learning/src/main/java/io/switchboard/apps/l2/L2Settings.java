@@ -1,4 +1,4 @@
-package io.switchboard.config;
+package io.switchboard.apps.l2;
 
 import java.time.Duration;
 import java.util.Objects;

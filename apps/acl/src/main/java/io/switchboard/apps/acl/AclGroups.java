@@ -1,5 +1,14 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
+import io.switchboard.config.PacketMatch;
+import io.switchboard.config.Errors;
+import io.switchboard.config.EthType;
+import io.switchboard.config.KeyPath;
+import io.switchboard.config.MapView;
+import io.switchboard.config.Node;
+import io.switchboard.config.Result;
+import io.switchboard.config.Suggest;
+import io.switchboard.config.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,9 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
+import io.switchboard.config.PacketMatch;
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.Result;
+import io.switchboard.config.SwitchboardConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +17,52 @@ import org.junit.jupiter.api.Test;
 
 /** The REST side: one rule from a JSON body, errors without file or line. */
 class AclRulesTest {
+  /** The example of docs/configuration.md (its acl, bridges and overlay). */
+  static final String DESIGN_EXAMPLE = """
+      openflow:
+        listen: 0.0.0.0:6653
+        echo-interval: 5s            # keepalive
+      rest:
+        listen: 127.0.0.1:8080
+      cluster:
+        enabled: false
+        bind: 127.0.0.1:5701
+        members: [127.0.0.1:5701, 127.0.0.1:5702]
+      apps: [l2-learning, acl]
+
+      bridges:
+        - bridge: ovs0
+          ports:
+            con6-eth: {vlan: 100}
+            con7-eth: {vlan: 200}
+            vxlan1: {trunk: [100, 200]}
+
+      acl:
+        default: allow
+        rules:
+          - name: isolate-con7
+            priority: 200
+            bridge: ovs0
+            match: {in-port: con7-eth}
+            action: drop
+          - name: no-ssh-to-net2
+            priority: 100
+            match: {eth-type: ipv4, ip-proto: tcp, ipv4-dst: 192.168.2.0/24, tcp-dst: 22}
+            action: drop
+
+      overlay:
+        tunnel-port: vxlan0
+        hosts:
+          - {name: host1, bridge: br-int, tunnel-ip: 10.99.0.1}
+        networks:
+          - {name: net1, vni: 100, subnet: 192.168.1.0/24, gateway: 192.168.1.1}
+          - {name: net2, vni: 200, subnet: 192.168.2.0/24, gateway: 192.168.2.1}
+        routers:
+          - {name: r1, networks: [net1, net2]}
+        endpoints:
+          - {name: con6, network: net1, host: host1, port: con6-eth, mac: "02:00:00:00:01:02", ip: 192.168.1.2}
+      """;
+
 
   static final Set<String> BRIDGES = Set.of("ovs0", "br-int");
   static final Set<String> NETWORKS = Set.of("net1", "net2");
@@ -111,7 +161,7 @@ class AclRulesTest {
 
   @Test
   void knownNamesComeFromTheConfig() {
-    SwitchboardConfig c = Check.load(ConfigLoaderTest.DESIGN_EXAMPLE);
+    SwitchboardConfig c = AclSectionTest.load(DESIGN_EXAMPLE);
     assertEquals(Set.of("ovs0", "br-int"), AclRules.knownBridges(c));
     assertEquals(Set.of("net1", "net2"), AclRules.knownNetworks(c.overlay()));
     assertTrue(AclRules.parseRule(body("name", "n", "priority", 5, "action", "drop", "network", "net2",
@@ -120,15 +170,15 @@ class AclRulesTest {
 
   @Test
   void conflictsWithExistingRules() {
-    SwitchboardConfig c = Check.load(ConfigLoaderTest.DESIGN_EXAMPLE);
+    SwitchboardConfig c = AclSectionTest.load(DESIGN_EXAMPLE);
     AclRule sameName = AclRules.parseRule(body("name", "isolate-con7", "priority", 1, "action", "allow"), c).value();
     assertEquals("name: a rule named 'isolate-con7' already exists",
-        AclRules.conflicts(sameName, c.acl().rules()).get(0).toString());
+        AclRules.conflicts(sameName, AclSection.of(c).rules()).get(0).toString());
     AclRule sameFlow = AclRules.parseRule(body("name", "other", "priority", 100, "action", "allow",
         "match", Map.of("tcp-dst", 22, "ipv4-dst", "192.168.2.0/24")), c).value();
     assertEquals("priority: rule 'no-ssh-to-net2' has the same priority, scope and match; a switch can hold only one "
-        + "of them", AclRules.conflicts(sameFlow, c.acl().rules()).get(0).toString());
+        + "of them", AclRules.conflicts(sameFlow, AclSection.of(c).rules()).get(0).toString());
     AclRule fine = AclRules.parseRule(body("name", "other", "priority", 101, "action", "allow"), c).value();
-    assertTrue(AclRules.conflicts(fine, c.acl().rules()).isEmpty());
+    assertTrue(AclRules.conflicts(fine, AclSection.of(c).rules()).isEmpty());
   }
 }

@@ -1,5 +1,6 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
+import io.switchboard.config.PacketMatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

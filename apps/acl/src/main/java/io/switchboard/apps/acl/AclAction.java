@@ -1,5 +1,6 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
+import io.switchboard.config.Values;
 import java.util.Locale;
 
 /**

@@ -1,4 +1,4 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
 import java.util.Comparator;
 import java.util.List;

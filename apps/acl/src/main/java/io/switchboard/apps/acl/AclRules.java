@@ -1,5 +1,18 @@
-package io.switchboard.config;
+package io.switchboard.apps.acl;
 
+import io.switchboard.config.PacketMatch;
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.Dpid;
+import io.switchboard.config.Errors;
+import io.switchboard.config.EthType;
+import io.switchboard.config.KeyPath;
+import io.switchboard.config.MapView;
+import io.switchboard.config.Node;
+import io.switchboard.config.OverlayConfig;
+import io.switchboard.config.Result;
+import io.switchboard.config.Suggest;
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.Values;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
