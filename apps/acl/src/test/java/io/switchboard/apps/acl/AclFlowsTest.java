@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** What each rule compiles to, as readable golden dumps of the ACL stage. */
 class AclFlowsTest {
-  static final FakeSwitch OVS0 = FakeSwitch.of("ovs0", 5, "con6-eth", "con7-eth", "con8-eth");
-  static final FakeSwitch BR_INT = FakeSwitch.of("br-int", 9, "vxlan0", "con6-eth");
+  static final FakeSwitchView OVS0 = FakeSwitchView.of("ovs0", 5, "con6-eth", "con7-eth", "con8-eth");
+  static final FakeSwitchView BR_INT = FakeSwitchView.of("br-int", 9, "vxlan0", "con6-eth");
 
   static final String HEADER = """
       apps: [acl]
@@ -46,7 +48,7 @@ class AclFlowsTest {
       yaml.append("    - ").append(r).append('\n');
     }
     AclApp app = new AclApp();
-    app.start(new FakeContext(yaml.toString()));
+    app.start(new FakeAppContext(yaml.toString()));
     return app;
   }
 
@@ -58,7 +60,7 @@ class AclFlowsTest {
   void inPortByNameIsResolvedOnEachBridge() {
     String r = "{name: r, priority: 200, match: {in-port: con7-eth}, action: drop}";
     assertEquals(List.of("acl priority=201 in_port=2 actions=drop"), rule(OVS0, r));
-    FakeSwitch other = FakeSwitch.of("ovs1", 6, "x-eth", "y-eth", "z-eth", "con7-eth");
+    FakeSwitchView other = FakeSwitchView.of("ovs1", 6, "x-eth", "y-eth", "z-eth", "con7-eth");
     assertEquals(List.of("acl priority=201 in_port=4 actions=drop"), rule(other, r));
   }
 
@@ -189,7 +191,7 @@ class AclFlowsTest {
     String yaml = HEADER.replace("- bridge: ovs0", "- bridge: ovs0\n  - bridge: \"00:00:00:00:00:00:00:09\"")
         + "acl:\n  rules:\n    - " + byDpid + "\n";
     AclApp app = new AclApp();
-    app.start(new FakeContext(yaml));
+    app.start(new FakeAppContext(yaml));
     List<String> onBrInt = new ArrayList<>();
     app.desiredFlows(BR_INT, e -> onBrInt.add(e.toString()));
     List<String> onOvs0 = new ArrayList<>();

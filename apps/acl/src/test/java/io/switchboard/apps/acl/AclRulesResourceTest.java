@@ -13,6 +13,8 @@ import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.LiveFlow;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.store.InMemoryStoreFactory;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
@@ -32,14 +34,14 @@ class AclRulesResourceTest {
           - {name: cfg-telnet, priority: 50, match: {tcp-dst: 23}, action: drop}
       """;
 
-  FakeContext ctx;
+  FakeAppContext ctx;
   AclApp app;
   RestResource rules;
 
   @BeforeEach
   void setUp() {
-    ctx = new FakeContext(YAML);
-    ctx.switches.add(AclFlowsTest.OVS0);
+    ctx = new FakeAppContext(YAML);
+    ctx.connect(AclFlowsTest.OVS0);
     app = new AclApp();
     app.start(ctx);
     rules = app.resources().get(0);
@@ -170,8 +172,8 @@ class AclRulesResourceTest {
   @Test
   void listReportsSourceHitsSummedOverBridgesAndWarnings() {
     rules.create(body("name", "all-tcp", "priority", 100, "match", Map.of("ip-proto", "tcp"), "action", "drop"));
-    FakeSwitch ovs1 = FakeSwitch.of("ovs1", 6, "a-eth");
-    ctx.switches.add(ovs1);
+    FakeSwitchView ovs1 = FakeSwitchView.of("ovs1", 6, "a-eth");
+    ctx.connect(ovs1);
     long tag = RuleTags.of("all-tcp");
     FlowEntry e = FlowEntry.in(io.switchboard.controller.spi.Stage.ACL).priority(101).tag(tag).build();
     ctx.liveFlows.put(5L, CompletableFuture.completedFuture(List.of(new LiveFlow(e, tag, 3, 300, 10))));
@@ -195,7 +197,7 @@ class AclRulesResourceTest {
 
   @Test
   void aBridgeThatDoesNotAnswerLeavesItsCountersOut() {
-    ctx.switches.add(FakeSwitch.of("slow0", 7, "a-eth"));
+    ctx.connect(FakeSwitchView.of("slow0", 7, "a-eth"));
     ctx.liveFlows.put(7L, new CompletableFuture<>());
     long start = System.nanoTime();
     Map<String, Object> cfg = rules.list().get(0);
@@ -210,7 +212,7 @@ class AclRulesResourceTest {
     List<String> w = (List<String>) rules.get("r").orElseThrow().get("warnings");
     assertEquals(List.of("in-port 'con9-eth' exists on no connected bridge in the rule's scope: nothing is"
         + " installed until the port appears"), w);
-    ctx.switches.add(FakeSwitch.of("old0", 8, "con9-eth").openFlow10());
+    ctx.connect(FakeSwitchView.of("old0", 8, "con9-eth").openFlow10());
     @SuppressWarnings("unchecked")
     List<String> w2 = (List<String>) rules.get("r").orElseThrow().get("warnings");
     assertTrue(w2.get(0).startsWith("not installed on OpenFlow 1.0 bridge(s) old0"), w2.toString());
@@ -231,12 +233,12 @@ class AclRulesResourceTest {
   @Test
   void restartingKeepsApiRulesInTheStoreAndReloadStartsOnlyOneListener() {
     InMemoryStoreFactory stores = new InMemoryStoreFactory();
-    FakeContext first = new FakeContext(YAML, stores);
+    FakeAppContext first = new FakeAppContext(YAML, stores);
     AclApp a = new AclApp();
     a.start(first);
     a.resources().get(0).create(body("name", "kept", "priority", 10, "action", "drop"));
     AclApp b = new AclApp();
-    FakeContext second = new FakeContext(YAML, stores);
+    FakeAppContext second = new FakeAppContext(YAML, stores);
     b.start(second);
     assertTrue(b.book().rule("kept").isPresent());
     b.start(second); // a config reload
@@ -249,7 +251,7 @@ class AclRulesResourceTest {
   void aReloadThatInvalidatesAStoredRuleKeepsItListedButNotApplied() {
     rules.create(body("name", "net2-web", "priority", 100, "network", "net2", "match", Map.of("tcp-dst", 80),
         "action", "drop"));
-    ctx.config = FakeContext.parse(YAML.replace("    - {name: net2, vni: 200, subnet: 192.168.2.0/24}\n", ""));
+    ctx.config = FakeAppContext.parse(YAML.replace("    - {name: net2, vni: 200, subnet: 192.168.2.0/24}\n", ""));
     app.start(ctx);
     assertTrue(app.book().rule("net2-web").isEmpty());
     Map<String, Object> listed = rules.get("net2-web").orElseThrow();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.testing.FakeAppContext;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -55,7 +56,7 @@ class SecurityGroupsTest {
   @Test
   void aRemoteGroupRuleExpandsToEveryMemberPair() {
     AclApp app = new AclApp();
-    app.start(new FakeContext(YAML));
+    app.start(new FakeAppContext(YAML));
     List<String> f = flows(app);
     assertEquals("acl priority=1001 eth_type=0x800,ip_proto=6,ipv4_src=192.168.1.3,ipv4_dst=192.168.2.2,tcp_dst=5432,"
         + "ct_state=+trk+new actions=ct(commit,zone=NXM_NX_CT_ZONE[]),goto:l3", f.get(0));
@@ -69,7 +70,7 @@ class SecurityGroupsTest {
 
   @Test
   void addingAMemberOverRestAddsOnlyItsEntriesAndEndpointsFromTheOverlayStoreJoin() {
-    FakeContext ctx = new FakeContext(YAML.substring(0, YAML.indexOf("  groups:")));
+    FakeAppContext ctx = new FakeAppContext(YAML.substring(0, YAML.indexOf("  groups:")));
     AclApp app = new AclApp();
     app.start(ctx);
     AclGroupsResource groups = new AclGroupsResource(app);
@@ -108,7 +109,7 @@ class SecurityGroupsTest {
 
   @Test
   void theEntriesOfAllGroupsAreBounded() {
-    var config = FakeContext.parse(YAML);
+    var config = FakeAppContext.parse(YAML);
     EndpointDirectory endpoints = EndpointDirectory.of(config, Map.of());
     List<SecurityGroups.Group> gs = AclSection.of(config).groups().stream()
         .map(g -> new SecurityGroups.Group(g, RuleSource.CONFIG)).toList();
@@ -125,7 +126,7 @@ class SecurityGroupsTest {
   @Test
   void badGroupsAreRefusedWithTheField() {
     AclApp app = new AclApp();
-    app.start(new FakeContext(YAML));
+    app.start(new FakeAppContext(YAML));
     AclGroupsResource groups = new AclGroupsResource(app);
     ApiException e = assertThrows(ApiException.class, () -> groups.create(Map.of("name", "x", "members", List.of(),
         "rules", List.of(Map.of("direction", "inbound", "remote-group", "wbe", "action", "allow")))));

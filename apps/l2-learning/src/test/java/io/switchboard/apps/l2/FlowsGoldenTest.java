@@ -3,6 +3,8 @@ package io.switchboard.apps.l2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.controller.spi.Frame;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +30,12 @@ class FlowsGoldenTest {
   static final String U = "02:00:00:00:00:0c";
 
   /** Ports 1 a-eth, 2 b-eth, 3 c-eth, 4 trunk1, 5 up1 and 6 up2 (both unlisted). */
-  static FakeSwitch bridge(boolean multiTable) {
-    return new FakeSwitch(1, "br0", multiTable, "a-eth", "b-eth", "c-eth", "trunk1", "up1", "up2");
+  static FakeSwitchView bridge(boolean multiTable) {
+    return new FakeSwitchView(1, "br0", multiTable, "a-eth", "b-eth", "c-eth", "trunk1", "up1", "up2");
   }
 
   /** Learns A on a-eth (VLAN 100), T on trunk1 (VLAN 300), U on up1 (native). */
-  static void learnThree(L2LearningApp app, FakeContext ctx, FakeSwitch sw) {
+  static void learnThree(L2LearningApp app, FakeAppContext ctx, FakeSwitchView sw) {
     boolean mt = sw.multiTable();
     app.onPacketIn(sw, mt ? Frames.fromLearn(1, A, Frames.BROADCAST, 100)
         : Frames.fromMiss(1, A, Frames.BROADCAST, Frame.NO_VLAN), ctx);
@@ -45,9 +47,9 @@ class FlowsGoldenTest {
 
   @Test
   void multiTable() {
-    FakeContext ctx = new FakeContext(CONFIG);
+    FakeAppContext ctx = new FakeAppContext(CONFIG);
     L2LearningApp app = new L2LearningApp();
-    FakeSwitch sw = bridge(true);
+    FakeSwitchView sw = bridge(true);
     ctx.start(app, sw);
     learnThree(app, ctx, sw);
     List<String> expected = List.of(
@@ -71,14 +73,14 @@ class FlowsGoldenTest {
         "l2 priority=10 vlan_vid=0x112c actions=output:4,output:5,output:6",
         "l2 priority=5 vlan_vid=0x1000/0x1000 actions=output:5,output:6");
     assertEquals(String.join("\n", expected), String.join("\n", ctx.dump(1)));
-    assertEquals(ctx.dump(1), FakeContext.dump(ctx.compute(sw).values()), "deltas agree with a recompute");
+    assertEquals(ctx.dump(1), FakeAppContext.dump(ctx.compute(sw).values()), "deltas agree with a recompute");
   }
 
   @Test
   void singleTable() {
-    FakeContext ctx = new FakeContext(CONFIG);
+    FakeAppContext ctx = new FakeAppContext(CONFIG);
     L2LearningApp app = new L2LearningApp();
-    FakeSwitch sw = bridge(false);
+    FakeSwitchView sw = bridge(false);
     ctx.start(app, sw);
     learnThree(app, ctx, sw);
     // T is also in VLAN 100 on the trunk: A and T talk, and the pair entries retag between access and trunk
@@ -95,14 +97,14 @@ class FlowsGoldenTest {
         "l2 priority=100 in_port=5,eth_src=02:00:00:00:00:0c,vlan_vid=0x0 idle_timeout=60 actions=output:CONTROLLER",
         "l2 priority=0 any actions=output:CONTROLLER");
     assertEquals(String.join("\n", expected), String.join("\n", ctx.dump(1)));
-    assertEquals(ctx.dump(1), FakeContext.dump(ctx.compute(sw).values()), "deltas agree with a recompute");
+    assertEquals(ctx.dump(1), FakeAppContext.dump(ctx.compute(sw).values()), "deltas agree with a recompute");
   }
 
   @Test
   void flatBridgeWithoutConfigIsOneLearningSwitch() {
-    FakeContext ctx = new FakeContext("l2-learning: {idle-timeout: 300s}\n");
+    FakeAppContext ctx = new FakeAppContext("l2-learning: {idle-timeout: 300s}\n");
     L2LearningApp app = new L2LearningApp();
-    FakeSwitch sw = new FakeSwitch(2, "flat", true, "p1", "p2");
+    FakeSwitchView sw = new FakeSwitchView(2, "flat", true, "p1", "p2");
     ctx.start(app, sw);
     assertEquals(String.join("\n", List.of(
         "classify priority=100 in_port=1 actions=goto:acl",
@@ -114,9 +116,9 @@ class FlowsGoldenTest {
 
   @Test
   void aConfiguredPortIsAppliedWhenItAppears() {
-    FakeContext ctx = new FakeContext(CONFIG);
+    FakeAppContext ctx = new FakeAppContext(CONFIG);
     L2LearningApp app = new L2LearningApp();
-    FakeSwitch sw = bridge(true);
+    FakeSwitchView sw = bridge(true);
     ctx.start(app, sw);
     sw.addPort(7, "later-eth");
     app.onPortChange(sw, sw.port(7).orElseThrow(), false);

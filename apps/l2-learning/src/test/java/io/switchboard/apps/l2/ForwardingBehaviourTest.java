@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.Frame;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,13 +22,13 @@ class ForwardingBehaviourTest {
   static final String X = "02:00:00:00:00:99";
   static final String BCAST = Frames.BROADCAST;
 
-  FakeContext ctx;
+  FakeAppContext ctx;
   L2LearningApp app;
-  FakeSwitch sw;
+  FakeSwitchView sw;
 
   @BeforeEach
   void setUp() {
-    ctx = new FakeContext(FlowsGoldenTest.CONFIG);
+    ctx = new FakeAppContext(FlowsGoldenTest.CONFIG);
     app = new L2LearningApp();
     sw = FlowsGoldenTest.bridge(true);
     ctx.start(app, sw);

@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,16 +43,16 @@ class HostLimitsTest {
   final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
   final List<Scheduled> timers = new ArrayList<>();
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-  FakeContext ctx;
+  FakeAppContext ctx;
   L2LearningApp app;
-  FakeSwitch sw;
+  FakeSwitchView sw;
   MacTable table;
 
   @BeforeEach
   void setUp() {
-    ctx = new FakeContext(CONFIG);
+    ctx = new FakeAppContext(CONFIG);
     app = new L2LearningApp(millis::get, nanos::get, (task, delay) -> timers.add(new Scheduled(task, delay)));
-    sw = new FakeSwitch(1, "br0", true, "a-eth", "b-eth", "c-eth", "trunk1");
+    sw = new FakeSwitchView(1, "br0", true, "a-eth", "b-eth", "c-eth", "trunk1");
     ctx.start(app, sw);
     table = new MacTable(ctx.stores());
     logs.start();
@@ -137,7 +139,7 @@ class HostLimitsTest {
     FlowEntry source = ctx.desired.get(1L).values().stream()
         .filter(e -> e.stage() == io.switchboard.controller.spi.Stage.LEARN && e.match().toString().contains(mac(0)))
         .findFirst().orElseThrow();
-    ctx.desired.get(1L).remove(FakeContext.Key.of(source));
+    ctx.desired.get(1L).remove(FakeAppContext.Key.of(source));
     app.onFlowExpired(sw, source);
     from(4, 21, 300);
     assertNotNull(table.get(1, 300, 0x02_00_00_00_00_15L), "an expired host leaves room");
@@ -204,7 +206,7 @@ class HostLimitsTest {
       from(1, i, 100);
     }
     List<FlowEntry> onSwitch = new ArrayList<>(ctx.desired.get(1L).values());
-    FakeContext fresh = new FakeContext(CONFIG.replace("max-hosts-per-port: 3", "max-hosts-per-port: 2"));
+    FakeAppContext fresh = new FakeAppContext(CONFIG.replace("max-hosts-per-port: 3", "max-hosts-per-port: 2"));
     L2LearningApp restarted = new L2LearningApp(millis::get, nanos::get, (t, d) -> {});
     fresh.start(restarted);
     restarted.adoptFlows(sw, onSwitch);

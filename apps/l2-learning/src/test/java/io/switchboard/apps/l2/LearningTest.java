@@ -9,6 +9,8 @@ import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.Frame;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.Stage;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,22 +37,22 @@ class LearningTest {
 
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-  FakeContext ctx;
+  FakeAppContext ctx;
   L2LearningApp app;
-  FakeSwitch sw;
+  FakeSwitchView sw;
   MacTable table;
 
   @BeforeEach
   void setUp() {
-    ctx = new FakeContext(CONFIG);
+    ctx = new FakeAppContext(CONFIG);
     app = new L2LearningApp(millis::get, nanos::get);
-    sw = new FakeSwitch(1, "br0", true, "a-eth", "b-eth", "c-eth", "trunk1");
+    sw = new FakeSwitchView(1, "br0", true, "a-eth", "b-eth", "c-eth", "trunk1");
     ctx.start(app, sw);
     table = new MacTable(ctx.stores());
   }
 
   private void assertDeltasAgreeWithRecompute() {
-    assertEquals(FakeContext.dump(ctx.compute(sw).values()), ctx.dump(sw.dpid()));
+    assertEquals(FakeAppContext.dump(ctx.compute(sw).values()), ctx.dump(sw.dpid()));
   }
 
   private List<String> entriesOf(String mac) {
@@ -115,7 +117,7 @@ class LearningTest {
     app.onPacketIn(sw, Frames.fromLearn(1, A, Frames.BROADCAST, 100), ctx);
     app.onPacketIn(sw, Frames.fromLearn(4, B, Frames.BROADCAST, 300), ctx);
     FlowEntry source = sourceEntry(A);
-    ctx.desired.get(1L).remove(FakeContext.Key.of(source)); // the core drops what the switch expired
+    ctx.desired.get(1L).remove(FakeAppContext.Key.of(source)); // the core drops what the switch expired
     app.onFlowExpired(sw, source);
     assertNull(table.get(1, 100, 0x02_00_00_00_00_0aL));
     assertTrue(entriesOf(A).isEmpty(), "no entry left for A: " + ctx.dump(1));
@@ -155,7 +157,7 @@ class LearningTest {
     List<String> before = ctx.dump(1);
     List<FlowEntry> onSwitch = new ArrayList<>(ctx.desired.get(1L).values());
 
-    FakeContext fresh = new FakeContext(CONFIG); // a new controller: empty store
+    FakeAppContext fresh = new FakeAppContext(CONFIG); // a new controller: empty store
     L2LearningApp restarted = new L2LearningApp(millis::get, nanos::get);
     fresh.start(restarted);
     restarted.adoptFlows(sw, onSwitch.stream().map(e -> e.toBuilder().notifyRemoval(false).build()).toList());
@@ -200,7 +202,7 @@ class LearningTest {
 
   @Test
   void overlayHostBridgesAreLeftToTheOverlayApp() {
-    FakeContext overlay = new FakeContext("""
+    FakeAppContext overlay = new FakeAppContext("""
         apps: [l2-learning, vxlan-overlay]
         overlay:
           hosts:
@@ -230,7 +232,7 @@ class LearningTest {
 
   @Test
   void singleTableForwardsFromTheControllerAndAddsPairs() {
-    FakeSwitch v10 = new FakeSwitch(2, "br0", false, "a-eth", "b-eth", "c-eth", "trunk1");
+    FakeSwitchView v10 = new FakeSwitchView(2, "br0", false, "a-eth", "b-eth", "c-eth", "trunk1");
     ctx.connect(v10);
     app.onPacketIn(v10, Frames.fromMiss(1, A, Frames.BROADCAST, Frame.NO_VLAN), ctx);
     assertEquals(List.of("3 untagged", "4 vlan=100"), PipelineSim.packetOut(lastPacketOut().actions(), 1,
@@ -244,7 +246,7 @@ class LearningTest {
     app.onPacketIn(v10, Frames.fromMiss(4, B, A, 100), ctx);
     assertEquals(updates, ctx.updates.size(), "the same pair again: no update, but still a packet-out");
     assertEquals(3, ctx.packetOuts.size());
-    assertEquals(FakeContext.dump(ctx.compute(v10).values()), ctx.dump(2));
+    assertEquals(FakeAppContext.dump(ctx.compute(v10).values()), ctx.dump(2));
 
     // a tagged frame on an access port is dropped: no learning, no packet-out
     app.onPacketIn(v10, Frames.fromMiss(1, "02:00:00:00:00:99", A, 100), ctx);
@@ -255,20 +257,20 @@ class LearningTest {
     FlowEntry hostA = ctx.desired.get(2L).values().stream()
         .filter(e -> e.priority() == SingleTableFlows.HOST_PRIORITY && e.tag() == 0x02_00_00_00_00_0aL)
         .findFirst().orElseThrow();
-    ctx.desired.get(2L).remove(FakeContext.Key.of(hostA));
+    ctx.desired.get(2L).remove(FakeAppContext.Key.of(hostA));
     app.onFlowExpired(v10, hostA);
     assertTrue(ctx.dump(2).stream().noneMatch(l -> l.contains(A)), ctx.dump(2).toString());
-    assertEquals(FakeContext.dump(ctx.compute(v10).values()), ctx.dump(2));
+    assertEquals(FakeAppContext.dump(ctx.compute(v10).values()), ctx.dump(2));
   }
 
   @Test
   void singleTableAdoptionKeepsPairs() {
-    FakeSwitch v10 = new FakeSwitch(2, "br0", false, "a-eth", "b-eth", "c-eth", "trunk1");
+    FakeSwitchView v10 = new FakeSwitchView(2, "br0", false, "a-eth", "b-eth", "c-eth", "trunk1");
     ctx.connect(v10);
     app.onPacketIn(v10, Frames.fromMiss(1, A, Frames.BROADCAST, Frame.NO_VLAN), ctx);
     app.onPacketIn(v10, Frames.fromMiss(3, B, A, Frame.NO_VLAN), ctx);
     List<String> before = ctx.dump(2);
-    FakeContext fresh = new FakeContext(CONFIG);
+    FakeAppContext fresh = new FakeAppContext(CONFIG);
     L2LearningApp restarted = new L2LearningApp();
     fresh.start(restarted);
     restarted.adoptFlows(v10, List.copyOf(ctx.desired.get(2L).values()));
@@ -276,7 +278,7 @@ class LearningTest {
     assertEquals(before, fresh.dump(2));
   }
 
-  private FakeContext.PacketOut lastPacketOut() {
+  private FakeAppContext.PacketOut lastPacketOut() {
     return ctx.packetOuts.get(ctx.packetOuts.size() - 1);
   }
 

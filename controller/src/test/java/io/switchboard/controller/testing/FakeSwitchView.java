@@ -1,4 +1,4 @@
-package io.switchboard.apps.l2;
+package io.switchboard.controller.testing;
 
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.SwitchView;
@@ -8,14 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A switch view for unit tests: a name, a dpid, ports, and the pipeline flavour. */
-final class FakeSwitch implements SwitchView {
+/**
+ * A bridge as apps see it, for unit tests: a dpid, a name, ports numbered 1, 2, ... in the order given (each with
+ * MAC 02:00:00:00:00:NN), and the pipeline flavour (several tables, or OpenFlow 1.0's one).
+ */
+public final class FakeSwitchView implements SwitchView {
   private final long dpid;
   private final String name;
   private final boolean multiTable;
   private final Map<Long, PortInfo> ports = new LinkedHashMap<>();
 
-  FakeSwitch(long dpid, String name, boolean multiTable, String... portNames) {
+  public FakeSwitchView(long dpid, String name, boolean multiTable, String... portNames) {
     this.dpid = dpid;
     this.name = name;
     this.multiTable = multiTable;
@@ -24,43 +27,69 @@ final class FakeSwitch implements SwitchView {
     }
   }
 
-  FakeSwitch addPort(long number, String portName) {
+  /** A multi-table bridge. */
+  public static FakeSwitchView of(String name, long dpid, String... portNames) {
+    return new FakeSwitchView(dpid, name, true, portNames);
+  }
+
+  /** The same bridge with one table, as over OpenFlow 1.0. */
+  public FakeSwitchView openFlow10() {
+    FakeSwitchView v = new FakeSwitchView(dpid, name, false);
+    v.ports.putAll(ports);
+    return v;
+  }
+
+  /** A copy with one more port; this one is unchanged. */
+  public FakeSwitchView withPort(long number, String portName) {
+    FakeSwitchView v = new FakeSwitchView(dpid, name, multiTable);
+    v.ports.putAll(ports);
+    return v.addPort(number, portName);
+  }
+
+  public FakeSwitchView addPort(long number, String portName) {
     ports.put(number, new PortInfo(number, portName, 0x0200_0000_0000L | number, true));
     return this;
   }
 
-  PortInfo removePort(long number) {
+  public PortInfo removePort(long number) {
     return ports.remove(number);
   }
 
-  long portNumber(String portName) {
+  public long portNumber(String portName) {
     return port(portName).orElseThrow().number();
   }
 
+  @Override
   public long dpid() {
     return dpid;
   }
 
+  @Override
   public String name() {
     return name;
   }
 
+  @Override
   public String openFlowVersion() {
     return multiTable ? "1.3" : "1.0";
   }
 
+  @Override
   public boolean multiTable() {
     return multiTable;
   }
 
+  @Override
   public Collection<PortInfo> ports() {
     return List.copyOf(ports.values());
   }
 
+  @Override
   public Optional<PortInfo> port(String portName) {
     return ports.values().stream().filter(p -> p.name().equals(portName)).findFirst();
   }
 
+  @Override
   public Optional<PortInfo> port(long number) {
     return Optional.ofNullable(ports.get(number));
   }
