@@ -7,8 +7,8 @@ import io.switchboard.config.Result;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowKey;
+import io.switchboard.controller.flow.FlowText;
 import io.switchboard.controller.openflow.SwitchSession;
-import io.switchboard.controller.rest.FlowViews;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.ControllerApp;
@@ -117,7 +117,7 @@ public final class PacketTracer {
       Map<String, Object> m = new LinkedHashMap<>();
       f.forEach((k, v) -> {
         if (k == Field.IN_PORT) {
-          m.put(k.apiName(), FlowViews.portName(s, v));
+          m.put(k.apiName(), FlowText.portName(s.ports(), v));
         } else if (k == Field.VLAN_VID) {
           m.put("vlan", v == 0 ? "untagged" : (Object) (int) (v & 0xfff));
         } else if ((k == Field.METADATA || k == Field.CT_STATE) && v == 0) {
@@ -211,7 +211,7 @@ public final class PacketTracer {
     Map<String, Object> hopJson = new LinkedHashMap<>();
     hopJson.put("bridge", s.name());
     hopJson.put("dpid", s.dpidText());
-    hopJson.put("in-port", FlowViews.portName(s, p.f.get(Field.IN_PORT)));
+    hopJson.put("in-port", FlowText.portName(s.ports(), p.f.get(Field.IN_PORT)));
     hopJson.put("steps", steps);
     hops.add(hopJson);
     int table = 0;
@@ -236,8 +236,8 @@ public final class PacketTracer {
       FlowEntry e = d.entry();
       Map<String, Object> flow = new LinkedHashMap<>();
       flow.put("priority", d.key().priority());
-      flow.put("match", FlowViews.match(s, e.match()));
-      flow.put("actions", FlowViews.actions(s, e));
+      flow.put("match", FlowText.match(s.ports(), e.match()));
+      flow.put("actions", FlowText.actions(s.ports(), e));
       flow.put("app", d.app());
       ControllerApp owner = appNamed(d.app());
       String rule = owner == null ? null : owner.describeTag(Cookies.tagOf(d.cookie())).orElse(null);
@@ -351,13 +351,13 @@ public final class PacketTracer {
     } else if (port == Action.PORT_IN_PORT) {
       ports.add(in);
     } else if (port == in) {
-      did.add("output to the ingress port " + FlowViews.portName(s, port) + " skipped (use IN_PORT)");
+      did.add("output to the ingress port " + FlowText.portName(s.ports(), port) + " skipped (use IN_PORT)");
       return;
     } else {
       ports.add(port);
     }
     for (long out : ports) {
-      String name = FlowViews.portName(s, out);
+      String name = FlowText.portName(s.ports(), out);
       Optional<ControllerApp.TraceHop> next = traceHop(s, name, p);
       if (next.isPresent()) {
         ControllerApp.TraceHop h = next.get();
