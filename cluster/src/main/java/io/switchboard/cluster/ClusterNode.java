@@ -86,7 +86,7 @@ public final class ClusterNode implements AutoCloseable {
     for (Member m : hz.getCluster().getMembers()) {
       String id = m.getUuid().toString();
       Map<String, Object> mm = new LinkedHashMap<>();
-      mm.put("address", Election.address(m));
+      mm.put("address", ClusterView.address(m));
       mm.put("uuid", id);
       mm.put("local", m.localMember());
       mm.put("masters", records.entrySet().stream().filter(e -> id.equals(e.getValue().owner())
