@@ -1,6 +1,7 @@
 package io.switchboard.cluster;
 
-import io.switchboard.cluster.BridgeLink.Role;
+import io.switchboard.controller.core.MastershipLink;
+import io.switchboard.controller.core.MastershipLink.Role;
 import io.switchboard.controller.spi.Values;
 
 /**
@@ -52,7 +53,7 @@ final class BridgeRole {
   /** How often a stale refusal of a generation this member had only just claimed is answered by a new claim. */
   static final int MAX_STALE_RECLAIMS = 3;
 
-  final BridgeLink link;
+  final MastershipLink link;
   final long dpid;
   final String dpidText;
   private final Programming programming;
@@ -66,7 +67,7 @@ final class BridgeRole {
   private long refusedAt;
   private int staleReclaims;
 
-  BridgeRole(BridgeLink link, Programming programming) {
+  BridgeRole(MastershipLink link, Programming programming) {
     this.link = link;
     this.dpid = link.dpid();
     this.dpidText = Values.dpid(dpid);

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.switchboard.controller.core.MastershipLink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,16 +126,16 @@ final class Election implements AutoCloseable {
 
   // ---- events from the controller (any thread)
 
-  void bridgeUp(BridgeLink link) {
+  void bridgeUp(MastershipLink link) {
     run(() -> up(link));
   }
 
-  void bridgeDown(BridgeLink link) {
+  void bridgeDown(MastershipLink link) {
     run(() -> down(link));
   }
 
   /** The switch says this connection lost the master role (role status, IS_SLAVE): check, and step down. */
-  void demoted(BridgeLink link) {
+  void demoted(MastershipLink link) {
     run(() -> {
       BridgeRole b = bridges.get(link.dpid());
       if (b != null && b.link == link) {
@@ -167,7 +168,7 @@ final class Election implements AutoCloseable {
     return bridges.get(b.dpid) == b && !closed;
   }
 
-  private void up(BridgeLink link) {
+  private void up(MastershipLink link) {
     BridgeRole b = new BridgeRole(link, programs);
     BridgeRole old = bridges.put(b.dpid, b);
     if (old != null) {
@@ -185,7 +186,7 @@ final class Election implements AutoCloseable {
     b.registered(System.currentTimeMillis());
   }
 
-  private void down(BridgeLink link) {
+  private void down(MastershipLink link) {
     BridgeRole b = bridges.get(link.dpid());
     if (b == null || b.link != link) {
       return;

@@ -1,7 +1,7 @@
 package io.switchboard.cluster;
 
-import io.switchboard.cluster.BridgeLink.Role;
-import io.switchboard.cluster.BridgeLink.StaleGenerationException;
+import io.switchboard.controller.core.MastershipLink.Role;
+import io.switchboard.controller.core.MastershipLink.StaleGenerationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;

@@ -13,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.cluster.BridgeLink.Role;
 import io.switchboard.cluster.BridgeRole.MasterOutcome;
 import io.switchboard.cluster.BridgeRole.Request;
 import io.switchboard.cluster.BridgeRole.State;
+import io.switchboard.controller.core.MastershipLink;
+import io.switchboard.controller.core.MastershipLink.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -283,7 +284,7 @@ class BridgeRoleTest {
   }
 
   /** A link the machine never uses: it decides, the caller talks. */
-  private static final class NoLink implements BridgeLink {
+  private static final class NoLink implements MastershipLink {
     @Override
     public long dpid() {
       return 0xabL;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.cluster.BridgeLink.Role;
+import io.switchboard.controller.core.MastershipLink.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -69,6 +69,23 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   private final Map<String, ControllerApp> available = new LinkedHashMap<>();
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
+  /** The mastership's handle on each adopted session. */
+  private final Map<SwitchSession, SessionLink> links = new ConcurrentHashMap<>();
+  private final SessionLink.Programmer linkProgrammer = new SessionLink.Programmer() {
+    @Override
+    public void program(SwitchSession s, boolean first) {
+      if (first) {
+        s.worker().execute(() -> Controller.this.program(s));
+      } else {
+        reprogram(s);
+      }
+    }
+
+    @Override
+    public void unprogram(SwitchSession s) {
+      Controller.this.unprogram(s);
+    }
+  };
   private final Map<String, AppCtx> contexts = new ConcurrentHashMap<>();
   private final ExecutorService appPool;
   private final ScheduledExecutorService timers;
@@ -122,7 +139,6 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   /** Starts the enabled apps, the OpenFlow listener and the periodic audit. */
   public InetSocketAddress start() throws InterruptedException {
-    mastership.attach(this);
     enableApps(config);
     server = new OpenFlowServer();
     var of = config.openflow();
@@ -296,7 +312,9 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.inc("switchboard_switch_connects_total");
     metrics.gauge("switchboard_echo_rtt_seconds", () -> s.echoRttNanos() < 0 ? Double.NaN
         : s.echoRttNanos() / 1e9, "dpid", s.dpidText());
-    mastership.switchUp(s, () -> s.worker().execute(() -> program(s)));
+    SessionLink link = new SessionLink(s, linkProgrammer);
+    links.put(s, link);
+    mastership.switchUp(link);
   }
 
   /** Becomes the programmer of a bridge: computes every app's entries and reconciles with the switch. */
@@ -373,7 +391,10 @@ public final class Controller implements SwitchListener, AutoCloseable {
           log.error("switch {}: app {} failed on switch down", s.dpidText(), app.name(), e);
         }
       }
-      mastership.switchDown(s);
+      SessionLink link = links.remove(s);
+      if (link != null) {
+        mastership.switchDown(link);
+      }
     }
   }
 
@@ -531,7 +552,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     log.info("switch {}: role status {} ({}, generation {})", s.dpidText(), rs.getRole(), rs.getReason(),
         rs.getGenerationId().getValue());
     if (rs.getRole() != OFControllerRole.ROLE_MASTER) {
-      mastership.demoted(s);
+      demoted(s);
     }
   }
 
@@ -547,7 +568,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       return; // answers a role request: the mastership that sent it handles the failed future
     }
     if (err instanceof OFBadRequestErrorMsg br && br.getCode() == OFBadRequestCode.IS_SLAVE) {
-      mastership.demoted(s);
+      demoted(s);
     }
     FlowProgrammer p = s.programmer();
     if (key != null) {
@@ -559,6 +580,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
       }
     } else {
       log.warn("switch {} reported an error (xid {}): {}", s.dpidText(), err.getXid(), err);
+    }
+  }
+
+  private void demoted(SwitchSession s) {
+    SessionLink link = links.get(s);
+    if (link != null) {
+      mastership.demoted(link);
     }
   }
 

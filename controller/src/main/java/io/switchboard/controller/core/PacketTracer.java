@@ -9,7 +9,6 @@ import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowKey;
 import io.switchboard.controller.openflow.SwitchSession;
-import io.switchboard.controller.rest.FlowViews;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.ControllerApp;
