@@ -23,8 +23,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +48,17 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
   /** A departed switch's metric series are removed this long after it left, unless it is back by then. */
   static final Duration METRICS_GRACE = Duration.ofSeconds(60);
+  /** How long a config reload waits for every bridge's worker to finish what it is doing before the apps restart. */
+  static final Duration RELOAD_HOLD = Duration.ofSeconds(10);
 
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
   /** The mastership's handle on each adopted session. */
   private final Map<SwitchSession, SessionLink> links = new ConcurrentHashMap<>();
   private final ExecutorService appPool;
+  /** The bridges' workers, one per dpid. */
+  private final Workers workers;
+  /** Where the apps are restarted on a reload: neither the caller's thread (REST, SIGHUP) nor a bridge's worker. */
+  private final ExecutorService lifecycle;
   private final ScheduledExecutorService timers;
   private final Metrics metrics = new Metrics();
   private final StoreFactory stores;
@@ -65,7 +73,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private OpenFlowServer server;
   private InetSocketAddress openflowAddress;
   private InetSocketAddress openflowTlsAddress;
-  private ScheduledFuture<?> audit;
+  private volatile ScheduledFuture<?> audit;
 
   public Controller(SwitchboardConfig config, Collection<ControllerApp> apps, StoreFactory stores,
                     Mastership mastership) {
@@ -78,6 +86,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.appPool = Executors.newFixedThreadPool(threads, r -> daemon(r, "switch-worker-" + n.incrementAndGet()));
+    this.workers = new Workers(appPool);
+    this.lifecycle = Executors.newSingleThreadExecutor(r -> daemon(r, "controller-lifecycle"));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "controller-timer"));
     metrics.describe("switchboard_switches_connected", "Bridges connected to this instance");
     metrics.describe("switchboard_flows_out_of_sync", "Entries the last reconciliation found differing from the "
@@ -115,13 +125,13 @@ public final class Controller implements SwitchListener, AutoCloseable {
     OpenFlowTls tls = of.tls().map(files -> OpenFlowTls.load(files,
         () -> metrics.inc("switchboard_openflow_tls_failures_total"))).orElse(null);
     var listen = of.listen();
-    openflowAddress = server.start(listen.host(), listen.port(), of.echoInterval(), of.limits(), this, appPool,
+    openflowAddress = server.start(listen.host(), listen.port(), of.echoInterval(), of.limits(), this, workers,
         of.listenIsTls() ? tls : null);
     openflowTlsAddress = of.listenIsTls() ? openflowAddress : null;
     if (of.tlsListen().isPresent()) {
       var tlsListen = of.tlsListen().get();
       openflowTlsAddress = server.start(tlsListen.host(), tlsListen.port(), of.echoInterval(), of.limits(), this,
-          appPool, tls);
+          workers, tls);
     }
     OpenFlowServer srv = server;
     metrics.describe("switchboard_openflow_connections", "OpenFlow connections open, handshaking or not");
@@ -291,10 +301,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
       metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
       timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
       apps.each(s.dpidText(), "switch down", app -> app.onSwitchDown(s.dpid()));
-      SessionLink link = links.remove(s);
-      if (link != null) {
-        mastership.switchDown(link);
-      }
+    }
+    // a replaced connection's link goes down too (after its successor came up: both ran on the dpid's worker)
+    SessionLink link = links.remove(s);
+    if (link != null) {
+      mastership.switchDown(link);
     }
   }
 
@@ -359,9 +370,37 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   /**
    * Applies a new config to the running controller: apps are enabled or disabled, every app restarted with the new
-   * config, and every bridge's flows recomputed; only the difference reaches the switches.
+   * config, and every bridge's flows recomputed; only the difference reaches the switches. Returns once applied.
+   *
+   * <p>The SPI's threading rule holds: the apps stop and start on the controller's lifecycle thread while every
+   * bridge's worker is parked (none runs app code meanwhile), and each bridge's part (a disabled app's entries
+   * leave, the flows are recomputed) runs on that bridge's worker.
    */
   public void applyConfig(SwitchboardConfig next) {
+    Future<?> done = lifecycle.submit(() -> workers.whileHeld(RELOAD_HOLD, () -> reconfigure(next)));
+    try {
+      done.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while applying the config", e);
+    }
+  }
+
+  /** The bridges' workers (one per dpid); tests hold them. */
+  Workers workers() {
+    return workers;
+  }
+
+  /** On the lifecycle thread, with every bridge's worker parked. */
+  private void reconfigure(SwitchboardConfig next) {
     SwitchboardConfig prev = config;
     config = next;
     List<ControllerApp> before = apps.enabled();
@@ -394,6 +433,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       server.close();
     }
     apps.stopAll();
+    lifecycle.shutdownNow();
     timers.shutdownNow();
     appPool.shutdown();
     try {

@@ -10,15 +10,17 @@ public interface Mastership {
   boolean isMaster(long dpid);
 
   /**
-   * A bridge connected to this instance (a new connection; a replaced one had {@link #switchDown} first). Called
-   * on the bridge's worker before anything is programmed; programming starts when the mastership calls {@link
-   * MastershipLink#program()}. Must not block.
+   * A bridge connected to this instance. Called on the bridge's worker before anything is programmed; programming
+   * starts when the mastership calls {@link MastershipLink#program()}. Must not block.
    */
   default void switchUp(MastershipLink link) {
     link.program();
   }
 
-  /** The connection behind {@code link} went; called on the bridge's worker before a replacement's switchUp. */
+  /**
+   * The connection behind {@code link} went (closed, or replaced by a new connection of the same dpid). Called on
+   * the bridge's worker, which is one per dpid: never at the same time as a replacement's {@link #switchUp}.
+   */
   default void switchDown(MastershipLink link) {}
 
   /**
