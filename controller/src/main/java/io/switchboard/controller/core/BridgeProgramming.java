@@ -31,6 +31,11 @@ final class BridgeProgramming {
   BridgeProgramming(AppRegistry apps, Metrics metrics) {
     this.apps = apps;
     this.metrics = metrics;
+    metrics.describe("switchboard_flows_out_of_sync", "Entries the last reconciliation found differing from the "
+        + "desired set (and sent)");
+    metrics.describe("switchboard_reconciliation_failures_total", "Reconciliations that could not read or compare "
+        + "a bridge's flows");
+    metrics.describe("switchboard_mastership_changes_total", "This instance became master (or slave) of a bridge");
   }
 
   /** Becomes the programmer of a bridge: computes every app's entries and reconciles with the switch. Worker. */

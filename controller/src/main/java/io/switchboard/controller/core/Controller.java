@@ -1,6 +1,5 @@
 package io.switchboard.controller.core;
 
-import io.switchboard.config.Pem;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowKey;
@@ -20,7 +19,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -68,7 +66,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private final BridgeProgramming programming;
   private final SwitchEvents events;
   private final SwitchTakeover takeover;
-  private final LogLimiter pinLog = new LogLimiter(Duration.ofSeconds(60), 1024);
+  private final CertificatePins pins;
   private volatile SwitchboardConfig config;
   private OpenFlowServer server;
   private InetSocketAddress openflowAddress;
@@ -90,19 +88,12 @@ public final class Controller implements SwitchListener, AutoCloseable {
     this.lifecycle = Executors.newSingleThreadExecutor(r -> daemon(r, "controller-lifecycle"));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "controller-timer"));
     metrics.describe("switchboard_switches_connected", "Bridges connected to this instance");
-    metrics.describe("switchboard_flows_out_of_sync", "Entries the last reconciliation found differing from the "
-        + "desired set (and sent)");
-    metrics.describe("switchboard_reconciliation_failures_total", "Reconciliations that could not read or compare "
-        + "a bridge's flows");
-    metrics.describe("switchboard_mastership_changes_total", "This instance became master (or slave) of a bridge");
     metrics.gauge("switchboard_switches_connected", () -> (double) sessions.size());
     metrics.gauge("switchboard_uptime_seconds", () -> (System.currentTimeMillis() - startedAt) / 1000.0);
     metrics.describe("switchboard_openflow_tls_failures_total", "OpenFlow TLS handshakes that failed");
-    metrics.describe("switchboard_openflow_pin_refusals_total",
-        "Connections refused because their bridge is pinned to another certificate (or they had none)");
     metrics.add("switchboard_openflow_tls_failures_total", 0);
-    metrics.add("switchboard_openflow_pin_refusals_total", 0);
-    this.takeover = new SwitchTakeover(sessions, this::authenticated, this::adopt, metrics,
+    this.pins = new CertificatePins(this::config, metrics);
+    this.takeover = new SwitchTakeover(sessions, pins::authenticated, this::adopt, metrics,
         SwitchTakeover.PROBE_TIMEOUT);
   }
 
@@ -229,26 +220,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
   /** Refuses a connection claiming a bridge that is pinned to a certificate it did not present. */
   @Override
   public String refusal(SwitchSession s) {
-    Set<String> pinned = config.pinnedCertificates(s.name(), s.dpid());
-    String cert = s.peerCertificate();
-    if (pinned.isEmpty() || cert != null && pinned.contains(cert)) {
-      return null;
-    }
-    String why = cert == null ? "it connected without TLS"
-        : "it presented another certificate (sha256 " + Pem.shortFingerprint(cert) + ")";
-    metrics.inc("switchboard_openflow_pin_refusals_total");
-    long suppressed = pinLog.admit(SwitchTakeover.host(s.remoteAddress()));
-    if (suppressed >= 0) {
-      log.warn("switch {} ({}): refused the connection from {}: the bridge is pinned to a certificate and {}{}",
-          s.dpidText(), s.name(), s.remoteAddress(), why, LogLimiter.more(suppressed));
-    }
-    return why;
-  }
-
-  /** TLS with the certificate the bridge is pinned to. */
-  private boolean authenticated(SwitchSession s) {
-    String cert = s.peerCertificate();
-    return cert != null && config.pinnedCertificates(s.name(), s.dpid()).contains(cert);
+    return pins.refusal(s);
   }
 
   /** A connection finished its handshake: it becomes the bridge's session unless the takeover policy refuses it. */
