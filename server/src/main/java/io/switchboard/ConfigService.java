@@ -8,7 +8,7 @@ import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowOp;
 import io.switchboard.controller.openflow.SwitchSession;
-import io.switchboard.controller.rest.FlowViews;
+import io.switchboard.controller.core.FlowViews;
 import io.switchboard.controller.spi.ApiException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -58,7 +58,9 @@ public final class Switchboard implements AutoCloseable {
       InetSocketAddress of = controller.start();
       rest = new RestServer(controller);
       if (node != null) {
-        node.addRoutes(rest);
+        ClusterNode n = node;
+        rest.route(HttpMethod.GET, "/cluster", r -> n.describe());
+        rest.healthExtra("cluster", n::health);
       } else {
         Map<String, Object> standalone = new java.util.LinkedHashMap<>();
         standalone.put("enabled", false);

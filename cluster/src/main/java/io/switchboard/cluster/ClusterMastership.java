@@ -1,27 +1,21 @@
 package io.switchboard.cluster;
 
-import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.core.Mastership;
-import io.switchboard.controller.openflow.SwitchSession;
+import io.switchboard.controller.core.MastershipLink;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The core's {@link Mastership} for a clustered controller: each bridge connected here takes part in the
  * {@link Election}; this instance programs it only while the cluster names it master and the switch confirmed it.
+ * It sees bridges only through the core's {@link MastershipLink}.
  */
 public final class ClusterMastership implements Mastership {
   private final Election election;
-  private final Map<Long, SessionLink> links = new ConcurrentHashMap<>();
-  private volatile Controller controller;
+  private final Map<Long, MastershipLink> links = new ConcurrentHashMap<>();
 
   ClusterMastership(Election election) {
     this.election = election;
-  }
-
-  @Override
-  public void attach(Controller controller) {
-    this.controller = controller;
   }
 
   @Override
@@ -30,25 +24,21 @@ public final class ClusterMastership implements Mastership {
   }
 
   @Override
-  public void switchUp(SwitchSession session, Runnable becameMaster) {
-    SessionLink link = new SessionLink(session, becameMaster, () -> controller);
-    links.put(session.dpid(), link);
+  public void switchUp(MastershipLink link) {
+    links.put(link.dpid(), link);
     election.bridgeUp(link);
   }
 
   @Override
-  public void switchDown(SwitchSession session) {
-    SessionLink link = links.get(session.dpid());
-    if (link != null && link.session() == session) {
-      links.remove(session.dpid(), link);
+  public void switchDown(MastershipLink link) {
+    if (links.remove(link.dpid(), link)) {
       election.bridgeDown(link);
     }
   }
 
   @Override
-  public void demoted(SwitchSession session) {
-    SessionLink link = links.get(session.dpid());
-    if (link != null && link.session() == session) {
+  public void demoted(MastershipLink link) {
+    if (links.get(link.dpid()) == link) {
       election.demoted(link);
     }
   }

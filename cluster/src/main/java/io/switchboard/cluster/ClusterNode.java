@@ -4,10 +4,8 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.switchboard.config.ClusterSettings;
-import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.spi.StoreFactory;
 import io.switchboard.controller.spi.Values;
-import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   ClusterNode node = ClusterNode.start(config.cluster());
  *   Controller c = new Controller(config, apps, node.stores(), node.mastership());
- *   c.start();                       // attaches the mastership to the controller
+ *   c.start();
  *   RestServer rest = new RestServer(c);
- *   node.addRoutes(rest);            // GET /api/v1/cluster, "cluster" in /health
+ *   rest.route(GET, "/cluster", r -> node.describe());   // GET /api/v1/cluster
+ *   rest.healthExtra("cluster", node::health);           // "cluster" in /health
  *   ...
  *   rest.close(); c.close(); node.close();
  * </pre>
@@ -86,7 +85,7 @@ public final class ClusterNode implements AutoCloseable {
     for (Member m : hz.getCluster().getMembers()) {
       String id = m.getUuid().toString();
       Map<String, Object> mm = new LinkedHashMap<>();
-      mm.put("address", Election.address(m));
+      mm.put("address", ClusterView.address(m));
       mm.put("uuid", id);
       mm.put("local", m.localMember());
       mm.put("masters", records.entrySet().stream().filter(e -> id.equals(e.getValue().owner())
@@ -124,10 +123,9 @@ public final class ClusterNode implements AutoCloseable {
     return out;
   }
 
-  /** Adds {@code GET /api/v1/cluster} and a "cluster" field in {@code GET /api/v1/health}. */
-  public void addRoutes(RestServer rest) {
-    rest.route(HttpMethod.GET, "/cluster", r -> describe());
-    rest.healthExtra("cluster", () -> Map.of("local", address(), "members", hz.getCluster().getMembers().size()));
+  /** The "cluster" field of {@code GET /api/v1/health}: this member's address and how many members there are. */
+  public Map<String, Object> health() {
+    return Map.of("local", address(), "members", hz.getCluster().getMembers().size());
   }
 
   /**

@@ -74,10 +74,10 @@ final class MemberConfig {
 
     // the election's maps never wait for a backup: a claim lost with its member is redone, and the switch's
     // generation check keeps it safe meanwhile
-    MapConfig masters = new MapConfig(Election.MASTERS).setBackupCount(0).setAsyncBackupCount(1);
+    MapConfig masters = new MapConfig(ClusterView.MASTERS).setBackupCount(0).setAsyncBackupCount(1);
     masters.getMergePolicyConfig().setPolicy(GenerationMergePolicy.class.getName());
     c.addMapConfig(masters);
-    c.addMapConfig(new MapConfig(Election.LINKS).setBackupCount(0).setAsyncBackupCount(1));
+    c.addMapConfig(new MapConfig(ClusterView.LINKS).setBackupCount(0).setAsyncBackupCount(1));
     MapConfig stores = new MapConfig(HazelcastStoreFactory.PREFIX + "*").setBackupCount(1).setPerEntryStatsEnabled(true);
     stores.getMergePolicyConfig().setPolicy(LatestUpdateMergePolicy.class.getName());
     c.addMapConfig(stores);

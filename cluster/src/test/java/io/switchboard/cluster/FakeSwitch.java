@@ -1,8 +1,9 @@
 package io.switchboard.cluster;
 
-import io.switchboard.cluster.BridgeLink.Role;
-import io.switchboard.cluster.BridgeLink.RoleAnswer;
-import io.switchboard.cluster.BridgeLink.StaleGenerationException;
+import io.switchboard.controller.core.MastershipLink;
+import io.switchboard.controller.core.MastershipLink.Role;
+import io.switchboard.controller.core.MastershipLink.RoleAnswer;
+import io.switchboard.controller.core.MastershipLink.StaleGenerationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ final class FakeSwitch {
   }
 
   /** One member's connection: role requests go through the switch; programming is a flag. */
-  final class Link implements BridgeLink {
+  final class Link implements MastershipLink {
     final String member;
     private final Consumer<Link> demoted;
     volatile boolean programmed;

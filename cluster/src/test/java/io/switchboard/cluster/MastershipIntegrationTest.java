@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.cluster.BridgeLink.Role;
+import io.switchboard.controller.core.MastershipLink.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,7 +161,7 @@ class MastershipIntegrationTest {
     assertFalse(a.election().isMaster(sw.dpid));
 
     // the cluster still names a; after the hold-off it claims a generation above the switch's and takes over
-    Members.await("a masters it again with a newer generation", Duration.ofSeconds(Election.REFUSED_HOLD_MS / 1000
+    Members.await("a masters it again with a newer generation", Duration.ofSeconds(BridgeRole.REFUSED_HOLD_MS / 1000
         + 5), () -> mine.programmed && sw.masters().equals(List.of(mine)));
     assertTrue(sw.electionId() > gen + 5, "generation " + sw.electionId());
   }

@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.switchboard.controller.openflow.SwitchSession;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,8 @@ final class TestCluster implements AutoCloseable {
     ClusterNode node = Members.start(clusterPort, ports);
     ControllerHarness h = ControllerHarness.start(CONFIG, openflowPorts.getOrDefault(clusterPort, 0), node.stores(),
         node.mastership(), new MarkerApp());
-    node.addRoutes(h.rest());
+    h.rest().route(HttpMethod.GET, "/cluster", r -> node.describe());
+    h.rest().healthExtra("cluster", node::health);
     openflowPorts.put(clusterPort, h.openflowPort());
     instances.put(clusterPort, new Instance(clusterPort, node, h));
   }

@@ -98,6 +98,9 @@ class ObservabilityFilesTest {
       sw.send(sw.packetIn(1, 0x0200_0000_0002L, 0x0200_0000_0001L));
       sw.send(OFFactories.getFactory(OFVersion.OF_13).errorMsgs().buildBadRequestErrorMsg().setXid(77)
           .setCode(OFBadRequestCode.BAD_TYPE).setData(OFErrorCauseData.NONE).build());
+      // the packet-in must reach the apps before this instance stops programming the bridge (then it would not)
+      ControllerHarness.awaitTrue("packet-in handled", Duration.ofSeconds(10),
+          () -> metrics(ctl).containsKey("switchboard_packet_ins_total"));
       ctl.controller().unprogram(s);
       ctl.controller().reprogram(s);
       ControllerHarness.awaitTrue("programmed again", Duration.ofSeconds(10),

@@ -6,13 +6,20 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs tasks one at a time, in order, on a shared pool: the per-switch worker. */
+/**
+ * Runs tasks one at a time, in order, on a shared pool: the per-switch worker. It can be held ({@link #hold}): it
+ * finishes what was queued before, then parks (tasks queued meanwhile wait) until {@link #resume}; the controller
+ * does this around a config reload so that no app runs for a bridge while the apps restart.
+ */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private final Executor pool;
   private final String name;
   private boolean running;
+  /** Holds asked for and not resumed; while positive, the worker parks at its next hold task. */
+  private int holds;
+  private boolean held;
 
   public SerialExecutor(Executor pool, String name) {
     this.pool = pool;
@@ -23,7 +30,36 @@ public final class SerialExecutor implements Executor {
   public void execute(Runnable task) {
     synchronized (tasks) {
       tasks.add(task);
-      if (running) {
+      if (running || held) {
+        return;
+      }
+      running = true;
+    }
+    pool.execute(this::drain);
+  }
+
+  /**
+   * Parks once the tasks queued before this call have run; {@code parked} then runs, on this worker, and nothing
+   * more does until {@link #resume}.
+   */
+  public void hold(Runnable parked) {
+    synchronized (tasks) {
+      holds++;
+    }
+    execute(() -> {
+      synchronized (tasks) {
+        held = holds > 0; // resumed before it got here: it does not park
+      }
+      parked.run();
+    });
+  }
+
+  /** Runs the tasks queued while held, and what comes after. */
+  public void resume() {
+    synchronized (tasks) {
+      holds = Math.max(0, holds - 1);
+      held = holds > 0;
+      if (held || running || tasks.isEmpty()) {
         return;
       }
       running = true;
@@ -35,7 +71,7 @@ public final class SerialExecutor implements Executor {
     for (int i = 0; i < 256; i++) {
       Runnable next;
       synchronized (tasks) {
-        next = tasks.poll();
+        next = held ? null : tasks.poll();
         if (next == null) {
           running = false;
           return;
@@ -49,5 +85,10 @@ public final class SerialExecutor implements Executor {
     }
     // let other switches' work in between
     pool.execute(this::drain);
+  }
+
+  @Override
+  public String toString() {
+    return name;
   }
 }

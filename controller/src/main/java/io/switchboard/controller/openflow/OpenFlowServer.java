@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.switchboard.controller.core.Workers;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ public final class OpenFlowServer implements AutoCloseable {
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
+  /** The bridges' workers when the caller gave a pool, shared by every listener of this server. */
+  private Workers bridgeWorkers;
 
   /** OpenFlow connections open now (handshaking or not). */
   public int openConnections() {
@@ -59,6 +62,19 @@ public final class OpenFlowServer implements AutoCloseable {
   public InetSocketAddress start(String host, int port, Duration echoInterval, OpenFlowLimits limits,
                                  SwitchListener listener, Executor appPool, OpenFlowTls tls)
       throws InterruptedException {
+    if (bridgeWorkers == null) {
+      bridgeWorkers = new Workers(appPool);
+    }
+    return start(host, port, echoInterval, limits, listener, bridgeWorkers, tls);
+  }
+
+  /**
+   * Listens for switches with the bridges' workers given ({@code bridgeWorkers}: one per dpid, whichever listener
+   * the connection came through).
+   */
+  public InetSocketAddress start(String host, int port, Duration echoInterval, OpenFlowLimits limits,
+                                 SwitchListener listener, Workers bridgeWorkers, OpenFlowTls tls)
+      throws InterruptedException {
     long echoMs = echoInterval.toMillis();
     if (this.limiter == null) {
       this.limiter = new ConnectionLimiter(limits, listener);
@@ -78,8 +94,8 @@ public final class OpenFlowServer implements AutoCloseable {
                 .addLast("frame", new OFFrameDecoder())
                 .addLast("decode", new OFMessageDecoder())
                 .addLast("encode", OFMessageEncoder.INSTANCE)
-                .addLast("switch", new SwitchChannelHandler(listener, appPool, SwitchChannelHandler.SUPPORTED,
-                    limits));
+                .addLast("switch", new SwitchChannelHandler(listener, bridgeWorkers,
+                    SwitchChannelHandler.SUPPORTED, limits));
             if (tls != null) {
               tls.install(ch);
             }

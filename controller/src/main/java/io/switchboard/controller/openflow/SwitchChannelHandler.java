@@ -6,6 +6,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.switchboard.config.OpenFlowLimits;
 import io.switchboard.controller.core.SerialExecutor;
+import io.switchboard.controller.core.Workers;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.Values;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, ACTIVE }
 
   private final SwitchListener listener;
-  private final Executor pool;
+  private final Workers workers;
   private final List<OFVersion> offered;
   private final OpenFlowLimits limits;
   private OFMessageDecoder decoder;
@@ -84,8 +85,14 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
 
   public SwitchChannelHandler(SwitchListener listener, Executor pool, List<OFVersion> offered,
                               OpenFlowLimits limits) {
+    this(listener, new Workers(pool), offered, limits);
+  }
+
+  /** {@code workers}: the bridges' workers, one per dpid, shared by every connection of the server. */
+  public SwitchChannelHandler(SwitchListener listener, Workers workers, List<OFVersion> offered,
+                              OpenFlowLimits limits) {
     this.listener = listener;
-    this.pool = pool;
+    this.workers = workers;
     this.offered = offered;
     this.limits = limits;
   }
@@ -250,12 +257,19 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       handshakeTimer.cancel(false);
     }
     long dpid = features.getDatapathId().getLong();
-    SwitchSession candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, new SerialExecutor(pool,
-        "switch " + Values.dpid(dpid)), listener, limits, new Reads());
-    candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
-    if (listener.refusal(candidate) != null) {
-      ctx.close(); // the listener logged why, once per source per interval
-      return;
+    SerialExecutor worker = workers.acquire(dpid, "switch " + Values.dpid(dpid));
+    SwitchSession candidate;
+    try {
+      candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits, new Reads());
+      candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
+      if (listener.refusal(candidate) != null) {
+        workers.release(dpid);
+        ctx.close(); // the listener logged why, once per source per interval
+        return;
+      }
+    } catch (RuntimeException e) {
+      workers.release(dpid); // the worker lives only as long as a session of its dpid
+      throw e;
     }
     session = candidate;
     ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);
@@ -391,7 +405,13 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     if (session != null) {
       session.markClosed();
       SwitchSession s = session;
-      s.worker().execute(() -> listener.switchDown(s));
+      s.worker().execute(() -> {
+        try {
+          listener.switchDown(s);
+        } finally {
+          workers.release(s.dpid()); // after switch down: a new connection of the dpid queues behind it
+        }
+      });
     }
     ctx.fireChannelInactive();
   }

@@ -3,6 +3,7 @@ package io.switchboard.controller.rest;
 import io.switchboard.config.HostPort;
 import io.switchboard.config.RestSettings;
 import io.switchboard.controller.core.Controller;
+import io.switchboard.controller.core.FlowViews;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowKey;
 import io.switchboard.controller.flow.FlowReconciler;

@@ -1,26 +1,33 @@
-package io.switchboard.cluster;
+package io.switchboard.controller.core;
 
-import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.openflow.OpenFlowErrorException;
 import io.switchboard.controller.openflow.SwitchSession;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFRoleRequestFailedCode;
 import org.projectfloodlight.openflow.protocol.errormsg.OFRoleRequestFailedErrorMsg;
 
-/** A {@link BridgeLink} over a real OpenFlow connection, programmed through the core's {@link Controller}. */
-final class SessionLink implements BridgeLink {
-  private final SwitchSession session;
-  private final Runnable becameMaster;
-  private final Supplier<Controller> controller;
-  private boolean programmedBefore;
+/**
+ * The controller's {@link MastershipLink} over one OpenFlow session: role requests become OFPT_ROLE_REQUEST (the
+ * Nicira one on OpenFlow 1.0), programming goes through the {@link Controller}. One per connection.
+ */
+final class SessionLink implements MastershipLink {
+  /** What programming a session means: the controller's part. */
+  interface Programmer {
+    /** Becomes the bridge's programmer; {@code first}: the first time for this connection. */
+    void program(SwitchSession s, boolean first);
 
-  SessionLink(SwitchSession session, Runnable becameMaster, Supplier<Controller> controller) {
+    void unprogram(SwitchSession s);
+  }
+
+  private final SwitchSession session;
+  private final Programmer programmer;
+  private volatile boolean programmedBefore;
+
+  SessionLink(SwitchSession session, Programmer programmer) {
     this.session = session;
-    this.becameMaster = becameMaster;
-    this.controller = controller;
+    this.programmer = programmer;
   }
 
   SwitchSession session() {
@@ -47,37 +54,25 @@ final class SessionLink implements BridgeLink {
     return answer;
   }
 
-  private static boolean isStale(Throwable err) {
+  static boolean isStale(Throwable err) {
     Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     return t instanceof OpenFlowErrorException e && e.error() instanceof OFRoleRequestFailedErrorMsg r
         && r.getCode() == OFRoleRequestFailedCode.STALE;
   }
 
-  /** Runs on the election thread only. */
   @Override
   public void program() {
-    if (!programmedBefore) {
-      programmedBefore = true;
-      becameMaster.run();
-    } else {
-      controller().reprogram(session);
-    }
+    boolean first = !programmedBefore;
+    programmedBefore = true;
+    programmer.program(session, first);
   }
 
   @Override
   public void unprogram() {
-    controller().unprogram(session);
+    programmer.unprogram(session);
   }
 
-  private Controller controller() {
-    Controller c = controller.get();
-    if (c == null) {
-      throw new IllegalStateException("the mastership is not attached to a controller (Controller.start does it)");
-    }
-    return c;
-  }
-
-  private static OFControllerRole toOpenFlow(Role r) {
+  static OFControllerRole toOpenFlow(Role r) {
     return switch (r) {
       case MASTER -> OFControllerRole.ROLE_MASTER;
       case SLAVE -> OFControllerRole.ROLE_SLAVE;
@@ -86,7 +81,7 @@ final class SessionLink implements BridgeLink {
     };
   }
 
-  private static Role fromOpenFlow(OFControllerRole r) {
+  static Role fromOpenFlow(OFControllerRole r) {
     return switch (r) {
       case ROLE_MASTER -> Role.MASTER;
       case ROLE_SLAVE -> Role.SLAVE;

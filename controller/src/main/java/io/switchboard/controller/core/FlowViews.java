@@ -1,6 +1,5 @@
-package io.switchboard.controller.rest;
+package io.switchboard.controller.core;
 
-import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
 import io.switchboard.controller.flow.FlowKey;
