@@ -197,8 +197,7 @@ class ControllerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> registry.enable(new SwitchboardConfig(SwitchboardConfig.defaults().openflow(),
             SwitchboardConfig.defaults().rest(), SwitchboardConfig.defaults().cluster(), List.of("app-a", "zz"),
-            List.of(), SwitchboardConfig.defaults().l2Learning(), SwitchboardConfig.defaults().acl(),
-            SwitchboardConfig.defaults().overlay(), SwitchboardConfig.defaults().reconcile(), "x")));
+            List.of(), SwitchboardConfig.defaults().reconcile(), SwitchboardConfig.defaults().sections(), "x")));
     assertTrue(e.getMessage().contains("unknown app 'zz'") && e.getMessage().contains("app-a"), e.getMessage());
   }
 
