@@ -125,6 +125,14 @@ public final class OverlayEndpoints {
       overlay.hosts().forEach(h -> names.add(h.name()));
       m.error("host", unknown("host", hostName.get(), names));
     }
+    if (host.isPresent() && network.isPresent() && network.get().isLocalnet()) {
+      String physnet = network.get().localnet().orElseThrow().physicalNetwork();
+      if (!host.get().bridgeMappings().containsKey(physnet)) {
+        m.error("host", "host " + host.get().name() + " has no bridge mapping for physical network '" + physnet
+            + "' of localnet network " + network.get().name() + " (add bridge-mappings: {" + physnet
+            + ": BRIDGE} to the host)");
+      }
+    }
     if (hostName.isPresent() && port.isPresent()) {
       if (port.get().equals(overlay.tunnelPort())) {
         m.error("port", "'" + port.get() + "' is the overlay's tunnel port");
