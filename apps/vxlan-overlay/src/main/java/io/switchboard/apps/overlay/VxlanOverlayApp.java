@@ -49,6 +49,10 @@ public final class VxlanOverlayApp implements ControllerApp {
   private volatile Ipam ipam;
   private volatile DhcpServer dhcp;
   private volatile OverlayTopology topology = OverlayTopology.of(OverlayConfig.empty());
+  /** Routers' external side: NAT rules added through REST, next hops learned (docs/apps/nat.md). */
+  private volatile RouterExternals externals;
+  private volatile ExternalState external = ExternalState.of(OverlayConfig.empty());
+  private final NatResource natResource = new NatResource(this);
   /** Why pending endpoints have no address (a full subnet), by name. */
   private volatile Map<String, String> pendingReasons = Map.of();
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
@@ -82,6 +86,10 @@ public final class VxlanOverlayApp implements ControllerApp {
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> refresh());
+      RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
+      externals = x;
+      x.ruleStore().addListener((key, rule) -> refreshExternal());
+      x.nextHopStore().addListener((key, mac) -> refreshExternal());
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
           refresh();
@@ -107,13 +115,13 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayFlows.compute(topology, sw, out);
+    OverlayFlows.compute(topology, external, sw, out);
   }
 
   /** The bridge's own limit on DHCP sent to the controller, ahead of the per-port budget in the controller. */
   @Override
   public List<MeterSpec> meters(SwitchView sw) {
-    return List.of(ClassifyFlows.DHCP_METER);
+    return List.of(ClassifyFlows.DHCP_METER, ExternalFlows.ARP_METER);
   }
 
   /** Says once per connect when a bridge is ambiguous (several hosts name it) and so gets no overlay flows. */
@@ -124,6 +132,20 @@ public final class VxlanOverlayApp implements ControllerApp {
       log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
           + "told apart by dpid", Values.dpid(sw.dpid()), sw.name(),
           hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
+    } else if (hosts.size() == 1 && sw.multiTable()) {
+      HostBridge bridge = new HostBridge(topology, sw, hosts.get(0));
+      for (OverlayNetwork n : LocalnetFlows.networksOn(bridge)) {
+        if (LocalnetFlows.patchPort(bridge, n).isEmpty()) {
+          log.warn("switch {} ({}): localnet network {} needs the patch port {} to physical bridge {} (create the "
+              + "pair: ovs-vsctl add-port {} {} -- set interface {} type=patch options:peer={}); until then it is "
+              + "not bridged here", Values.dpid(sw.dpid()), sw.name(), n.name(),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()), sw.name(),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              "phy-" + hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()));
+        }
+      }
     } else if (hosts.size() == 1 && !sw.multiTable()) {
       log.warn("switch {} ({}): overlay host {} needs OpenFlow 1.3 or later (metadata, several tables); "
           + "it speaks {} and gets no overlay flows", Values.dpid(sw.dpid()), sw.name(), hosts.get(0).name(),
@@ -172,6 +194,8 @@ public final class VxlanOverlayApp implements ControllerApp {
     DhcpServer d = dhcp;
     if (in.stage() == Stage.CLASSIFY && d != null) {
       d.onPacketIn(topology, sw, in, context);
+    } else if (in.stage() == Stage.L3 && externals != null) {
+      externals.onPacketIn(topology, sw, in, context); // ARP of the external side, unresolved next hops
     }
   }
 
@@ -193,7 +217,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource, leaseResource);
+    return List.of(resource, leaseResource, natResource);
   }
 
   // ---- state
@@ -214,6 +238,31 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (c != null) {
       c.recomputeAll();
     }
+  }
+
+  /** A NAT rule was added or removed, or a next hop learned (here or on another instance). */
+  private void refreshExternal() {
+    AppContext c = ctx;
+    RouterExternals x = externals;
+    if (c == null || x == null) {
+      return;
+    }
+    synchronized (this) {
+      external = x.state(c.config().overlay());
+    }
+    c.recomputeAll();
+  }
+
+  ExternalState external() {
+    return external;
+  }
+
+  RouterExternals externals() {
+    return externals;
+  }
+
+  OverlayConfig overlayConfig() {
+    return topology.overlay();
   }
 
   DhcpServer dhcp() {
@@ -258,6 +307,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       }
       topology = t;
       pendingReasons = Map.copyOf(reasons);
+      external = externals.state(overlay);
     } finally {
       rebuilding.set(false);
     }
@@ -327,6 +377,25 @@ public final class VxlanOverlayApp implements ControllerApp {
     refresh();
     log.info("overlay: endpoint {} removed", name);
     return true;
+  }
+
+  /** Validates and stores a NAT rule of a router; 400/404/409 with the reason; nothing changes on an error. */
+  synchronized io.switchboard.config.NatRule addNatRule(String router, Map<String, Object> body) {
+    requireStarted();
+    io.switchboard.config.NatRule r = externals.add(topology.overlay(), external, router, body);
+    refreshExternal();
+    log.info("overlay: router {} NAT rule {} -> {} added", router, r.key(), r.externalText());
+    return r;
+  }
+
+  synchronized boolean removeNatRule(String router, String rule) {
+    requireStarted();
+    boolean removed = externals.remove(topology.overlay(), router, rule);
+    if (removed) {
+      refreshExternal();
+      log.info("overlay: router {} NAT rule {} removed", router, rule);
+    }
+    return removed;
   }
 
   private KeyValueStore<String, RuntimeEndpoint> requireStarted() {
