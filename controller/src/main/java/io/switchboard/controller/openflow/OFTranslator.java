@@ -22,6 +22,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionDecNwTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCtClear;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraDecTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraMove;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraNat;
@@ -161,6 +162,11 @@ public final class OFTranslator {
         out.add(f.actions().decNwTtl());
       } else if (a instanceof Action.Conntrack ct) {
         out.add(conntrack(ct));
+      } else if (a instanceof Action.CtClear) {
+        if (v10) {
+          throw new IllegalArgumentException("OpenFlow 1.0 bridges get no conntrack actions");
+        }
+        out.add(f.actions().niciraCtClear());
       } else if (a instanceof Action.Move m) {
         out.add(f.actions().buildNiciraMove().setNBits(m.src().bits()).setSrcOfs(0).setDstOfs(0)
             .setSrc(Nxm.header(m.src())).setDst(Nxm.header(m.dst())).build());
@@ -400,6 +406,8 @@ public final class OFTranslator {
         out.add(new Action.SetField(field, toLong(sf.getField().getValue())));
       } else if (a instanceof OFActionDecNwTtl || a instanceof OFActionNiciraDecTtl) {
         out.add(new Action.DecTtl());
+      } else if (a instanceof OFActionNiciraCtClear) {
+        out.add(new Action.CtClear());
       } else if (a instanceof OFActionNiciraCt ct) {
         Action c = fromConntrack(ct);
         if (c == null) {

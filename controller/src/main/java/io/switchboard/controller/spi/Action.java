@@ -126,6 +126,17 @@ public sealed interface Action {
   }
 
   /**
+   * Nicira {@code ct_clear}: forget the packet's connection-tracking state (ct_state, ct_zone and the connection's
+   * original tuple), e.g. before a tracked packet goes to the controller, whose packet-in then carries none of it.
+   */
+  record CtClear() implements Action {
+    @Override
+    public String toString() {
+      return "ct_clear";
+    }
+  }
+
+  /**
    * Pass the packet through a meter of the bridge first (OpenFlow 1.3+: a meter instruction ahead of the actions;
    * ignored on OpenFlow 1.0). The meter is one an app declares with {@link ControllerApp#meters}.
    */

@@ -80,6 +80,8 @@ class OFTranslatorTest {
         .build(), Pipeline.MULTI_TABLE);
     roundTrip(v, FlowEntry.in(Stage.L3).priority(1100).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
         .actions(Action.conntrack(true, 57410, Stage.L3, Action.Nat.dst(ext + 1))).build(), Pipeline.MULTI_TABLE);
+    roundTrip(v, FlowEntry.in(Stage.L3).priority(1523).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
+        .actions(new Action.CtClear(), Action.output(Action.PORT_CONTROLLER)).build(), Pipeline.MULTI_TABLE);
     roundTrip(v, FlowEntry.in(Stage.L3).priority(1101).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
         .actions(Action.conntrack(false, 57410, Stage.L3, Action.Nat.reverse())).build(), Pipeline.MULTI_TABLE);
     assertEquals("ct(commit,table=l3,zone=57410,nat(src=192.168.66.45))",

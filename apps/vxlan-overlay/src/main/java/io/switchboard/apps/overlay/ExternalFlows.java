@@ -51,7 +51,8 @@ import java.util.TreeSet;
  *                                                            tun_id=VNI, tun_dst=EP-HOST, output:TUNNEL
  *   L3    2000 eth_dst=EMAC                               -> drop
  *   L3 1500+len ip,ip_dst=PREFIX                          -> eth_src=EMAC, eth_dst=NEXT-HOP-MAC, dec_ttl,
- *                                                            (push_vlan,) output:PATCH; controller while unresolved
+ *                                                            (push_vlan,) output:PATCH; while unresolved:
+ *                                                            ct_clear, controller (which sends an ARP request)
  *   L3    1400 any                                        -> drop
  * </pre>
  */
@@ -232,13 +233,8 @@ final class ExternalFlows {
         m.ipv4Dst(route.prefix().address(), route.prefix().length());
       }
       List<Action> actions;
-      if (route.onLink()) {
-        actions = List.of(Action.meter(ARP_METER.id()), Action.output(Action.PORT_CONTROLLER));
-      } else {
-        Long mac = known.get(route.nextHop());
-        actions = mac == null ? List.of(Action.meter(ARP_METER.id()), Action.output(Action.PORT_CONTROLLER))
-            : routeTo(emac, mac, toPhysical);
-      }
+      Long mac = route.onLink() ? null : known.get(route.nextHop());
+      actions = mac == null ? UNRESOLVED : routeTo(emac, mac, toPhysical);
       out.add(OverlayFlows.entry(Stage.L3, ROUTE_OUT + route.prefix().length(), m.build(), vx).actions(actions)
           .build());
     }
@@ -257,6 +253,13 @@ final class ExternalFlows {
     }
     out.add(OverlayFlows.entry(Stage.L3, TRACKED_DROP, tracked(vx, zone).build(), vx).build());
   }
+
+  /**
+   * A packet whose next hop has no MAC yet goes to the controller, which asks for it (ARP); its conntrack state is
+   * cleared first, so the packet-in carries no ct fields (the connection stays in the switch).
+   */
+  static final List<Action> UNRESOLVED = List.of(Action.meter(ARP_METER.id()), new Action.CtClear(),
+      Action.output(Action.PORT_CONTROLLER));
 
   private static Action snat(int zone, NatRule rule) {
     return Action.conntrack(true, zone, Stage.L3, Action.Nat.src(rule.externalIp()));

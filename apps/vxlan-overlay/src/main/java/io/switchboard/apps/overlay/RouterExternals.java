@@ -144,6 +144,57 @@ final class RouterExternals {
     return overlay.router(name).orElseThrow(() -> new ApiException(404, "no router named '" + name + "'"));
   }
 
+  /**
+   * After a controller restart the switch still holds the routes with the next hops' MACs: they are learned back
+   * from it, so that no route falls back to "unresolved" and open sessions keep flowing.
+   */
+  void adopt(OverlayTopology topo, SwitchView sw, List<io.switchboard.controller.spi.FlowEntry> installed) {
+    Optional<OverlayHost> host = topo.hostOf(sw);
+    if (host.isEmpty()) {
+      return;
+    }
+    for (OverlayRouter r : topo.overlay().routers()) {
+      Optional<RouterExternal> x = r.external().filter(e -> e.host().equals(host.get().name()));
+      if (x.isEmpty()) {
+        continue;
+      }
+      for (io.switchboard.controller.spi.FlowEntry e : installed) {
+        if (e.stage() != io.switchboard.controller.spi.Stage.L3 || e.priority() < ExternalFlows.ROUTE_OUT
+            || e.priority() > ExternalFlows.ROUTE_OUT + 32 || !e.match().has(io.switchboard.controller.spi.Field.CT_ZONE)
+            || e.match().get(io.switchboard.controller.spi.Field.CT_ZONE).value() != x.get().zone()) {
+          continue;
+        }
+        Long mac = null;
+        for (Action a : e.actions()) {
+          if (a instanceof Action.SetField sf && sf.field() == io.switchboard.controller.spi.Field.ETH_DST) {
+            mac = sf.value();
+          }
+        }
+        if (mac == null) {
+          continue;
+        }
+        int len = e.priority() - ExternalFlows.ROUTE_OUT;
+        var dst = e.match().get(io.switchboard.controller.spi.Field.IPV4_DST);
+        int hop;
+        if (len == 32 && dst != null) {
+          hop = (int) dst.value();
+        } else {
+          io.switchboard.config.Ipv4Prefix p = dst == null ? new io.switchboard.config.Ipv4Prefix(0, 0)
+              : new io.switchboard.config.Ipv4Prefix((int) dst.value(), len);
+          hop = ExternalState.routes(r).stream().filter(rt -> rt.prefix().equals(p) && !rt.onLink())
+              .mapToInt(ExternalState.Route::nextHop).findFirst().orElse(0);
+        }
+        if (hop != 0 && x.get().subnet().contains(hop) && !topo.endpointsIn(x.get().network()).stream()
+            .anyMatch(ep -> ep.ip() == hop)) {
+          String key = r.name() + "|" + Ipv4.format(hop);
+          if (nextHops.get(key) == null) {
+            nextHops.putIfAbsent(key, mac);
+          }
+        }
+      }
+    }
+  }
+
   // ---- packet-ins: ARP learned, next hops asked for
 
   /**

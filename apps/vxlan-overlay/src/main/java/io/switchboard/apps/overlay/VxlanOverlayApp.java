@@ -127,6 +127,10 @@ public final class VxlanOverlayApp implements ControllerApp {
   /** Says once per connect when a bridge is ambiguous (several hosts name it) and so gets no overlay flows. */
   @Override
   public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    RouterExternals x = externals;
+    if (x != null) {
+      x.adopt(topology, sw, installed); // the next hops' MACs the switch's routes hold
+    }
     List<OverlayHost> hosts = topology.hostsNaming(sw);
     if (hosts.size() > 1) {
       log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
