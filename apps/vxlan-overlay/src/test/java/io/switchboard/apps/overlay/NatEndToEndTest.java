@@ -179,7 +179,51 @@ class NatEndToEndTest {
   }
 
   @Test
+  @Order(3)
+  void theTraceShowsTheNatStepOnTheGatewayHost() throws Exception {
+    Response r = ctl.post("/trace", """
+        {"bridge": "0000000000000002", "in-port": "c2-eth", "eth-type": "ipv4", "ipv4-dst": "192.168.66.1",
+         "ip-proto": "tcp", "tcp-src": 40000, "tcp-dst": 7000}""");
+    assertEquals(200, r.status(), r.body());
+    String t = r.body();
+    assertTrue(t.contains("through the tunnel to host1 (10.99.0.1), VNI 66"), "to the gateway host: " + t);
+    assertTrue(t.contains("ct(nat): source 172.66.1.102 -> 192.168.66.45 (SNAT of a new connection, zone "
+        + ZONE + ")"), "the NAT step with its addresses: " + t);
+    assertTrue(t.contains("\"to\":\"192.168.66.45\"") || t.contains("\"to\" : \"192.168.66.45\""), t);
+    assertTrue(t.contains("output to int-br-eth"), "out to the physical network: " + t);
+    Response in = ctl.post("/trace", """
+        {"bridge": "0000000000000001", "in-port": "int-br-eth", "eth-type": "ipv4", "eth-src": "02:00:00:00:66:01",
+         "eth-dst": "0a:58:c0:a8:42:2d", "ipv4-src": "192.168.66.1", "ipv4-dst": "192.168.66.46", "ip-proto": "icmp"}
+        """);
+    assertEquals(200, in.status(), in.body());
+    assertTrue(in.body().contains("ct(nat): destination 192.168.66.46 -> 172.66.1.103 (DNAT"), in.body());
+    assertTrue(in.body().contains("through the tunnel to host2"), "to the FIP's endpoint on host2: " + in.body());
+  }
+
+  @Test
   @Order(4)
+  void anAuditFindsTheNatEntriesAsSent() throws Exception {
+    // ct with nat, ct_clear, set_field to metadata, meters: each must read back from the switch as sent
+    var s1 = ctl.awaitSwitch("0000000000000001", Duration.ofSeconds(5));
+    var s2 = ctl.awaitSwitch("0000000000000002", Duration.ofSeconds(5));
+    long sentBefore = s1.programmer().flowModsSent() + s2.programmer().flowModsSent();
+    long auditsBefore = audits();
+    ctl.controller().auditAll();
+    ControllerHarness.awaitTrue("two audits", SETTLE, () -> audits() >= auditsBefore + 2);
+    assertEquals(sentBefore, s1.programmer().flowModsSent() + s2.programmer().flowModsSent(),
+        "the audit found drift" + context());
+  }
+
+  private static final Pattern AUDITS = Pattern.compile(
+      "(?m)^switchboard_reconciliations_total\\{kind=\"audit\"} (\\d+)");
+
+  private long audits() {
+    Matcher m = AUDITS.matcher(ctl.controller().metrics().render());
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  @Test
+  @Order(5)
   void natRulesOverRest() throws Exception {
     Response list = ctl.get("/overlay/routers/r1/nat");
     assertEquals(200, list.status(), list.body());
@@ -228,7 +272,7 @@ class NatEndToEndTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void deletingTheSeedsFipCutsTheOutsideOffButSnatStillWorks() throws Exception {
     Response deleted = ctl.delete(FIP_RULE);
     assertEquals(409, deleted.status(), "a config rule: " + deleted.body());
@@ -264,7 +308,7 @@ class NatEndToEndTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void anOpenSessionThroughSnatSurvivesAReloadAndARestart() throws Exception {
     BackgroundProcess client = c2.spawn("socat", "-u", "TCP:" + OUTSIDE + ":7002,connect-timeout=2", "STDOUT");
     try {
@@ -290,17 +334,24 @@ class NatEndToEndTest {
 
   /** Not an assertion of speed: the extra round-trip time of the NAT path over the routed one, for the docs. */
   @Test
-  @Order(7)
+  @Order(8)
   void latencyOfTheNatPathAgainstTheRoutedPath() {
     assertTrue(c2.canReachWithin(OUTSIDE, SETTLE));
     assertTrue(c2.canReachWithin("172.66.2.2", SETTLE));
-    double nat = avgRtt(c2.run(Duration.ofSeconds(60), "ping", "-n", "-q", "-c", "50", "-i", "0.05", OUTSIDE)
-        .stdout());
-    double routed = avgRtt(c2.run(Duration.ofSeconds(60), "ping", "-n", "-q", "-c", "50", "-i", "0.05",
-        "172.66.2.2").stdout());
-    System.out.printf("NAT-LATENCY nat-path avg %.3f ms, routed-path avg %.3f ms, extra %.3f ms%n", nat, routed,
-        nat - routed);
-    assertTrue(nat > 0 && routed > 0);
+    // alternating rounds, the median round of each: the machine is shared, single rounds are noisy
+    double[] nat = new double[7];
+    double[] routed = new double[7];
+    for (int i = 0; i < nat.length; i++) {
+      nat[i] = avgRtt(c2.run(Duration.ofSeconds(60), "ping", "-n", "-q", "-c", "30", "-i", "0.02", OUTSIDE)
+          .stdout());
+      routed[i] = avgRtt(c2.run(Duration.ofSeconds(60), "ping", "-n", "-q", "-c", "30", "-i", "0.02",
+          "172.66.2.2").stdout());
+    }
+    java.util.Arrays.sort(nat);
+    java.util.Arrays.sort(routed);
+    System.out.printf("NAT-LATENCY median of 7 rounds of 30 pings: nat-path %.3f ms, routed-path %.3f ms, "
+        + "extra %.3f ms%n", nat[3], routed[3], nat[3] - routed[3]);
+    assertTrue(nat[0] > 0 && routed[0] > 0);
   }
 
   // ---- helpers
