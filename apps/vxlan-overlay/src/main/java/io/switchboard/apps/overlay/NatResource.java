@@ -25,7 +25,7 @@ final class NatResource implements RestResource {
 
   @Override
   public List<Map<String, Object>> list() {
-    throw new IllegalStateException("needs the router of the path");
+    throw new io.switchboard.controller.spi.ApiException(400, "name the router: overlay/routers/{name}/nat");
   }
 
   @Override

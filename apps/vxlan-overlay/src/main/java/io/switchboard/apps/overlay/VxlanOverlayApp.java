@@ -205,6 +205,15 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
+    Optional<io.switchboard.config.OverlayRouter> router = topology.overlay().routers().stream()
+        .filter(r -> r.external().flatMap(x -> topology.network(x.network())).map(n -> n.vni() == tag)
+            .orElse(false)).findFirst();
+    if (router.isPresent()) { // the external side's entries: ARP to learn from, or a next hop not resolved yet
+      return Optional.of(packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0806
+          ? "ARP on router " + router.get().name() + "'s external network: the controller learns the sender's MAC"
+          : "the next hop of router " + router.get().name() + " has no MAC yet: the controller asks for it (ARP) "
+              + "and drops the packet");
+    }
     Long port = packet.get(Field.IN_PORT);
     Optional<OverlayEndpoint> e = topology.hostOf(sw).flatMap(h -> port == null ? Optional.empty()
         : sw.port(port).flatMap(p -> topology.endpointAt(h.name(), p.name())));
