@@ -45,7 +45,7 @@ class NatEndToEndTest {
         tunnel-port: vxlan0
         hosts:
           - {name: host1, bridge: "00:00:00:00:00:00:00:01", tunnel-ip: 10.99.0.1, bridge-mappings: {wanNet: br-eth}}
-          - {name: host2, bridge: "00:00:00:00:00:00:00:02", tunnel-ip: 10.99.0.2}
+          - {name: host2, bridge: "00:00:00:00:00:00:00:02", tunnel-ip: 10.99.0.2, bridge-mappings: {wanNet: br-eth}}
         networks:
           - {name: net1, vni: 100, subnet: 172.66.1.0/24, gateway: 172.66.1.1}
           - {name: net2, vni: 200, subnet: 172.66.2.0/24, gateway: 172.66.2.1}
@@ -63,6 +63,7 @@ class NatEndToEndTest {
           - {name: fip, network: net1, host: host2, port: fip-eth, mac: "02:00:00:00:01:67", ip: 172.66.1.103}
           - {name: c3, network: net2, host: host1, port: c3-eth, mac: "02:00:00:00:02:02", ip: 172.66.2.2}
           - {name: l1, network: wan, host: host1, port: l1-eth, mac: "02:00:00:00:42:0a", ip: 192.168.66.10}
+          - {name: l2, network: wan, host: host2, port: l2-eth, mac: "02:00:00:00:42:0b", ip: 192.168.66.11}
       """;
   static final String OUTSIDE = "192.168.66.1";
   static final String SNAT_IP = "192.168.66.45";
@@ -82,6 +83,7 @@ class NatEndToEndTest {
   Container c3;
   Container fip;
   Container l1;
+  Container l2;
   Container out;
   BackgroundProcess peerEcho;
   BackgroundProcess udpEcho;
@@ -98,17 +100,26 @@ class NatEndToEndTest {
     br2 = h2.addBridge("br-int", 0x2);
     br1.addVxlanPort("vxlan0", "flow", "flow");
     br2.addVxlanPort("vxlan0", "flow", "flow");
-    // the physical network: a standalone learning switch, patched to br-int by the operator
-    h1.vsctl("add-br", "br-eth", "--", "set", "bridge", "br-eth", "datapath_type=netdev");
-    h1.vsctl("add-port", "br-int", "int-br-eth", "--", "set", "interface", "int-br-eth", "type=patch",
-        "options:peer=phy-br-eth", "--", "add-port", "br-eth", "phy-br-eth", "--", "set", "interface",
-        "phy-br-eth", "type=patch", "options:peer=int-br-eth");
+    // the physical network: on each host a standalone learning switch, patched to br-int by the operator, and a
+    // wire between the two hosts' switches (the provider network's L2)
+    for (SimHost h : new SimHost[] {h1, h2}) {
+      h.vsctl("add-br", "br-eth", "--", "set", "bridge", "br-eth", "datapath_type=netdev");
+      h.vsctl("add-port", "br-int", "int-br-eth", "--", "set", "interface", "int-br-eth", "type=patch",
+          "options:peer=phy-br-eth", "--", "add-port", "br-eth", "phy-br-eth", "--", "set", "interface",
+          "phy-br-eth", "type=patch", "options:peer=int-br-eth");
+    }
+    h1.exec("ip", "link", "add", "wire1", "type", "veth", "peer", "name", "wire2", "netns", h2.namespace());
+    h1.exec("ip", "link", "set", "wire1", "up");
+    h2.exec("ip", "link", "set", "wire2", "up");
+    h1.vsctl("add-port", "br-eth", "wire1");
+    h2.vsctl("add-port", "br-eth", "wire2");
     out = bed.container(h1, "out", "br-eth", OUTSIDE + "/23", "02:00:00:00:66:01");
     c1 = bed.container(h1, "c1", "br-int", "172.66.1.101/24", "02:00:00:00:01:65");
     c2 = bed.container(h2, "c2", "br-int", "172.66.1.102/24", "02:00:00:00:01:66");
     fip = bed.container(h2, "fip", "br-int", "172.66.1.103/24", "02:00:00:00:01:67");
     c3 = bed.container(h1, "c3", "br-int", "172.66.2.2/24", "02:00:00:00:02:02");
     l1 = bed.container(h1, "l1", "br-int", "192.168.66.10/23", "02:00:00:00:42:0a");
+    l2 = bed.container(h2, "l2", "br-int", "192.168.66.11/23", "02:00:00:00:42:0b");
     for (Container c : new Container[] {c1, c2, fip}) {
       c.addDefaultRoute("172.66.1.1");
     }
@@ -176,6 +187,16 @@ class NatEndToEndTest {
     assertTrue(out.canReach("192.168.66.10"), "outside -> localnet endpoint");
     String neighbour = out.exec("ip", "neigh", "show", "192.168.66.10");
     assertTrue(neighbour.contains("02:00:00:00:42:0a"), neighbour);
+    // a localnet endpoint on the other host: bridged there, through host2's br-eth and the wire, no VXLAN
+    assertTrue(l2.canReachWithin(OUTSIDE, SETTLE), "localnet endpoint on host2 -> outside" + context());
+    PingResult p2 = l2.ping(OUTSIDE, 3, SECOND);
+    assertTrue(p2.allReceived() && p2.ttl() == 64, p2.output());
+    assertEquals("peer=192.168.66.11", tcpPeer(l2, OUTSIDE));
+    assertTrue(l2.canReach("192.168.66.10"), "the two localnet endpoints, across the physical network");
+    String toL1 = br2.dumpFlows().lines().filter(l -> l.contains("metadata=0x42")
+        && l.contains("dl_dst=02:00:00:00:42:0a")).findFirst().orElse("none");
+    assertTrue(toL1.endsWith("actions=output:" + br2.ofport("int-br-eth")) && !toL1.contains("tun_dst"),
+        "host2 reaches l1 through the physical network, not VXLAN: " + toL1);
   }
 
   @Test
