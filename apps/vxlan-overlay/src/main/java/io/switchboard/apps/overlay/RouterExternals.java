@@ -1,6 +1,8 @@
 package io.switchboard.apps.overlay;
 
 import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.MacAddress;
 import io.switchboard.config.NatRule;
 import io.switchboard.config.OverlayConfig;
 import io.switchboard.config.OverlayHost;
@@ -12,8 +14,11 @@ import io.switchboard.config.RouterExternal;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.AppContext;
+import io.switchboard.controller.spi.Field;
+import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.PacketIn;
+import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.StoreFactory;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;
@@ -148,7 +153,7 @@ final class RouterExternals {
    * After a controller restart the switch still holds the routes with the next hops' MACs: they are learned back
    * from it, so that no route falls back to "unresolved" and open sessions keep flowing.
    */
-  void adopt(OverlayTopology topo, SwitchView sw, List<io.switchboard.controller.spi.FlowEntry> installed) {
+  void adopt(OverlayTopology topo, SwitchView sw, List<FlowEntry> installed) {
     Optional<OverlayHost> host = topo.hostOf(sw);
     if (host.isEmpty()) {
       return;
@@ -158,15 +163,15 @@ final class RouterExternals {
       if (x.isEmpty()) {
         continue;
       }
-      for (io.switchboard.controller.spi.FlowEntry e : installed) {
-        if (e.stage() != io.switchboard.controller.spi.Stage.L3 || e.priority() < ExternalFlows.ROUTE_OUT
-            || e.priority() > ExternalFlows.ROUTE_OUT + 32 || !e.match().has(io.switchboard.controller.spi.Field.CT_ZONE)
-            || e.match().get(io.switchboard.controller.spi.Field.CT_ZONE).value() != x.get().zone()) {
+      for (FlowEntry e : installed) {
+        if (e.stage() != Stage.L3 || e.priority() < ExternalFlows.ROUTE_OUT
+            || e.priority() > ExternalFlows.ROUTE_OUT + 32 || !e.match().has(Field.CT_ZONE)
+            || e.match().get(Field.CT_ZONE).value() != x.get().zone()) {
           continue;
         }
         Long mac = null;
         for (Action a : e.actions()) {
-          if (a instanceof Action.SetField sf && sf.field() == io.switchboard.controller.spi.Field.ETH_DST) {
+          if (a instanceof Action.SetField sf && sf.field() == Field.ETH_DST) {
             mac = sf.value();
           }
         }
@@ -174,13 +179,13 @@ final class RouterExternals {
           continue;
         }
         int len = e.priority() - ExternalFlows.ROUTE_OUT;
-        var dst = e.match().get(io.switchboard.controller.spi.Field.IPV4_DST);
+        var dst = e.match().get(Field.IPV4_DST);
         int hop;
         if (len == 32 && dst != null) {
           hop = (int) dst.value();
         } else {
-          io.switchboard.config.Ipv4Prefix p = dst == null ? new io.switchboard.config.Ipv4Prefix(0, 0)
-              : new io.switchboard.config.Ipv4Prefix((int) dst.value(), len);
+          Ipv4Prefix p = dst == null ? new Ipv4Prefix(0, 0)
+              : new Ipv4Prefix((int) dst.value(), len);
           hop = ExternalState.routes(r).stream().filter(rt -> rt.prefix().equals(p) && !rt.onLink())
               .mapToInt(ExternalState.Route::nextHop).findFirst().orElse(0);
         }
@@ -254,7 +259,7 @@ final class RouterExternals {
       return;
     }
     log.info("overlay: router {} learned next hop {} at {}", router, Ipv4.format(ip),
-        new io.switchboard.config.MacAddress(mac));
+        new MacAddress(mac));
     nextHops.put(key, mac);
   }
 
