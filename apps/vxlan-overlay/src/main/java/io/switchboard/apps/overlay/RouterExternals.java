@@ -235,7 +235,7 @@ final class RouterExternals {
       long sha = mac(f, l3 + 8);
       int spa = (int) u32(f, l3 + 14);
       if (x.subnet().contains(spa) && spa != x.ip() && (sha & 0x0100_0000_0000L) == 0 && sha != 0) {
-        learn(router.name(), spa, sha);
+        learn(ctx, router.name(), spa, sha);
       }
     } else if (type == 0x0800 && f.length >= l3 + 20) {
       int dst = (int) u32(f, l3 + 16);
@@ -244,13 +244,14 @@ final class RouterExternals {
     }
   }
 
-  private void learn(String router, int ip, long mac) {
+  private void learn(AppContext ctx, String router, int ip, long mac) {
     String key = router + "|" + Ipv4.format(ip);
     Long before = nextHops.get(key);
     if (before != null && before == mac) {
       return;
     }
     if (before == null && nextHops.snapshot().size() >= MAX_NEXT_HOPS) {
+      ctx.increment("switchboard_overlay_next_hops_refused_total");
       if (!fullLogged) {
         fullLogged = true;
         log.warn("overlay: {} next hops learned on external networks, the limit; {} ({}) is not learned",
@@ -260,6 +261,7 @@ final class RouterExternals {
     }
     log.info("overlay: router {} learned next hop {} at {}", router, Ipv4.format(ip),
         new MacAddress(mac));
+    ctx.increment("switchboard_overlay_next_hops_learned_total");
     nextHops.put(key, mac);
   }
 
@@ -285,6 +287,7 @@ final class RouterExternals {
       return;
     }
     byte[] request = arpRequest(GatewayMac.of(x.ip()), x.ip(), hop, ext.localnet().orElseThrow().vlan());
+    ctx.increment("switchboard_overlay_next_hop_arp_requests_total");
     ctx.packetOut(sw.dpid(), Action.PORT_CONTROLLER, List.of(Action.output(number.get())), request);
   }
 
