@@ -95,7 +95,8 @@ final class ExternalFlows {
       }
       if (x.host().equals(bridge.hostName())) {
         OptionalLong patch = LocalnetFlows.patchPort(bridge, ext);
-        if (patch.isPresent()) {
+        // openflowj cannot encode ct_state in an OpenFlow 1.5 match (as for the acl app's conntrack entries)
+        if (patch.isPresent() && !"1.5".equals(bridge.sw().openFlowVersion())) {
           gatewayHost(bridge, r, x, ext, state, patch.getAsLong(), out);
         }
       } else {

@@ -138,6 +138,12 @@ public final class VxlanOverlayApp implements ControllerApp {
           hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
     } else if (hosts.size() == 1 && sw.multiTable()) {
       HostBridge bridge = new HostBridge(topology, sw, hosts.get(0));
+      if ("1.5".equals(sw.openFlowVersion()) && topology.overlay().routers().stream().anyMatch(r -> r.external()
+          .map(ext -> ext.host().equals(hosts.get(0).name())).orElse(false))) {
+        log.warn("switch {} ({}): gateway host {} speaks OpenFlow 1.5, where ct_state cannot be matched; its "
+            + "routers' external side (NAT) is not installed: let it negotiate 1.3 or 1.4", Values.dpid(sw.dpid()),
+            sw.name(), hosts.get(0).name());
+      }
       for (OverlayNetwork n : LocalnetFlows.networksOn(bridge)) {
         if (LocalnetFlows.patchPort(bridge, n).isEmpty()) {
           log.warn("switch {} ({}): localnet network {} needs the patch port {} to physical bridge {} (create the "

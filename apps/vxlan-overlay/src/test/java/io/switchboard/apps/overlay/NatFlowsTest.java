@@ -115,6 +115,44 @@ class NatFlowsTest {
   }
 
   @Test
+  void anOpenFlow15GatewayHostGetsNoConntrackEntries() {
+    String flows = dump(OverlayFlows.compute(TOPO, new Of15(host1())));
+    assertFalse(flows.contains("ct("), flows);
+    assertTrue(flows.contains("in_port=2,vlan_vid=0x0"), "the localnet network is still bridged: " + flows);
+  }
+
+  /** host1 as a bridge that negotiated OpenFlow 1.5. */
+  record Of15(TestSwitch sw) implements io.switchboard.controller.spi.SwitchView {
+    public long dpid() {
+      return sw.dpid();
+    }
+
+    public String name() {
+      return sw.name();
+    }
+
+    public String openFlowVersion() {
+      return "1.5";
+    }
+
+    public boolean multiTable() {
+      return true;
+    }
+
+    public java.util.Collection<io.switchboard.controller.spi.PortInfo> ports() {
+      return sw.ports();
+    }
+
+    public java.util.Optional<io.switchboard.controller.spi.PortInfo> port(String n) {
+      return sw.port(n);
+    }
+
+    public java.util.Optional<io.switchboard.controller.spi.PortInfo> port(long n) {
+      return sw.port(n);
+    }
+  }
+
+  @Test
   void aVlanProviderNetworkIsTaggedOnThePatchPort() {
     OverlayTopology tagged = OverlayTopology.of(Fixtures.config(YAML.replace("physical-network: wanNet}",
         "physical-network: wanNet, vlan: 70}")).overlay());
