@@ -50,6 +50,7 @@ class NatEndToEndTest {
           - {name: net1, vni: 100, subnet: 172.66.1.0/24, gateway: 172.66.1.1}
           - {name: net2, vni: 200, subnet: 172.66.2.0/24, gateway: 172.66.2.1}
           - {name: wan, vni: 66, subnet: 192.168.66.0/23, type: localnet, physical-network: wanNet}
+          - {name: prov, vni: 67, subnet: 10.7.0.0/24, type: localnet, physical-network: wanNet, vlan: 70}
         routers:
           - name: r1
             networks: [net1, net2]
@@ -64,6 +65,7 @@ class NatEndToEndTest {
           - {name: c3, network: net2, host: host1, port: c3-eth, mac: "02:00:00:00:02:02", ip: 172.66.2.2}
           - {name: l1, network: wan, host: host1, port: l1-eth, mac: "02:00:00:00:42:0a", ip: 192.168.66.10}
           - {name: l2, network: wan, host: host2, port: l2-eth, mac: "02:00:00:00:42:0b", ip: 192.168.66.11}
+          - {name: v1, network: prov, host: host2, port: v1-eth, mac: "02:00:00:00:07:0a", ip: 10.7.0.10}
       """;
   static final String OUTSIDE = "192.168.66.1";
   static final String SNAT_IP = "192.168.66.45";
@@ -84,6 +86,8 @@ class NatEndToEndTest {
   Container fip;
   Container l1;
   Container l2;
+  Container v1;
+  Container pv;
   Container out;
   BackgroundProcess peerEcho;
   BackgroundProcess udpEcho;
@@ -120,6 +124,11 @@ class NatEndToEndTest {
     c3 = bed.container(h1, "c3", "br-int", "172.66.2.2/24", "02:00:00:00:02:02");
     l1 = bed.container(h1, "l1", "br-int", "192.168.66.10/23", "02:00:00:00:42:0a");
     l2 = bed.container(h2, "l2", "br-int", "192.168.66.11/23", "02:00:00:00:42:0b");
+    // a tagged provider network: on the physical side an access port of VLAN 70 (the kernel here has no VLAN
+    // devices), on the overlay side the localnet network prov with vlan: 70, on host2 (so across the wire)
+    v1 = bed.container(h2, "v1", "br-int", "10.7.0.10/24", "02:00:00:00:07:0a");
+    pv = bed.container(h1, "pv", "br-eth", "10.7.0.1/24", "02:00:00:00:07:01");
+    h1.vsctl("set", "port", "pv-eth", "tag=70");
     for (Container c : new Container[] {c1, c2, fip}) {
       c.addDefaultRoute("172.66.1.1");
     }
@@ -197,6 +206,15 @@ class NatEndToEndTest {
         && l.contains("dl_dst=02:00:00:00:42:0a")).findFirst().orElse("none");
     assertTrue(toL1.endsWith("actions=output:" + br2.ofport("int-br-eth")) && !toL1.contains("tun_dst"),
         "host2 reaches l1 through the physical network, not VXLAN: " + toL1);
+    // the VLAN provider network: v1's frames leave tagged 70 and reach only VLAN 70's access port
+    assertTrue(v1.canReachWithin("10.7.0.1", SETTLE), "v1 (vlan 70) -> the VLAN 70 host" + context());
+    assertTrue(pv.canReach("10.7.0.10"));
+    pv.exec("ip", "addr", "add", "192.168.66.99/23", "dev", "eth0");
+    try {
+      assertFalse(pv.canReach("192.168.66.10"), "an access port of VLAN 70 reached the untagged network");
+    } finally {
+      pv.exec("ip", "addr", "del", "192.168.66.99/23", "dev", "eth0");
+    }
   }
 
   @Test
