@@ -266,10 +266,19 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (c == null || x == null) {
       return;
     }
+    OverlayTopology t;
     synchronized (this) {
       external = x.state(c.config().overlay());
+      t = topology;
     }
-    c.recomputeAll();
+    // NAT rules and next hops shape only the gateway hosts' entries
+    Set<String> gatewayHosts = new HashSet<>();
+    t.overlay().routers().forEach(r -> r.external().ifPresent(ext -> gatewayHosts.add(ext.host())));
+    for (SwitchView sw : c.switches()) {
+      if (t.hostOf(sw).map(h -> gatewayHosts.contains(h.name())).orElse(false)) {
+        c.recompute(sw.dpid());
+      }
+    }
   }
 
   ExternalState external() {
