@@ -481,10 +481,14 @@ final class OverlayLoader {
         }
       }
     });
-    Optional<Ipv4Prefix> ip = x.required("ip", "the router's address with the network's prefix length, like "
-        + "192.168.66.45/23", Ipv4Prefix::parse);
-    Optional<Integer> ipAddress = x.required("ip", Ipv4.EXPECTED, t -> Ipv4.parse(t.contains("/")
-        ? t.substring(0, t.indexOf('/')) : t)).filter(a -> ip.isPresent());
+    // the address as written (host bits kept) and, when given, its prefix length
+    Optional<long[]> ipAndLength = x.required("ip", "the router's address with the network's prefix length, like "
+        + "192.168.66.45/23", t -> {
+          Ipv4Prefix p = Ipv4Prefix.parse(t);
+          int slash = t.indexOf('/');
+          return new long[] {Ipv4.parse(slash < 0 ? t : t.substring(0, slash)), slash < 0 ? -1 : p.length()};
+        });
+    Optional<Integer> ipAddress = ipAndLength.map(v -> (int) v[0]);
     Optional<Integer> gateway = x.required("gateway", Ipv4.EXPECTED, Ipv4::parse);
     Optional<String> hostName = x.required("host", "an overlay host name", Values::name);
     Optional<Integer> zone = x.optional("zone", "a conntrack zone (1-65535)",
@@ -496,9 +500,8 @@ final class OverlayLoader {
       Optional<String> unusable = localnet.get().unusable(a);
       if (unusable.isPresent()) {
         x.error("ip", unusable.get());
-      } else if (x.node("ip") instanceof Node.Scalar sc && sc.text().contains("/")
-          && ip.get().length() != subnet.length()) {
-        x.error("ip", "prefix length /" + ip.get().length() + " differs from network " + localnet.get().name()
+      } else if (ipAndLength.get()[1] >= 0 && ipAndLength.get()[1] != subnet.length()) {
+        x.error("ip", "prefix length /" + ipAndLength.get()[1] + " differs from network " + localnet.get().name()
             + "'s subnet " + subnet);
       }
       gateway.ifPresent(g -> {

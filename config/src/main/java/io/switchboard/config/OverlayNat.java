@@ -30,6 +30,10 @@ public final class OverlayNat {
         .toList();
     Optional<NatRule> r = parse(Node.fromJava(body), "", errors, router.name(), networks, router.external(),
         existing);
+    r.ifPresent(rule -> overlay.endpoints().stream().filter(e -> router.external()
+        .map(x -> x.network().equals(e.network())).orElse(false) && e.ip() == rule.externalIp()).findFirst()
+        .ifPresent(e -> errors.add(0, "external-ip", "rule " + rule.key() + " -> " + rule.externalText()
+            + ": external-ip " + rule.externalText() + " is endpoint " + e.name() + "'s address")));
     return errors.isEmpty() ? Result.ok(r.orElseThrow()) : Result.failed(errors.list());
   }
 

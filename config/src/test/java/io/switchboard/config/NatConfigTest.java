@@ -118,6 +118,26 @@ class NatConfigTest {
   }
 
   @Test
+  void aLocalnetEndpointCannotTakeTheRoutersAddresses() {
+    error(GOOD.replace("ip: 192.168.66.10}", "ip: 192.168.66.45}"), 23, "overlay.endpoints[1].ip",
+        "192.168.66.45 is router r1's external address");
+    error(GOOD.replace("ip: 192.168.66.10}", "ip: 192.168.66.46}"), 23, "overlay.endpoints[1].ip",
+        "is the external address of router r1's NAT rule dnat-and-snat:172.66.1.103");
+    OverlayConfig o = load(GOOD).overlay();
+    OverlayRouter r = o.router("r1").orElseThrow();
+    Result<NatRule> onEndpoint = OverlayNat.parseRule(Map.of("type", "dnat-and-snat", "logical-ip", "172.66.1.2",
+        "external-ip", "192.168.66.10"), o, r, r.nat());
+    assertTrue(onEndpoint.errorText().contains("is endpoint l1's address"), onEndpoint::errorText);
+  }
+
+  @Test
+  void aMissingExternalAddressIsReportedOnce() {
+    List<ConfigError> errors = errors(GOOD.replace("ip: 192.168.66.45/23, ", ""));
+    assertEquals(1, errors.stream().filter(e -> e.path().equals("overlay.routers[0].external.ip")).count(),
+        Check.text(errors));
+  }
+
+  @Test
   void natZonesStayClearOfTheAclsZonesAndOfEachOther() {
     // a network with VNI 0xE000|66 = 57410 is its own acl routing domain, whose zone the default would take
     String clash = GOOD.replace("- {name: net1, vni: 100,", "- {name: odd, vni: 57410, subnet: 10.9.0.0/24}\n"
