@@ -23,7 +23,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-sb_jar="$root/dist/target/switchboard.jar"
+sb_jar="$root/server/target/switchboard.jar"
 bench_jar="$here/target/benchmarks.jar"
 
 SUITE="${SUITE:-full}"
@@ -58,11 +58,11 @@ if [ ! -f "$bench_jar" ]; then
   (cd "$root" && mvn -B -q -o install -pl bench -DskipTests) || die "bench build failed"
 fi
 if [ ! -f "$sb_jar" ]; then
-  say "building dist/target/switchboard.jar"
-  (cd "$root" && mvn -B -q -o install -pl dist -DskipTests) || die "dist build failed"
+  say "building server/target/switchboard.jar"
+  (cd "$root" && mvn -B -q -o install -pl server -DskipTests) || die "server build failed"
 fi
 unzip -l "$sb_jar" 2>/dev/null | grep 'io/switchboard/apps/l2/L2LearningApp.class' >/dev/null \
-  || die "$sb_jar has no l2-learning app; rebuild dist"
+  || die "$sb_jar has no l2-learning app; rebuild server"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 for p in "$OF_PORT" "$REST_PORT"; do
   [ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ] || die "port $p is in use (set OF_PORT / REST_PORT)"

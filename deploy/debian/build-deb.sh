@@ -2,12 +2,12 @@
 # Builds switchboard_VERSION_all.deb: the files `switchboard install --destdir` stages (jar, /usr/bin/switchboard,
 # the systemd unit, /etc/switchboard/switchboard.yaml as a conffile, /var/lib/switchboard) and maintainer scripts
 # that create the user switchboard and start the service where systemd runs. See docs/operations.md.
-#   deploy/debian/build-deb.sh [--jar JAR] [--out DIR]      (default: dist/target/switchboard.jar, built if missing)
+#   deploy/debian/build-deb.sh [--jar JAR] [--out DIR]      (default: server/target/switchboard.jar, built if missing)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-jar="$repo/dist/target/switchboard.jar"
-out="$repo/dist/target"
+jar="$repo/server/target/switchboard.jar"
+out="$repo/server/target"
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar="$2"; shift 2;;
@@ -18,7 +18,7 @@ done
 command -v dpkg-deb >/dev/null || { echo "build-deb: dpkg-deb is needed (Debian/Ubuntu)" >&2; exit 1; }
 if [ ! -f "$jar" ]; then
   echo "build-deb: building the jar (mvn package, tests skipped) ..." >&2
-  (cd "$repo" && mvn -B -q -DskipTests package -pl dist -am) >&2
+  (cd "$repo" && mvn -B -q -DskipTests package -pl server -am) >&2
 fi
 version="$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' "$repo/pom.xml" | head -1)"
 debversion="${version/-SNAPSHOT/~snapshot}"

@@ -1,12 +1,15 @@
 // Switchboard's web console: the topology as a picture, a bridge's flows by stage with the desired-vs-live
-// difference, live through server-sent events (/api/v1/events). Hand-written, no libraries, no network but this
-// controller.
+// difference, live through server-sent events (/api/v1/events): `topology` carries the picture's data, `changed`
+// names an app collection (acl/rules, hosts, overlay/endpoints, overlay/leases) to read again. Hand-written, no
+// libraries, no network but this controller.
 'use strict';
 
 const API = '/api/v1';
 const SVG = 'http://www.w3.org/2000/svg';
 const STAGES = ['classify', 'acl', 'l3', 'learn', 'l2', 'egress'];
 let topology = null;
+/** GET /overlay/endpoints (the config's and those added through REST); null until read or without the overlay. */
+let endpoints = null;
 let refreshTimer = null;
 
 function el(tag, attrs, ...children) {
@@ -46,6 +49,18 @@ async function send(method, path, body, contentType) {
   try { answer = await r.json(); } catch (e) { /* no body */ }
   if (!r.ok) throw new Error((answer && answer.error) || ('HTTP ' + r.status));
   return answer;
+}
+
+const items = x => (Array.isArray(x) ? x : (x && x.items) || []);
+
+/** Every overlay endpoint, config and runtime; null when the overlay app is off. */
+async function readEndpoints() {
+  try {
+    endpoints = items(await get('/overlay/endpoints'));
+  } catch (e) {
+    endpoints = null;
+  }
+  return endpoints;
 }
 
 function text(v) {
@@ -112,7 +127,7 @@ function renderTopology(view, topo) {
       el('svg:text', {x: netX(i), y: 434, 'text-anchor': 'middle'}, `${n.name} · VNI ${n.vni} · ${n.subnet}`)));
   });
   const perHost = new Map();
-  topo.endpoints.forEach(e => {
+  (endpoints || topo.endpoints).forEach(e => {
     const i = colOfHost.get(e.host);
     const k = perHost.get(e.host) || 0;
     perHost.set(e.host, k + 1);
@@ -121,8 +136,13 @@ function renderTopology(view, topo) {
     layers.links.append(el('svg:line', {class: 'attach', x1: x(i), y1: rowY + 50, x2: ex, y2: ey}));
     const n = netPos.get(e.network);
     if (n) layers.links.append(el('svg:line', {class: 'attach', x1: ex, y1: ey, x2: n.x, y2: n.y - 18}));
-    layers.nodes.append(el('svg:g', {class: 'endpoint', 'data-endpoint': e.name},
-      el('svg:title', {}, `${e.name} ${e.ip} on ${e.network}, port ${e.port}`),
+    const source = e.source || 'config';
+    const bound = !e.state || e.state === 'bound';
+    layers.nodes.append(el('svg:g', {class: `endpoint ${source}` + (bound ? '' : ' unbound'), 'data-endpoint': e.name,
+      'data-source': source},
+      el('svg:title', {}, `${e.name} ${e.ip || 'no address yet'} on ${e.network}, port ${e.port}`
+        + (e.source ? ` (${e.source === 'api' ? 'added through the API' : 'config file'})` : '')
+        + (e.state ? `, ${e.state}` + (e.reason ? ': ' + e.reason : '') : '')),
       el('svg:circle', {cx: ex, cy: ey, r: 7})));
   });
   topo.routers.forEach((r, i) => {
@@ -140,7 +160,8 @@ function renderTopology(view, topo) {
       + (topo.hosts.length ? `, ${topo.hosts.length} overlay host(s)` : '')),
     svg,
     el('p', {class: 'legend'}, el('span', {}, 'click a bridge for its flows'),
-      el('span', {}, 'green: this instance is master; grey: slave; dashed purple: VXLAN tunnels')));
+      el('span', {}, 'green: this instance is master; grey: slave; dashed purple: VXLAN tunnels; '
+        + 'endpoints: blue from the config file, teal added through the API, hollow not bound to a port')));
 }
 
 // ---- a bridge
@@ -164,17 +185,10 @@ function flowRow(f, kind) {
     el('td', {}, kind === 'live' ? '' : kind));
 }
 
-async function renderBridge(view, dpid) {
-  let sw, live, diff, hosts = [];
-  try {
-    [sw, live, diff] = await Promise.all([get(`/switches/${encodeURIComponent(dpid)}`),
-      get(`/switches/${encodeURIComponent(dpid)}/flows`), get(`/switches/${encodeURIComponent(dpid)}/flows?diff=true`)]);
-  } catch (e) {
-    view.replaceChildren(el('h1', {}, 'Bridge ' + dpid), el('p', {class: 'error'}, e.message));
-    return;
-  }
-  const items = x => (Array.isArray(x) ? x : (x && x.items) || []);
-  try { hosts = items(await get('/hosts')).filter(h => h.dpid === sw.dpid); } catch (e) { /* l2-learning is off */ }
+/** The bridge's flows by stage, and the counts line; throws when the bridge cannot be read. */
+async function bridgeFlows(dpid) {
+  const [live, diff] = await Promise.all([get(`/switches/${encodeURIComponent(dpid)}/flows`),
+    get(`/switches/${encodeURIComponent(dpid)}/flows?diff=true`)]);
   const different = new Set(items(diff.different).map(d => key(d.live)));
   const extra = new Set(items(diff.extra).map(key));
   const rows = items(live).map(f => ({f, kind: extra.has(key(f)) ? 'extra' : different.has(key(f)) ? 'different'
@@ -190,21 +204,99 @@ async function renderBridge(view, dpid) {
   });
   const counts = `${items(live).length} live entries; ${items(diff.missing).length} missing, `
     + `${items(diff.different).length} different, ${items(diff.extra).length} not desired`;
-  view.replaceChildren(
-    el('h1', {}, `Bridge ${sw.name}`, el('span', {class: 'badge'}, sw.role)),
+  return {counts, groups: groups.flat()};
+}
+
+/** The hosts l2-learning learned on the bridge (read again when a `changed: hosts` event arrives). */
+async function bridgeHosts(sw) {
+  let hosts;
+  try {
+    hosts = items(await get('/hosts')).filter(h => h.dpid === sw.dpid);
+  } catch (e) {
+    return el('p', {}, 'l2-learning does not run: ' + e.message);
+  }
+  return hosts.length ? el('table', {class: 'hosts'}, el('tr', {}, ['vlan', 'mac', 'port', 'age (s)'].map(h =>
+    el('th', {}, h))), hosts.map(h => el('tr', {class: 'host-row', 'data-mac': h.mac}, el('td', {}, h.vlan),
+    el('td', {}, el('code', {}, h.mac)), el('td', {}, h.port), el('td', {class: 'num'}, h['age-seconds']))))
+    : el('p', {}, 'none');
+}
+
+/** Replaces the children of the element with this id, if the page still shows it. */
+function fill(id, ...children) {
+  const e = document.getElementById(id);
+  if (e) e.replaceChildren(...children);
+}
+
+/** Counters move on: the flows are read again every 5 s; the rest of the page waits for events. */
+async function refreshBridgeFlows(dpid) {
+  let f;
+  try {
+    f = await bridgeFlows(dpid);
+  } catch (e) {
+    fill('counts', e.message);
+    return;
+  }
+  fill('counts', f.counts);
+  fill('bridge-flows', ...f.groups);
+}
+
+async function refreshBridgeHosts(dpid) {
+  const box = document.getElementById('bridge-hosts');
+  if (!box || box.dataset.dpid !== dpid) return;
+  const hosts = await bridgeHosts({dpid: box.dataset.swDpid});
+  fill('bridge-hosts', hosts);
+}
+
+function bridgeHead(sw) {
+  return [el('h1', {}, `Bridge ${sw.name}`, el('span', {class: 'badge'}, sw.role)),
     el('p', {}, `dpid ${sw.dpid} · ${sw['openflow-version']} · from ${sw.address} · `
-      + (sw.reconciled ? 'reconciled' : 'not reconciled yet') + ' · ', el('span', {id: 'counts'}, counts)),
+      + (sw.reconciled ? 'reconciled' : 'not reconciled yet'))];
+}
+
+function bridgePorts(sw) {
+  return el('table', {class: 'ports'}, el('tr', {}, ['number', 'name', 'mac', 'state'].map(h => el('th', {}, h))),
+    sw.ports.map(p => el('tr', {}, el('td', {class: 'num'}, p.number), el('td', {}, p.name),
+      el('td', {}, el('code', {}, p.mac)), el('td', {}, p.up ? 'up' : 'down'))));
+}
+
+/** A `topology` event on a bridge's page: its role, state, ports and flows are read again (hosts have their own). */
+async function refreshBridgeSwitch(view, dpid) {
+  if (!document.getElementById('bridge-head')) {
+    renderBridge(view, dpid); // the page could not be drawn before (the bridge was not there)
+    return;
+  }
+  let sw;
+  try {
+    sw = await get(`/switches/${encodeURIComponent(dpid)}`);
+  } catch (e) {
+    fill('bridge-head', el('h1', {}, 'Bridge ' + dpid), el('p', {class: 'error'}, e.message));
+    return;
+  }
+  fill('bridge-head', ...bridgeHead(sw));
+  fill('bridge-ports', bridgePorts(sw));
+  refreshBridgeFlows(dpid);
+}
+
+async function renderBridge(view, dpid) {
+  let sw, f, hosts;
+  try {
+    sw = await get(`/switches/${encodeURIComponent(dpid)}`);
+    [f, hosts] = await Promise.all([bridgeFlows(dpid), bridgeHosts(sw)]);
+  } catch (e) {
+    view.replaceChildren(el('h1', {}, 'Bridge ' + dpid), el('p', {class: 'error'}, e.message));
+    return;
+  }
+  const {counts, groups} = f;
+  view.replaceChildren(
+    el('div', {id: 'bridge-head'}, ...bridgeHead(sw)),
+    el('p', {}, el('span', {id: 'counts'}, counts)),
     el('p', {class: 'legend'}, el('span', {class: 'different'}, 'differs from desired'),
       el('span', {class: 'extra'}, 'on the switch, not desired'), el('span', {class: 'missing'}, 'desired, missing')),
-    ...groups.flat(),
+    el('div', {id: 'bridge-flows'}, ...groups),
     el('h2', {}, 'Ports'),
-    el('table', {class: 'ports'}, el('tr', {}, ['number', 'name', 'mac', 'state'].map(h => el('th', {}, h))),
-      sw.ports.map(p => el('tr', {}, el('td', {class: 'num'}, p.number), el('td', {}, p.name),
-        el('td', {}, el('code', {}, p.mac)), el('td', {}, p.up ? 'up' : 'down')))),
+    el('div', {id: 'bridge-ports'}, bridgePorts(sw)),
     el('h2', {}, 'Learned hosts'),
-    hosts.length ? el('table', {class: 'hosts'}, el('tr', {}, ['vlan', 'mac', 'port', 'age (s)'].map(h => el('th', {}, h))),
-      hosts.map(h => el('tr', {}, el('td', {}, h.vlan), el('td', {}, el('code', {}, h.mac)), el('td', {}, h.port),
-        el('td', {class: 'num'}, h['age-seconds'])))) : el('p', {}, 'none'));
+    el('div', {id: 'bridge-hosts', 'data-dpid': dpid, 'data-sw-dpid': sw.dpid}, hosts));
 }
 
 // ---- ACL rules
@@ -221,15 +313,48 @@ function parseMatch(s) {
   return m;
 }
 
+function aclTable(view, rules) {
+  return el('table', {class: 'acl', id: 'acl-rules'}, el('tr', {}, ['name', 'priority', 'bridge', 'match', 'action',
+    'source', 'hits', 'warnings', ''].map(h => el('th', {}, h))),
+    rules.map(r => el('tr', {class: 'rule', 'data-rule': r.name},
+      el('td', {}, r.name), el('td', {class: 'num'}, r.priority), el('td', {}, r.bridge || 'all'),
+      el('td', {}, el('code', {}, text(r.match) || '*')), el('td', {}, r.action), el('td', {}, r.source),
+      el('td', {class: 'num'}, r.hits ? `${r.hits.packets} pkts, ${r.hits.bytes} B` : ''),
+      el('td', {class: 'warnings'}, (r.warnings || []).join('; ')),
+      el('td', {}, r.source === 'config' ? '' : el('button', {class: 'delete', 'data-rule': r.name,
+        onclick: async () => {
+          try {
+            await send('DELETE', '/acl/rules/' + encodeURIComponent(r.name));
+            renderAcl(view, {text: `rule ${r.name} deleted`});
+          } catch (e) {
+            renderAcl(view, {text: e.message, error: true});
+          }
+        }}, 'delete')))));
+}
+
+/** A `changed: acl/rules` event: the rules table and its count are read again; the form keeps what is typed. */
+async function refreshAclRules(view) {
+  if (!document.getElementById('acl-rules')) return;
+  let rules;
+  try {
+    rules = items(await get('/acl/rules'));
+  } catch (e) {
+    return; // the next event or a reload tells
+  }
+  const table = document.getElementById('acl-rules');
+  if (!table) return;
+  table.replaceWith(aclTable(view, rules));
+  fill('acl-count', `ACL rules: ${rules.length}`);
+}
+
 async function renderAcl(view, message) {
   let rules;
   try {
-    rules = (await get('/acl/rules'));
+    rules = items(await get('/acl/rules'));
   } catch (e) {
     view.replaceChildren(el('h1', {}, 'ACL rules'), el('p', {class: 'error'}, e.message));
     return;
   }
-  rules = Array.isArray(rules) ? rules : (rules.items || []);
   const status = el('p', {id: 'acl-status', class: message && message.error ? 'error' : ''},
     message ? message.text : '');
   const input = (name, attrs) => el('input', Object.assign({name, id: 'acl-' + name}, attrs || {}));
@@ -258,23 +383,8 @@ async function renderAcl(view, message) {
     value: sessionStorage.getItem('switchboard-token') || ''});
   token.addEventListener('change', () => sessionStorage.setItem('switchboard-token', token.value.trim()));
   view.replaceChildren(
-    el('h1', {}, `ACL rules: ${rules.length}`),
-    el('table', {class: 'acl'}, el('tr', {}, ['name', 'priority', 'bridge', 'match', 'action', 'source', 'hits',
-      'warnings', ''].map(h => el('th', {}, h))),
-      rules.map(r => el('tr', {class: 'rule', 'data-rule': r.name},
-        el('td', {}, r.name), el('td', {class: 'num'}, r.priority), el('td', {}, r.bridge || 'all'),
-        el('td', {}, el('code', {}, text(r.match) || '*')), el('td', {}, r.action), el('td', {}, r.source),
-        el('td', {class: 'num'}, r.hits ? `${r.hits.packets} pkts, ${r.hits.bytes} B` : ''),
-        el('td', {class: 'warnings'}, (r.warnings || []).join('; ')),
-        el('td', {}, r.source === 'config' ? '' : el('button', {class: 'delete', 'data-rule': r.name,
-          onclick: async () => {
-            try {
-              await send('DELETE', '/acl/rules/' + encodeURIComponent(r.name));
-              renderAcl(view, {text: `rule ${r.name} deleted`});
-            } catch (e) {
-              renderAcl(view, {text: e.message, error: true});
-            }
-          }}, 'delete'))))),
+    el('h1', {id: 'acl-count'}, `ACL rules: ${rules.length}`),
+    aclTable(view, rules),
     el('h2', {}, 'Add a rule'), form, el('p', {}, token), status);
 }
 
@@ -384,10 +494,47 @@ async function optional(path) {
   try { return await get(path); } catch (e) { return {error: e.message}; }
 }
 
+function endpointsTable(eps) {
+  return eps.error ? el('p', {}, eps.error) : el('table', {class: 'endpoints'},
+    el('tr', {}, ['name', 'network', 'host', 'port', 'mac', 'ip', 'state', 'source'].map(h => el('th', {}, h))),
+    items(eps).map(e => el('tr', {class: 'endpoint-row', 'data-endpoint': e.name},
+      el('td', {}, e.name), el('td', {}, e.network), el('td', {}, e.host), el('td', {}, e.port),
+      el('td', {}, el('code', {}, e.mac)), el('td', {}, e.ip),
+      el('td', {}, e.state + (e.reason ? ': ' + e.reason : '')), el('td', {}, e.source))));
+}
+
+function leasesTable(leases) {
+  if (leases.error) return el('p', {}, leases.error);
+  const rows = items(leases);
+  if (!rows.length) return el('p', {}, 'none: no DHCP client has been given an address');
+  return el('table', {class: 'leases'},
+    el('tr', {}, ['endpoint', 'network', 'ip', 'mac', 'hostname', 'expires'].map(h => el('th', {}, h))),
+    rows.map(l => el('tr', {class: 'lease-row', 'data-endpoint': l.endpoint, 'data-ip': l.ip},
+      el('td', {}, l.endpoint), el('td', {}, l.network), el('td', {}, l.ip), el('td', {}, el('code', {}, l.mac)),
+      el('td', {}, l.hostname || ''), el('td', {}, `${l.expires} (in ${l['expires-in-seconds']} s)`))));
+}
+
+function configText(cfg) {
+  if (cfg.error) return el('p', {class: 'error'}, cfg.error);
+  return el('div', {},
+    cfg['restart-required'] && cfg['restart-required'].length ? el('p', {class: 'warnings'},
+      'in the file, waiting for a restart: ' + cfg['restart-required'].join(', ')) : null,
+    cfg.text === null || cfg.text === undefined ? el('p', {}, cfg.note || 'not known')
+      : el('pre', {id: 'config-text', class: 'config'}, cfg.text));
+}
+
+/** A `changed` event on the system page: the endpoints or leases are read again. */
+async function refreshSystem(resource) {
+  if (resource === 'overlay/endpoints' && document.getElementById('system-endpoints')) {
+    fill('system-endpoints', endpointsTable(await optional('/overlay/endpoints')));
+  } else if (resource === 'overlay/leases' && document.getElementById('system-leases')) {
+    fill('system-leases', leasesTable(await optional('/overlay/leases')));
+  }
+}
+
 async function renderSystem(view, planState) {
-  const [cluster, endpoints, health] = await Promise.all([optional('/cluster'), optional('/overlay/endpoints'),
-    optional('/health')]);
-  const items = x => (Array.isArray(x) ? x : (x && x.items) || []);
+  const [cluster, eps, leases, health, running] = await Promise.all([optional('/cluster'),
+    optional('/overlay/endpoints'), optional('/overlay/leases'), optional('/health'), optional('/config')]);
   const bridges = (topology && topology.bridges) || [];
   const cfg = (health && health.config) || {};
   const yaml = el('textarea', {id: 'plan-yaml', rows: 12, cols: 90, placeholder: 'paste a config (YAML) to see '
@@ -428,16 +575,14 @@ async function renderSystem(view, planState) {
       bridges.map(b => el('tr', {class: 'master-row', 'data-dpid': b.dpid}, el('td', {}, b.name),
         el('td', {}, el('code', {}, b.dpid)), el('td', {}, b.master), el('td', {}, b.role)))),
     el('h2', {}, 'Endpoints'),
-    endpoints.error ? el('p', {}, endpoints.error) : el('table', {class: 'endpoints'},
-      el('tr', {}, ['name', 'network', 'host', 'port', 'mac', 'ip', 'state', 'source'].map(h => el('th', {}, h))),
-      items(endpoints).map(e => el('tr', {class: 'endpoint-row', 'data-endpoint': e.name},
-        el('td', {}, e.name), el('td', {}, e.network), el('td', {}, e.host), el('td', {}, e.port),
-        el('td', {}, el('code', {}, e.mac)), el('td', {}, e.ip),
-        el('td', {}, e.state + (e.reason ? ': ' + e.reason : '')), el('td', {}, e.source)))),
+    el('div', {id: 'system-endpoints'}, endpointsTable(eps)),
+    el('h2', {}, 'DHCP leases'),
+    el('div', {id: 'system-leases'}, leasesTable(leases)),
     el('h2', {}, 'Running config'),
     el('p', {id: 'config-file'}, cfg.file ? `${cfg.file}; last reload ${cfg['last-reload'] || 'none'}`
       + (cfg['last-reload-ok'] === false ? ` (refused: ${cfg['last-reload-error']})` : '')
       : 'the built-in defaults (no config file)'),
+    configText(running),
     el('h2', {}, 'Plan a config'), yaml, el('p', {}, plan), ...planOut);
 }
 
@@ -450,7 +595,7 @@ function route() {
   if (m) {
     const dpid = decodeURIComponent(m[1]);
     renderBridge(view, dpid);
-    refreshTimer = setInterval(() => renderBridge(view, dpid), 5000); // packet and byte counters
+    refreshTimer = setInterval(() => refreshBridgeFlows(dpid), 5000); // packet and byte counters
   } else if (location.hash === '#/acl') {
     renderAcl(view);
   } else if (location.hash === '#/system') {
@@ -462,20 +607,51 @@ function route() {
   } else if (topology) {
     renderTopology(view, topology);
   } else {
-    get('/topology').then(t => { topology = t; route(); })
+    Promise.all([get('/topology'), readEndpoints()]).then(([t]) => { topology = t; route(); })
       .catch(e => view.replaceChildren(el('p', {class: 'error'}, e.message)));
+  }
+}
+
+function onTopologyPage() {
+  return !location.hash.match(/^#\/bridge\//) && !['#/acl', '#/trace', '#/system'].includes(location.hash);
+}
+
+/** What a `changed` event asks of the page shown. */
+async function changed(resource) {
+  const view = document.getElementById('view');
+  const m = location.hash.match(/^#\/bridge\/(.+)$/);
+  if (resource === 'acl/rules' && location.hash === '#/acl') {
+    refreshAclRules(view);
+  } else if (resource === 'hosts' && m) {
+    refreshBridgeHosts(decodeURIComponent(m[1]));
+  } else if (resource === 'overlay/endpoints') {
+    await readEndpoints();
+    if (onTopologyPage() && topology) renderTopology(view, topology);
+    else if (location.hash === '#/system') refreshSystem(resource);
+  } else if (resource === 'overlay/leases' && location.hash === '#/system') {
+    refreshSystem(resource);
   }
 }
 
 function listen() {
   const live = document.getElementById('live');
   const events = new EventSource(API + '/events');
-  events.onopen = () => { live.className = 'live on'; live.textContent = 'live'; };
-  events.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting'; };
-  events.addEventListener('topology', e => {
+  let lost = false;
+  events.onopen = () => {
+    live.className = 'live on';
+    live.textContent = 'live';
+    if (lost) { // changes made while the stream was down were not told: read the page again
+      lost = false;
+      readEndpoints().then(route);
+    }
+  };
+  events.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting'; lost = true; };
+  events.addEventListener('changed', e => changed(JSON.parse(e.data).resource));
+  events.addEventListener('topology', async e => {
     topology = JSON.parse(e.data);
+    await readEndpoints(); // an endpoint's binding follows its port
     const m = location.hash.match(/^#\/bridge\/(.+)$/);
-    if (m) renderBridge(document.getElementById('view'), decodeURIComponent(m[1]));
+    if (m) refreshBridgeSwitch(document.getElementById('view'), decodeURIComponent(m[1]));
     else if (!['#/acl', '#/trace', '#/system'].includes(location.hash)) {
       renderTopology(document.getElementById('view'), topology);
     }

@@ -9,16 +9,24 @@ public final class ConfigCheck {
   private ConfigCheck() {}
 
   /**
-   * Prints {@code FILE: OK (apps: ..., N bridges, N acl rules, N overlay endpoints)} and returns 0,
+   * Prints {@code FILE: OK (apps: ..., N bridges, ...)} (the sections in the file and those of the enabled apps add their {@link AppSection#summary}) and returns 0,
    * or prints every error (one per line) and a count, and returns 1. Warnings (a REST API reachable from the
    * network without TLS, for one) are printed after the OK line and do not change the status.
    */
   public static int run(Path file, PrintStream out) {
     try {
-      SwitchboardConfig c = ConfigLoader.load(file);
+      AppCatalog catalog = AppCatalog.installed();
+      SwitchboardConfig c = ConfigLoader.load(file, catalog);
+      StringBuilder summary = new StringBuilder(count(c.bridges().size(), "bridge"));
+      for (AppSection<?> section : catalog.sections()) {
+        boolean shown = c.sections().containsKey(section.key())
+            || catalog.ownerOf(section.key()).map(c::appEnabled).orElse(false);
+        if (shown) {
+          summary(section, c).ifPresent(s -> summary.append(", ").append(s));
+        }
+      }
       out.println(file + ": OK (apps: " + (c.apps().isEmpty() ? "none" : String.join(", ", c.apps())) + ", "
-          + count(c.bridges().size(), "bridge") + ", " + count(c.acl().rules().size(), "acl rule") + ", "
-          + count(c.overlay().endpoints().size(), "overlay endpoint") + ")");
+          + summary + ")");
       c.rest().warnings().forEach(w -> out.println(file + ": warning: " + w));
       return 0;
     } catch (ConfigException e) {
@@ -26,6 +34,10 @@ public final class ConfigCheck {
       out.println(count(e.errors().size(), "error"));
       return 1;
     }
+  }
+
+  private static <T> java.util.Optional<String> summary(AppSection<T> section, SwitchboardConfig c) {
+    return section.summary(c.section(section));
   }
 
   private static String count(int n, String noun) {

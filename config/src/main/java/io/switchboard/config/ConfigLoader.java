@@ -28,12 +28,10 @@ public final class ConfigLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
-  /** The apps this build knows: l2-learning, acl, vxlan-overlay. */
-  public static final Set<String> KNOWN_APPS =
-      Collections.unmodifiableSet(new LinkedHashSet<>(List.of("l2-learning", "acl", "vxlan-overlay")));
+  /** The core's sections; every other top-level key is an app's ({@link AppSection}). */
+  public static final List<String> CORE_KEYS = List.of("openflow", "rest", "cluster", "apps", "bridges", "reconcile");
 
-  static final List<String> TOP_KEYS = List.of("openflow", "rest", "cluster", "apps", "bridges", "l2-learning",
-      "acl", "overlay", "reconcile");
+  static final String VLAN_EXPECTED = "a VLAN id (1-4094)";
 
   static final String ROLE_EXPECTED = "a port role: {vlan: N} (access) or {trunk: [N, ...]}";
 
@@ -62,12 +60,13 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** With the {@linkplain AppCatalog#installed() installed} apps. */
   public static SwitchboardConfig load(Path file) throws ConfigException {
-    return load(file, KNOWN_APPS);
+    return load(file, AppCatalog.installed());
   }
 
   /** Errors name the file as given in {@code file}. */
-  public static SwitchboardConfig load(Path file, Set<String> knownApps) throws ConfigException {
+  public static SwitchboardConfig load(Path file, AppCatalog catalog) throws ConfigException {
     String name = file.toString();
     String text;
     try {
@@ -83,34 +82,44 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(List.of(new ConfigError(name, 0, "", "cannot read file: " + e)));
     }
-    return parse(text, name, knownApps);
+    return parse(text, name, catalog);
   }
 
-  /** @param fileName used in error messages and as {@link SwitchboardConfig#source()} */
+  /**
+   * With the {@linkplain AppCatalog#installed() installed} apps.
+   *
+   * @param fileName used in error messages and as {@link SwitchboardConfig#source()}
+   */
   public static SwitchboardConfig parse(String yamlText, String fileName) throws ConfigException {
-    return parse(yamlText, fileName, KNOWN_APPS);
+    return parse(yamlText, fileName, AppCatalog.installed());
+  }
+
+  /** With the installed apps and some more known by name only (apps without a section, as tests have). */
+  public static SwitchboardConfig parse(String yamlText, String fileName, Set<String> moreApps)
+      throws ConfigException {
+    return parse(yamlText, fileName, AppCatalog.installed().withApps(moreApps));
   }
 
   /**
    * An empty document is the default config.
    *
-   * @param knownApps the names {@code apps:} may list
+   * @param catalog the apps {@code apps:} may list, and their sections
    */
-  public static SwitchboardConfig parse(String yamlText, String fileName, Set<String> knownApps)
+  public static SwitchboardConfig parse(String yamlText, String fileName, AppCatalog catalog)
       throws ConfigException {
     if (yamlText.length() > MAX_CONFIG_BYTES) { // chars <= UTF-8 bytes: a cheap first check
       throw tooBig(fileName, yamlText.length());
     }
     Errors errors = new Errors(fileName);
     Optional<Node> root = YamlTree.read(yamlText, errors);
-    SwitchboardConfig config = new Sections(errors, knownApps, fileName).build(root.orElse(null));
+    SwitchboardConfig config = new Sections(errors, catalog, fileName).build(root.orElse(null));
     if (!errors.isEmpty()) {
       List<ConfigError> inFileOrder = new ArrayList<>(errors.list());
       inFileOrder.sort(Comparator.comparingInt(ConfigError::line));
       throw new ConfigException(inFileOrder);
     }
-    LOG.debug("loaded {}: apps {}, {} bridges, {} acl rules, {} overlay endpoints", fileName, config.apps(),
-        config.bridges().size(), config.acl().rules().size(), config.overlay().endpoints().size());
+    LOG.debug("loaded {}: apps {}, {} bridges, sections {}", fileName, config.apps(), config.bridges().size(),
+        config.sections().keySet());
     return config;
   }
 
@@ -123,6 +132,7 @@ public final class ConfigLoader {
   private static final class Sections {
     private final Errors errors;
     private final Set<String> knownApps;
+    private final AppCatalog catalog;
     private final String source;
     private final SwitchboardConfig defaults = SwitchboardConfig.defaults();
     /** Listening sockets seen so far: address to the key path that claimed it. */
@@ -130,28 +140,33 @@ public final class ConfigLoader {
     /** Every bridge named under bridges:, valid or not, so that references to it are not reported twice. */
     private final Set<String> declaredBridges = new LinkedHashSet<>();
 
-    Sections(Errors errors, Set<String> knownApps, String source) {
+    Sections(Errors errors, AppCatalog catalog, String source) {
       this.errors = errors;
-      this.knownApps = knownApps;
+      this.catalog = catalog;
+      this.knownApps = catalog.names();
       this.source = source;
     }
 
     SwitchboardConfig build(Node root) {
-      MapView top = MapView.of(root, "", errors, "a mapping of sections (" + String.join(", ", TOP_KEYS) + ")",
-          TOP_KEYS);
+      List<AppSection<?>> appSections = AppSections.ordered(catalog.sections());
+      List<String> topKeys = new ArrayList<>(CORE_KEYS);
+      appSections.forEach(a -> topKeys.add(a.key()));
+      MapView top = AppSections.top(root, errors, topKeys, catalog);
       OpenFlowSettings openflow = openflow(top);
       RestSettings rest = rest(top);
       ClusterSettings cluster = cluster(top);
       List<String> apps = top.has("apps") ? apps(top) : defaults.apps();
       List<BridgeConfig> bridges = bridges(top);
-      L2Settings l2 = l2(top);
-      OverlayLoader.Parsed overlay = OverlayLoader.parse(top.node("overlay"), top.pathOf("overlay"), errors);
-      Set<String> knownBridges = new LinkedHashSet<>(declaredBridges);
-      overlay.overlay().hosts().forEach(h -> knownBridges.add(h.bridge()));
-      AclSettings acl = acl(top, knownBridges, overlay.networkNames());
       ReconcileSettings reconcile = reconcile(top);
-      return new SwitchboardConfig(openflow, rest, cluster, apps, bridges, l2, acl, overlay.overlay(), reconcile,
-          source);
+      SectionContext ctx = new SectionContext(errors, source);
+      declaredBridges.forEach(b -> ctx.declare(SectionContext.BRIDGE, b));
+      Map<String, Object> parsed = new LinkedHashMap<>();
+      for (AppSection<?> section : appSections) {
+        if (top.has(section.key())) {
+          AppSections.parse(section, top, ctx, catalog).ifPresent(v -> parsed.put(section.key(), v));
+        }
+      }
+      return new SwitchboardConfig(openflow, rest, cluster, apps, bridges, reconcile, parsed, source);
     }
 
     private MapView section(MapView top, String key, List<String> keys) {
@@ -460,8 +475,8 @@ public final class ConfigLoader {
         return Optional.empty();
       }
       if (r.has("vlan")) {
-        return r.optional("vlan", PacketMatch.VLAN_EXPECTED,
-            t -> (int) Values.integer(t, 1, 4094, PacketMatch.VLAN_EXPECTED)).map(PortRole.Access::new);
+        return r.optional("vlan", VLAN_EXPECTED,
+            t -> (int) Values.integer(t, 1, 4094, VLAN_EXPECTED)).map(PortRole.Access::new);
       }
       if (r.has("trunk")) {
         int before = errors.size();
@@ -471,8 +486,8 @@ public final class ConfigLoader {
         for (int i = 0; i < items.size(); i++) {
           String itemPath = KeyPath.index(r.pathOf("trunk"), i);
           Node item = items.get(i);
-          MapView.scalar(item, itemPath, errors, PacketMatch.VLAN_EXPECTED,
-              t -> (int) Values.integer(t, 1, 4094, PacketMatch.VLAN_EXPECTED)).ifPresent(vlan -> {
+          MapView.scalar(item, itemPath, errors, VLAN_EXPECTED,
+              t -> (int) Values.integer(t, 1, 4094, VLAN_EXPECTED)).ifPresent(vlan -> {
                 if (!seen.add(vlan)) {
                   errors.add(item.line(), itemPath, "VLAN " + vlan + " is listed twice");
                 } else {
@@ -493,103 +508,12 @@ public final class ConfigLoader {
       return Optional.empty();
     }
 
-    private L2Settings l2(MapView top) {
-      MapView m = section(top, "l2-learning", List.of("idle-timeout", "packet-in-budget", "max-hosts-per-port",
-          "max-hosts-per-vlan", "max-hosts-per-switch", "forget-after"));
-      L2Settings d = defaults.l2Learning();
-      Duration idle = m.optional("idle-timeout", Values.DURATION,
-          t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofSeconds(65535), true))
-          .orElse(defaults.l2Learning().idleTimeout());
-      String budgetExpected = "packet-ins per second per switch (1-1000000)";
-      int budget = m.optional("packet-in-budget", budgetExpected,
-          t -> (int) Values.integer(t, 1, 1_000_000, budgetExpected)).orElse(defaults.l2Learning().packetInBudget());
-      int perPort = hostCap(m, "max-hosts-per-port", d.maxHostsPerPort());
-      int perVlan = hostCap(m, "max-hosts-per-vlan", d.maxHostsPerVlan());
-      int perSwitch = hostCap(m, "max-hosts-per-switch", d.maxHostsPerSwitch());
-      Duration forget = m.optional("forget-after", Values.DURATION,
-          t -> Values.duration(t, Duration.ZERO, MAX_INTERVAL, true)).orElse(d.forgetAfter());
-      return new L2Settings(idle, budget, perPort, perVlan, perSwitch, forget);
-    }
-
-    private static int hostCap(MapView m, String key, int fallback) {
-      String expected = "a number of hosts (1-1000000)";
-      return m.optional(key, expected, t -> (int) Values.integer(t, 1, 1_000_000, expected)).orElse(fallback);
-    }
-
     private ReconcileSettings reconcile(MapView top) {
       MapView m = section(top, "reconcile", List.of("audit-interval"));
       Duration audit = m.optional("audit-interval", Values.DURATION,
           t -> Values.duration(t, Duration.ofSeconds(1), MAX_INTERVAL, false))
           .orElse(defaults.reconcile().auditInterval());
       return new ReconcileSettings(audit);
-    }
-
-    private AclSettings acl(MapView top, Set<String> knownBridges, Set<String> knownNetworks) {
-      MapView m = section(top, "acl", List.of("default", "rules", "groups"));
-      AclAction def = m.optional("default", AclAction.EXPECTED, AclAction::parse)
-          .orElse(defaults.acl().defaultAction());
-      List<AclRule> rules = new ArrayList<>();
-      List<Node> items = m.list("rules", "a list of rules");
-      Set<String> names = new HashSet<>();
-      Set<String> namesOfBadRules = new HashSet<>();
-      AclRules.RuleIndex accepted = new AclRules.RuleIndex();
-      AclRules.KnownNames known = new AclRules.KnownNames(knownBridges, knownNetworks);
-      for (int i = 0; i < items.size(); i++) {
-        String path = KeyPath.index(m.pathOf("rules"), i);
-        Node item = items.get(i);
-        Optional<AclRule> parsed = AclRules.parse(item, path, errors, known);
-        // a rule with other errors still claims its name: a duplicate is reported now, not after the first fix
-        if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
-            && fm.entries().get("name").value() instanceof Node.Scalar n) {
-          boolean dup = !names.add(n.text());
-          if (dup && (parsed.isEmpty() || namesOfBadRules.contains(n.text()))) {
-            errors.add(n.line(), KeyPath.key(path, "name"), "a rule named '" + n.text() + "' already exists");
-          }
-          if (parsed.isEmpty()) {
-            namesOfBadRules.add(n.text());
-          }
-        }
-        parsed.ifPresent(rule -> {
-          List<ConfigError> conflicts = accepted.conflicts(rule);
-          Node.Mapping fields = (Node.Mapping) item;
-          for (ConfigError c : conflicts) {
-            Node.Entry at = fields.entries().get(c.path());
-            errors.add(at == null ? item.line() : at.value().line(), KeyPath.key(path, c.path()), c.message());
-          }
-          if (conflicts.isEmpty()) {
-            rules.add(rule);
-            accepted.add(rule);
-          }
-        });
-      }
-      return new AclSettings(def, rules, groups(m));
-    }
-
-    /** acl.groups: every group's name first, so that a remote-group may name a group further down the list. */
-    private List<AclGroup> groups(MapView m) {
-      List<Node> items = m.list("groups", "a list of security groups");
-      Set<String> names = new HashSet<>();
-      for (Node item : items) {
-        if (item instanceof Node.Mapping fm && fm.entries().get("name") != null
-            && fm.entries().get("name").value() instanceof Node.Scalar n) {
-          names.add(n.text());
-        }
-      }
-      List<AclGroup> groups = new ArrayList<>();
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < items.size(); i++) {
-        String path = KeyPath.index(m.pathOf("groups"), i);
-        Node item = items.get(i);
-        AclGroups.parse(item, path, errors, names).ifPresent(g -> {
-          if (!seen.add(g.name())) {
-            Node.Entry at = ((Node.Mapping) item).entries().get("name");
-            errors.add(at.value().line(), KeyPath.key(path, "name"), "a group named '" + g.name() + "' already exists");
-          } else {
-            groups.add(g);
-          }
-        });
-      }
-      return groups;
     }
   }
 }

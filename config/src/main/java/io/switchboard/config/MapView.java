@@ -11,7 +11,7 @@ import java.util.function.Function;
  * A mapping with a known set of keys, read field by field. Unknown keys are reported
  * (with a suggestion) when the view is made; absent or null keys read as empty.
  */
-final class MapView {
+public final class MapView {
 
   private final Node.Mapping map;
   private final Node node;
@@ -29,7 +29,7 @@ final class MapView {
    * @param what    describes the expected mapping, e.g. "the openflow settings"
    * @param aliases other tools' names for known keys (normalized), for suggestions
    */
-  static MapView of(Node node, String path, Errors errors, String what, Collection<String> keys,
+  public static MapView of(Node node, String path, Errors errors, String what, Collection<String> keys,
       Map<String, String> aliases) {
     if (Node.isAbsent(node)) {
       return new MapView(null, node, path, errors);
@@ -48,34 +48,34 @@ final class MapView {
     return new MapView(m, node, path, errors);
   }
 
-  static MapView of(Node node, String path, Errors errors, String what, Collection<String> keys) {
+  public static MapView of(Node node, String path, Errors errors, String what, Collection<String> keys) {
     return of(node, path, errors, what, keys, Map.of());
   }
 
   /** False when the node was not a mapping (already reported) or absent. */
-  boolean isMapping() {
+  public boolean isMapping() {
     return map != null;
   }
 
-  String path() {
+  public String path() {
     return path;
   }
 
-  int line() {
+  public int line() {
     return node == null ? 0 : node.line();
   }
 
-  Errors errors() {
+  public Errors errors() {
     return errors;
   }
 
   /** Present with a non-null value. */
-  boolean has(String key) {
+  public boolean has(String key) {
     return node(key) != null;
   }
 
   /** The value, or null when absent or null. */
-  Node node(String key) {
+  public Node node(String key) {
     if (map == null) {
       return null;
     }
@@ -84,7 +84,7 @@ final class MapView {
   }
 
   /** The line of the key's value, else of the key, else of this mapping. */
-  int lineOf(String key) {
+  public int lineOf(String key) {
     if (map != null) {
       Node.Entry e = map.entries().get(key);
       if (e != null) {
@@ -94,21 +94,21 @@ final class MapView {
     return line();
   }
 
-  String pathOf(String key) {
+  public String pathOf(String key) {
     return KeyPath.key(path, key);
   }
 
-  void error(String key, String message) {
+  public void error(String key, String message) {
     errors.add(lineOf(key), pathOf(key), message);
   }
 
-  <T> Optional<T> optional(String key, String expected, Function<String, T> parser) {
+  public <T> Optional<T> optional(String key, String expected, Function<String, T> parser) {
     Node v = node(key);
     return v == null ? Optional.empty() : scalar(v, pathOf(key), errors, expected, parser);
   }
 
   /** Reports "missing" when the key is absent or null. */
-  <T> Optional<T> required(String key, String expected, Function<String, T> parser) {
+  public <T> Optional<T> required(String key, String expected, Function<String, T> parser) {
     if (map == null) {
       return Optional.empty();
     }
@@ -119,13 +119,13 @@ final class MapView {
     return optional(key, expected, parser);
   }
 
-  Optional<Boolean> bool(String key) {
+  public Optional<Boolean> bool(String key) {
     Node v = node(key);
     return v == null ? Optional.empty() : scalar(v, pathOf(key), errors, "true or false", Values::bool);
   }
 
   /** The items of a list; an absent or null key is an empty list; a non-list is reported. */
-  List<Node> list(String key, String expected) {
+  public List<Node> list(String key, String expected) {
     Node v = node(key);
     if (v == null) {
       return List.of();
@@ -138,7 +138,7 @@ final class MapView {
   }
 
   /** Parses every item of a list of scalars; bad items are reported and left out. */
-  <T> List<T> scalars(String key, String listExpected, String itemExpected, Function<String, T> parser) {
+  public <T> List<T> scalars(String key, String listExpected, String itemExpected, Function<String, T> parser) {
     List<T> out = new ArrayList<>();
     List<Node> items = list(key, listExpected);
     for (int i = 0; i < items.size(); i++) {
@@ -148,7 +148,7 @@ final class MapView {
   }
 
   /** Parses one scalar node; a mapping, list or null where a scalar is expected is reported. */
-  static <T> Optional<T> scalar(Node node, String path, Errors errors, String expected,
+  public static <T> Optional<T> scalar(Node node, String path, Errors errors, String expected,
       Function<String, T> parser) {
     if (node instanceof Node.Scalar s && !s.isNull()) {
       try {

@@ -12,13 +12,13 @@ import java.util.Map;
  * already turned into maps and lists by Jackson (line 0). All parsing works on this tree,
  * so the config file and the REST API share one implementation.
  */
-sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
+public sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
 
   int line();
 
   /** A scalar as written; {@code text} is null for a YAML null (or a missing value). */
   record Scalar(String text, Kind kind, int line) implements Node {
-    boolean isNull() {
+    public boolean isNull() {
       return kind == Kind.NULL;
     }
   }

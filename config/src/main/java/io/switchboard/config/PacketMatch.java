@@ -113,7 +113,7 @@ public record PacketMatch(
     return parse(Node.fromJava(fields), keyPath, errors);
   }
 
-  static Optional<PacketMatch> parse(Node node, String path, Errors errors) {
+  public static Optional<PacketMatch> parse(Node node, String path, Errors errors) {
     int before = errors.size();
     MapView m = MapView.of(node, path, errors, "a mapping of packet fields (" + String.join(", ", FIELDS) + ")",
         FIELDS, ALIASES);

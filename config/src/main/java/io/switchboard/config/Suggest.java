@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** "did you mean ...?" for misspelt keys and names. */
-final class Suggest {
+public final class Suggest {
 
   private Suggest() {}
 
   /** The closest candidate within a small edit distance (case, '_' and '-' differences are free). */
-  static Optional<String> closest(String input, Collection<String> candidates) {
+  public static Optional<String> closest(String input, Collection<String> candidates) {
     String in = normalize(input);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -30,12 +30,12 @@ final class Suggest {
   }
 
   /** "; did you mean 'x'?" or "" — to append to a message. */
-  static String didYouMean(String input, Collection<String> candidates) {
+  public static String didYouMean(String input, Collection<String> candidates) {
     return closest(input, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
   }
 
   /** Like {@link #didYouMean(String, Collection)}, also knowing other tools' names for the same thing. */
-  static String didYouMean(String input, Collection<String> candidates, Map<String, String> aliases) {
+  public static String didYouMean(String input, Collection<String> candidates, Map<String, String> aliases) {
     String alias = aliases.get(normalize(input));
     if (alias != null) {
       return "; did you mean '" + alias + "'?";
@@ -44,13 +44,13 @@ final class Suggest {
   }
 
   /** How many names {@link #listing} shows before it says how many there are in all. */
-  static final int LISTED = 10;
+  public static final int LISTED = 10;
 
   /**
    * "a, b, c" for a message, at most {@value #LISTED} names then "... (N in all)": a message about one
    * mistake stays short however many names a big config declares.
    */
-  static String listing(Collection<String> names) {
+  public static String listing(Collection<String> names) {
     StringBuilder sb = new StringBuilder();
     int i = 0;
     for (String n : names) {
@@ -62,12 +62,12 @@ final class Suggest {
     return sb.toString();
   }
 
-  static String normalize(String s) {
+  public static String normalize(String s) {
     return s.toLowerCase().replace('_', '-');
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;

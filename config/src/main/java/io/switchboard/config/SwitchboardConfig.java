@@ -1,18 +1,23 @@
 package io.switchboard.config;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The whole configuration, validated. Immutable.
  *
+ * @param sections the apps' sections ({@link AppSection}) present in the file, parsed, by section key; read them
+ *                 with {@link #section}
  * @param source the file it was loaded from, or {@code "<default>"}
  */
 public record SwitchboardConfig(OpenFlowSettings openflow, RestSettings rest, ClusterSettings cluster,
-    List<String> apps, List<BridgeConfig> bridges, L2Settings l2Learning, AclSettings acl,
-    OverlayConfig overlay, ReconcileSettings reconcile, String source) {
+    List<String> apps, List<BridgeConfig> bridges, ReconcileSettings reconcile, Map<String, Object> sections,
+    String source) {
 
   public static final String DEFAULT_SOURCE = "<default>";
 
@@ -22,17 +27,14 @@ public record SwitchboardConfig(OpenFlowSettings openflow, RestSettings rest, Cl
     Objects.requireNonNull(cluster, "cluster");
     apps = List.copyOf(apps);
     bridges = List.copyOf(bridges);
-    Objects.requireNonNull(l2Learning, "l2Learning");
-    Objects.requireNonNull(acl, "acl");
-    Objects.requireNonNull(overlay, "overlay");
     Objects.requireNonNull(reconcile, "reconcile");
+    sections = Collections.unmodifiableMap(new LinkedHashMap<>(sections));
     Objects.requireNonNull(source, "source");
   }
 
   /**
    * OpenFlow on 0.0.0.0:6653 (echo every 5s), REST on 127.0.0.1:8080, no cluster,
-   * l2-learning only (idle timeout 300s, 1000 packet-ins/s), no bridges, ACL allow-all,
-   * empty overlay, audit every 30s.
+   * l2-learning only, no bridges, audit every 30s; every app's section at its defaults.
    */
   public static SwitchboardConfig defaults() {
     return new SwitchboardConfig(
@@ -41,11 +43,24 @@ public record SwitchboardConfig(OpenFlowSettings openflow, RestSettings rest, Cl
         new ClusterSettings(false, new HostPort("127.0.0.1", 5701), List.of()),
         List.of("l2-learning"),
         List.of(),
-        new L2Settings(Duration.ofSeconds(300), 1000),
-        new AclSettings(AclAction.ALLOW, List.of()),
-        OverlayConfig.empty(),
         new ReconcileSettings(Duration.ofSeconds(30)),
+        Map.of(),
         DEFAULT_SOURCE);
+  }
+
+  /** An app's settings: as parsed from the file, or the section's defaults when the file has none. */
+  @SuppressWarnings("unchecked")
+  public <T> T section(AppSection<T> section) {
+    Object parsed = sections.get(section.key());
+    return parsed == null ? section.defaults() : (T) parsed;
+  }
+
+  /**
+   * The overlay's section. The overlay's types still live in this module (to be moved into the vxlan-overlay app);
+   * until then the ACL's security groups, the l2 app and the web console read the overlay's hosts through this.
+   */
+  public OverlayConfig overlay() {
+    return section(OverlaySection.INSTANCE);
   }
 
   public boolean appEnabled(String app) {

@@ -5,10 +5,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Scalar parsing shared by every section. Parsers throw {@link IllegalArgumentException} with a complete message. */
-final class Values {
+public final class Values {
 
-  static final String DURATION = "a duration with a unit (ms, s, m, h), e.g. 5s, 500ms, 2m or 1h";
-  static final String NAME = "a name (letters, digits, '.', '_', '-')";
+  public static final String DURATION = "a duration with a unit (ms, s, m, h), e.g. 5s, 500ms, 2m or 1h";
+  public static final String NAME = "a name (letters, digits, '.', '_', '-')";
 
   private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
@@ -16,21 +16,21 @@ final class Values {
   private Values() {}
 
   /** {@code "text"}, shortened when long. */
-  static String quote(String text) {
+  public static String quote(String text) {
     String t = text.length() > 60 ? text.substring(0, 57) + "..." : text;
     return '"' + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
   }
 
-  static IllegalArgumentException expected(String expected, String got) {
+  public static IllegalArgumentException expected(String expected, String got) {
     return new IllegalArgumentException("expected " + expected + ", got " + quote(got));
   }
 
-  static IllegalArgumentException expected(String expected, String got, String why) {
+  public static IllegalArgumentException expected(String expected, String got, String why) {
     return new IllegalArgumentException("expected " + expected + ", got " + quote(got) + " (" + why + ")");
   }
 
   /** A decimal integer in [min, max]; {@code expected} describes it, e.g. "a VLAN id (1-4094)". */
-  static long integer(String text, long min, long max, String expected) {
+  public static long integer(String text, long min, long max, String expected) {
     String t = text.trim();
     if (!t.matches("[+-]?\\d{1,19}")) {
       throw expected(expected, text);
@@ -48,7 +48,7 @@ final class Values {
   }
 
   /** A decimal or 0x-hexadecimal unsigned integer no larger than {@code max} (unsigned compare). */
-  static long unsigned(String text, long max, String expected) {
+  public static long unsigned(String text, long max, String expected) {
     String t = text.trim();
     long v;
     try {
@@ -68,7 +68,7 @@ final class Values {
     return v;
   }
 
-  static Duration duration(String text) {
+  public static Duration duration(String text) {
     String t = text.trim();
     if (t.matches("[+-]?\\d+(\\.\\d+)?")) {
       throw expected(DURATION, text, "a bare number has no unit");
@@ -95,7 +95,7 @@ final class Values {
     return d;
   }
 
-  static Duration duration(String text, Duration min, Duration max, boolean wholeSeconds) {
+  public static Duration duration(String text, Duration min, Duration max, boolean wholeSeconds) {
     Duration d = duration(text);
     String range = "between " + format(min) + " and " + format(max);
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
@@ -108,7 +108,7 @@ final class Values {
   }
 
   /** 300s, 2m, 500ms, 1h, 90s: the shortest exact form. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 3_600_000 == 0 && ms > 0) {
       return ms / 3_600_000 + "h";
@@ -122,7 +122,7 @@ final class Values {
     return ms + "ms";
   }
 
-  static boolean bool(String text) {
+  public static boolean bool(String text) {
     return switch (text.trim().toLowerCase()) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
@@ -131,7 +131,7 @@ final class Values {
   }
 
   /** Names of rules, hosts, networks, routers and endpoints: they appear in REST paths. */
-  static String name(String text) {
+  public static String name(String text) {
     if (!NAME_PATTERN.matcher(text).matches()) {
       throw expected(NAME + ", at most 64 characters", text);
     }
@@ -139,7 +139,7 @@ final class Values {
   }
 
   /** A port or bridge name (or a dpid): anything non-empty without whitespace. */
-  static String token(String text, String expected) {
+  public static String token(String text, String expected) {
     if (text.isEmpty() || text.chars().anyMatch(Character::isWhitespace)) {
       throw expected(expected, text);
     }

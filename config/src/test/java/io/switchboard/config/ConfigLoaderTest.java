@@ -81,10 +81,7 @@ class ConfigLoaderTest {
     assertFalse(d.cluster().enabled());
     assertEquals(List.of("l2-learning"), d.apps());
     assertTrue(d.bridges().isEmpty());
-    assertEquals(Duration.ofSeconds(300), d.l2Learning().idleTimeout());
-    assertEquals(1000, d.l2Learning().packetInBudget());
-    assertEquals(AclAction.ALLOW, d.acl().defaultAction());
-    assertTrue(d.acl().rules().isEmpty());
+    assertTrue(d.sections().isEmpty(), "every app's section at its defaults");
     assertEquals(OverlayConfig.empty(), d.overlay());
     assertEquals("vxlan0", d.overlay().tunnelPort());
     assertEquals(Duration.ofSeconds(30), d.reconcile().auditInterval());
@@ -95,8 +92,8 @@ class ConfigLoaderTest {
   void emptyFileAndEmptySectionsAreTheDefaults() {
     SwitchboardConfig empty = load("");
     SwitchboardConfig d = SwitchboardConfig.defaults();
-    assertEquals(new SwitchboardConfig(d.openflow(), d.rest(), d.cluster(), d.apps(), d.bridges(), d.l2Learning(),
-        d.acl(), d.overlay(), d.reconcile(), "t.yaml"), empty);
+    assertEquals(new SwitchboardConfig(d.openflow(), d.rest(), d.cluster(), d.apps(), d.bridges(), d.reconcile(),
+        d.sections(), "t.yaml"), empty);
     SwitchboardConfig sections = load("openflow:\nrest:\nacl:\noverlay:\nbridges:\n");
     assertEquals(empty, sections);
   }
@@ -113,14 +110,7 @@ class ConfigLoaderTest {
     assertTrue(ovs0.ports().get("vxlan1").carries(200));
     assertFalse(ovs0.ports().get("con7-eth").carries(100));
 
-    AclRule isolate = c.acl().rule("isolate-con7").orElseThrow();
-    assertEquals(200, isolate.priority());
-    assertEquals(Optional.of("ovs0"), isolate.bridge());
-    assertEquals(Optional.of("con7-eth"), isolate.match().inPort());
-    assertEquals(AclAction.DROP, isolate.action());
-    AclRule ssh = c.acl().rule("no-ssh-to-net2").orElseThrow();
-    assertEquals("eth-type=ipv4,ipv4-dst=192.168.2.0/24,ip-proto=tcp,tcp-dst=22", ssh.match().toString());
-    assertEquals(List.of("isolate-con7", "no-ssh-to-net2"), c.acl().byPriority().stream().map(AclRule::name).toList());
+    assertEquals(java.util.Set.of("l2-learning", "acl", "overlay"), c.sections().keySet());
 
     OverlayConfig o = c.overlay();
     assertEquals("10.99.0.1", o.host("host1").orElseThrow().tunnelIpText());
@@ -158,24 +148,94 @@ class ConfigLoaderTest {
   void durationForms() {
     SwitchboardConfig c = load("""
         openflow: {echo-interval: 2m}
-        l2-learning: {idle-timeout: 1h, packet-in-budget: 50}
         reconcile: {audit-interval: 1m30s}
         """);
     assertEquals(Duration.ofMinutes(2), c.openflow().echoInterval());
-    assertEquals(Duration.ofHours(1), c.l2Learning().idleTimeout());
-    assertEquals(50, c.l2Learning().packetInBudget());
     assertEquals(Duration.ofSeconds(90), c.reconcile().auditInterval());
     assertEquals(Duration.ofMillis(1500), load("openflow: {echo-interval: 1500ms}").openflow().echoInterval());
   }
 
   @Test
   void knownAppsAreAParameter() throws ConfigException {
-    SwitchboardConfig c = ConfigLoader.parse("apps: [l2-learning, metrics]", "t.yaml", Set.of("l2-learning", "metrics"));
+    SwitchboardConfig c = ConfigLoader.parse("apps: [l2-learning, metrics]", "t.yaml", Set.of("metrics"));
     assertEquals(List.of("l2-learning", "metrics"), c.apps());
     assertTrue(c.appEnabled("metrics"));
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.parse("apps: [acl]", "t.yaml", Set.of("l2-learning")));
+    AppCatalog onlyL2 = AppCatalog.of(List.of(new AppCatalog.App("l2-learning", Optional.empty())));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("apps: [acl]", "t.yaml", onlyL2));
     assertTrue(e.getMessage().contains("unknown app 'acl'"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("acl: {}", "t.yaml", onlyL2));
+    assertEquals("t.yaml:1: acl: unknown section; expected one of the core's (openflow, rest, cluster, apps, bridges, "
+        + "reconcile) or an app's (no installed app has a section; apps without a section: l2-learning)",
+        e.getMessage());
+  }
+
+  @Test
+  void anAppsParserThatFailsIsAnErrorAtItsSectionNotACrash() {
+    AppSection<String> broken = new AppSection<>() {
+      public String key() {
+        return "broken";
+      }
+
+      public String defaults() {
+        return "";
+      }
+
+      public String parse(Node node, String path, SectionContext ctx) {
+        throw new IllegalStateException("oops");
+      }
+    };
+    AppCatalog c = AppCatalog.of(List.of(new AppCatalog.App("buggy", Optional.of(broken))));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("broken: {a: 1}\n", "t.yaml", c));
+    assertEquals("t.yaml:1: broken: app 'buggy' could not read its section: java.lang.IllegalStateException: oops",
+        e.getMessage());
+  }
+
+  @Test
+  void appSectionsAreParsedAfterThoseTheyRead() throws ConfigException {
+    List<String> order = new java.util.ArrayList<>();
+    class Recording implements AppSection<String> {
+      final String key;
+      final List<String> after;
+
+      Recording(String key, List<String> after) {
+        this.key = key;
+        this.after = after;
+      }
+
+      public String key() {
+        return key;
+      }
+
+      public String defaults() {
+        return "";
+      }
+
+      public List<String> after() {
+        return after;
+      }
+
+      public String parse(Node node, String path, SectionContext ctx) {
+        order.add(key + ctx.declared("thing"));
+        ctx.declare("thing", key);
+        return key;
+      }
+    }
+    AppCatalog c = AppCatalog.of(List.of(new AppCatalog.App("a", Optional.of(new Recording("first", List.of("second")))),
+        new AppCatalog.App("b", Optional.of(new Recording("second", List.of())))));
+    SwitchboardConfig cfg = ConfigLoader.parse("first: {}\nsecond: {}\n", "t.yaml", c);
+    assertEquals(List.of("second[]", "first[second]"), order);
+    assertEquals("first", cfg.section(new Recording("first", List.of())));
+  }
+
+  @Test
+  void twoAppsMayNotClaimOneSectionNorACoreOne() {
+    IllegalStateException twice = assertThrows(IllegalStateException.class, () -> AppCatalog.of(List.of(
+        new AppCatalog.App("one", Optional.of(new TestApps.Opaque("x"))),
+        new AppCatalog.App("two", Optional.of(new TestApps.Opaque("x"))))));
+    assertEquals("config section 'x' is claimed by both app 'one' and app 'two'", twice.getMessage());
+    IllegalStateException core = assertThrows(IllegalStateException.class, () -> AppCatalog.of(List.of(
+        new AppCatalog.App("rogue", Optional.of(new TestApps.Opaque("rest"))))));
+    assertEquals("app 'rogue' claims the core's config section 'rest'", core.getMessage());
   }
 
   @Test
@@ -204,30 +264,19 @@ class ConfigLoaderTest {
           - bridge: ovs0
             ports:
               con6-eth: {vlan: 5000}
-        l2-learning:
-          idle-timeout: 300
-        acl:
-          default: deny
-          rules:
-            - {name: r1, priority: 10, match: {tcp-dst: 22}, action: drop}
-            - {name: r2, priority: 10, match: {tcp-dst: 70000}, action: drop}
         overlay:
           networks:
             - {name: net1, vni: 0, subnet: 10.0.0.0/24}
         reconcile: {audit-interval: 30}
         """);
-    assertEquals(9, errs.size(), Check.text(errs));
-    assertEquals(List.of(2, 3, 4, 8, 10, 12, 15, 18, 19), errs.stream().map(ConfigError::line).distinct().toList());
+    assertEquals(6, errs.size(), Check.text(errs));
+    assertEquals(List.of(2, 3, 4, 8, 11, 12), errs.stream().map(ConfigError::line).distinct().toList());
     error(errs, 2, "openflow.listen", "expected host:port");
     error(errs, 3, "openflow.echo-intervall", "did you mean 'echo-interval'?");
     error(errs, 4, "apps[1]", "unknown app 'acll'", "did you mean 'acl'?");
     error(errs, 8, "bridges[0].ports.con6-eth.vlan", "expected a VLAN id (1-4094)", "\"5000\"");
-    error(errs, 10, "l2-learning.idle-timeout", "bare number");
-    error(errs, 12, "acl.default", "expected allow or drop, got \"deny\"");
-    assertEquals("t.yaml:15: acl.rules[1].match.tcp-dst: expected a port (0-65535) or a range lo-hi, got \"70000\"",
-        error(errs, 15, "acl.rules[1].match.tcp-dst").toString());
-    error(errs, 18, "overlay.networks[0].vni", "expected a VNI (1-16777215)");
-    error(errs, 19, "reconcile.audit-interval", "e.g. 5s");
+    error(errs, 11, "overlay.networks[0].vni", "expected a VNI (1-16777215)");
+    error(errs, 12, "reconcile.audit-interval", "e.g. 5s");
   }
 
   @Test
@@ -235,7 +284,7 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.parse("apps: [foo]\nrest: {listen: x}\n", "m.yaml"));
     assertEquals(List.of(
-        "m.yaml:1: apps[0]: unknown app 'foo' (known apps: l2-learning, acl, vxlan-overlay)",
+        "m.yaml:1: apps[0]: unknown app 'foo' (known apps: acl, l2-learning, vxlan-overlay)",
         "m.yaml:2: rest.listen: expected host:port, e.g. 0.0.0.0:6653, got \"x\" (no port)"),
         List.of(e.getMessage().split("\n")));
   }
@@ -289,8 +338,10 @@ class ConfigLoaderTest {
   void unknownKeysSuggestTheNearestKnownKey() {
     error("overlays: {}\n", 1, "overlays", "unknown key; did you mean 'overlay'?");
     error("openflow:\n  echo_interval: 5s\n", 2, "openflow.echo_interval", "did you mean 'echo-interval'?");
-    error("acl:\n  rules:\n    - {name: a, priority: 1, action: drop, macth: {}}\n", 3, "acl.rules[0].macth",
-        "did you mean 'match'?");
+    error("acll: {}\n", 1, "acll", "unknown key; did you mean 'acl'?");
+    error("firewall: {}\n", 1, "firewall", "unknown section; expected one of the core's (openflow, rest, cluster, "
+        + "apps, bridges, reconcile) or an app's (acl of app acl, l2-learning of app l2-learning, overlay of app "
+        + "vxlan-overlay)");
     error("cluster: {peers: []}\n", 1, "cluster.peers", "unknown key; expected one of: enabled, bind, members");
   }
 
@@ -321,8 +372,6 @@ class ConfigLoaderTest {
         "expected a duration with a unit (ms, s, m, h), e.g. 5s, 500ms, 2m or 1h, got \"5\" (a bare number has no unit)");
     error("openflow: {echo-interval: 5 sec}\n", 1, "openflow.echo-interval", "got \"5 sec\"");
     error("openflow: {echo-interval: 0s}\n", 1, "openflow.echo-interval", "between 1s and 1h", "out of range");
-    error("l2-learning: {idle-timeout: 1500ms}\n", 1, "l2-learning.idle-timeout", "a whole number of seconds");
-    error("l2-learning: {idle-timeout: 19h}\n", 1, "l2-learning.idle-timeout", "between 1s and 65535s");
     error("reconcile: {audit-interval: -5s}\n", 1, "reconcile.audit-interval", "got \"-5s\"");
   }
 
@@ -350,7 +399,7 @@ class ConfigLoaderTest {
   void appErrors() {
     error("apps: [l2-learning, vxlan_overlay]\n", 1, "apps[1]", "did you mean 'vxlan-overlay'?");
     error("apps: [l2-learning, acl, acl]\n", 1, "apps[2]", "'acl' is listed twice");
-    error("apps: [firewall]\n", 1, "apps[0]", "unknown app 'firewall' (known apps: l2-learning, acl, vxlan-overlay)");
+    error("apps: [firewall]\n", 1, "apps[0]", "unknown app 'firewall' (known apps: acl, l2-learning, vxlan-overlay)");
     assertEquals(List.of(), load("apps: []").apps());
   }
 
@@ -405,113 +454,13 @@ class ConfigLoaderTest {
     error("bridges:\n  -\n", 2, "bridges[0]", "expected a bridge");
   }
 
-  @Test
-  void l2Errors() {
-    error("l2-learning: {packet-in-budget: 0}\n", 1, "l2-learning.packet-in-budget",
-        "expected packet-ins per second per switch (1-1000000), got \"0\"");
-  }
 
-  // ---- acl ----------------------------------------------------------------------------------------
+  // ---- acl: see apps/acl AclSectionTest; l2-learning: apps/l2-learning ConfigValidationTest ---------
 
-  @Test
-  void aclRuleErrors() {
-    List<ConfigError> errs = errors("""
-        bridges:
-          - bridge: ovs0
-        acl:
-          rules:
-            - name: a
-              priority: 0
-              action: drop
-            - name: b
-              priority: 65001
-            - name: a
-              priority: 10
-              action: reject
-            - {priority: 5, action: drop, bridge: ovs00}
-            - {name: e, priority: 5, action: drop, network: net1}
-            - {name: f, priority: 5, action: drop, match: {ttl: 5}}
-            - {name: "bad name", priority: 5, action: drop}
-        """);
-    error(errs, 6, "acl.rules[0].priority", "expected a priority (1-65000, higher wins), got \"0\"");
-    error(errs, 9, "acl.rules[1].priority", "got \"65001\"");
-    error(errs, 8, "acl.rules[1].action", "missing; expected allow, drop or allow-related");
-    error(errs, 12, "acl.rules[2].action", "expected allow, drop or allow-related, got \"reject\"");
-    error(errs, 13, "acl.rules[3].name", "missing");
-    error(errs, 13, "acl.rules[3].bridge", "unknown bridge 'ovs00'; did you mean 'ovs0'?", "declare it under 'bridges:'");
-    error(errs, 14, "acl.rules[4].network", "unknown network 'net1'; no overlay networks are declared");
-    error(errs, 15, "acl.rules[5].match.ttl", "cannot match ttl");
-    error(errs, 16, "acl.rules[6].name", "expected a name");
-  }
 
-  @Test
-  void duplicateRuleNamesAndIdenticalRules() {
-    List<ConfigError> errs = errors("""
-        acl:
-          rules:
-            - {name: a, priority: 10, match: {tcp-dst: 22}, action: drop}
-            - {name: a, priority: 20, action: drop}
-            - {name: c, priority: 10, match: {ip-proto: tcp, tcp-dst: 22}, action: allow}
-        """);
-    error(errs, 4, "acl.rules[1].name", "a rule named 'a' already exists");
-    error(errs, 5, "acl.rules[2].priority", "rule 'a' has the same priority, scope and match");
-  }
 
-  @Test
-  void aDuplicateNameIsReportedAlongWithTheRulesOtherErrors() {
-    List<ConfigError> errs = errors("""
-        acl:
-          rules:
-            - {name: a, priority: 10, action: drop}
-            - {name: a, priority: 70000, action: drop}
-            - {name: b, priority: 0, action: drop}
-            - {name: b, priority: 20, action: drop}
-        """);
-    error(errs, 4, "acl.rules[1].name", "a rule named 'a' already exists");
-    error(errs, 4, "acl.rules[1].priority", "1-65000");
-    error(errs, 6, "acl.rules[3].name", "a rule named 'b' already exists");
-    assertEquals(4, errs.size(), errs.toString());
-  }
 
-  @Test
-  void aclReferencesResolveAgainstBridgesOverlayHostsAndNetworks() {
-    SwitchboardConfig c = load("""
-        apps: [vxlan-overlay, acl]
-        overlay:
-          hosts: [{name: h1, bridge: br-int, tunnel-ip: 10.0.0.1}]
-          networks: [{name: net1, vni: 5, subnet: 192.168.1.0/24}]
-        acl:
-          default: drop
-          rules:
-            - {name: a, priority: 10, bridge: br-int, network: net1, match: {udp-dst: 53}, action: allow}
-        """);
-    AclRule a = c.acl().rules().get(0);
-    assertEquals(AclAction.DROP, c.acl().defaultAction());
-    assertEquals(Optional.of("br-int"), a.bridge());
-    assertEquals(Optional.of("net1"), a.network());
-    assertEquals(OptionalInt.of(IpProto.UDP), a.match().ipProto());
-    assertEquals(OptionalInt.of(EthType.IPV4), a.match().ethType());
-  }
 
-  @Test
-  void aclMatchContradictionsNameTheField() {
-    List<ConfigError> errs = errors("""
-        acl:
-          rules:
-            - name: a
-              priority: 10
-              match:
-                ip-proto: udp
-                tcp-dst: 22
-              action: drop
-            - name: b
-              priority: 10
-              match: {eth-type: arp, ipv4-dst: 10.0.0.0/8}
-              action: drop
-        """);
-    error(errs, 7, "acl.rules[0].match.tcp-dst", "tcp-dst needs ip-proto tcp, but ip-proto is udp");
-    error(errs, 11, "acl.rules[1].match.ipv4-dst", "ipv4-dst needs eth-type ipv4, but eth-type is arp");
-  }
 
   // ---- overlay ------------------------------------------------------------------------------------
 
@@ -648,8 +597,6 @@ class ConfigLoaderTest {
         bridges:
           - bridge: ovs0
             ports: {p: {vlan: 0}}
-        acl:
-          rules: [{name: r, priority: 1, bridge: ovs0, network: net1, action: drop}]
         """);
     assertEquals(2, errs.size(), Check.text(errs));
     error(errs, 3, "overlay.networks[0].vni");
@@ -663,7 +610,7 @@ class ConfigLoaderTest {
     org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
         () -> c.bridges().get(0).ports().put("x", new PortRole.Access(1)));
     org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
-        () -> c.acl().rules().get(0).toMap().put("x", 1));
+        () -> c.sections().put("x", 1));
     Map<String, PortRole> m = new java.util.LinkedHashMap<>();
     m.put("a", new PortRole.Access(1));
     BridgeConfig b = new BridgeConfig("x", m);

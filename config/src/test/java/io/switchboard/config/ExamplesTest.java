@@ -62,10 +62,7 @@ class ExamplesTest {
   void scenario3() throws ConfigException {
     SwitchboardConfig c = load("scenario3-acl.yaml");
     assertEquals(List.of("l2-learning", "acl"), c.apps());
-    AclRule isolate = c.acl().byPriority().get(0);
-    assertEquals("isolate-con7", isolate.name());
-    assertEquals("in-port=con7-eth", isolate.match().toString());
-    assertEquals(AclAction.DROP, isolate.action());
+    assertTrue(c.sections().containsKey("acl")); // its rules: apps/acl AclSectionTest
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.switchboard.controller.core;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
+import io.switchboard.controller.flow.FlowConflict;
 import io.switchboard.controller.flow.FlowKey;
 import io.switchboard.controller.flow.FlowOp;
 import io.switchboard.controller.flow.FlowReconciler;
@@ -33,8 +34,16 @@ import java.util.function.Supplier;
  * entries the running apps want now.
  */
 public final class ConfigPlanner {
-  /** One bridge's changes. */
-  public record BridgePlan(SwitchSession session, List<FlowOp> ops, Map<FlowKey, DesiredFlow> current) {}
+  /**
+   * One bridge's changes, and the entries two apps of the new config would want at the same (table, priority,
+   * match) there.
+   */
+  public record BridgePlan(SwitchSession session, List<FlowOp> ops, Map<FlowKey, DesiredFlow> current,
+      List<FlowConflict> conflicts) {
+    public BridgePlan(SwitchSession session, List<FlowOp> ops, Map<FlowKey, DesiredFlow> current) {
+      this(session, ops, current, List.of());
+    }
+  }
 
   private final Controller controller;
   private final Supplier<List<ControllerApp>> freshApps;
@@ -68,6 +77,7 @@ public final class ConfigPlanner {
       }
       Map<FlowKey, DesiredFlow> current = controller.desiredFlows(s).get(10, TimeUnit.SECONDS);
       Map<FlowKey, DesiredFlow> wanted = new HashMap<>();
+      Map<FlowKey, List<DesiredFlow>> all = new LinkedHashMap<>();
       for (FlowEntry e : s.pipeline().defaultEntries()) {
         put(wanted, s, Cookies.CORE, e);
       }
@@ -76,13 +86,16 @@ public final class ConfigPlanner {
         List<FlowEntry> entries = new ArrayList<>();
         app.desiredFlows(view, entries::add);
         for (FlowEntry e : entries) {
-          put(wanted, s, app.name(), e);
+          DesiredFlow d = put(wanted, s, app.name(), e);
+          all.computeIfAbsent(d.key(), k -> new ArrayList<>()).add(d);
         }
       }
+      List<FlowConflict> conflicts = new ArrayList<>();
+      all.forEach((k, ds) -> FlowConflict.among(k, ds).ifPresent(conflicts::add));
       Map<FlowKey, InstalledFlow> asInstalled = new HashMap<>();
       current.forEach((k, d) -> asInstalled.put(k, new InstalledFlow(k, d.entry(), d.cookie(),
           d.entry().idleTimeout(), d.entry().hardTimeout(), 0, 0, 0, null)));
-      plans.add(new BridgePlan(s, FlowReconciler.diff(wanted, asInstalled), current));
+      plans.add(new BridgePlan(s, FlowReconciler.diff(wanted, asInstalled), current, conflicts));
     }
     for (ControllerApp app : enabled) {
       app.stop();
@@ -90,9 +103,11 @@ public final class ConfigPlanner {
     return plans;
   }
 
-  private static void put(Map<FlowKey, DesiredFlow> m, SwitchSession s, String app, FlowEntry e) {
+  private static DesiredFlow put(Map<FlowKey, DesiredFlow> m, SwitchSession s, String app, FlowEntry e) {
     FlowKey k = new FlowKey(s.pipeline().table(e.stage()), e.priority(), e.match());
-    m.putIfAbsent(k, new DesiredFlow(k, e, app, Cookies.cookie(app, e.tag())));
+    DesiredFlow d = new DesiredFlow(k, e, app, Cookies.cookie(app, e.tag()));
+    m.putIfAbsent(k, d);
+    return d;
   }
 
   /** An app context that sees the new config and copies of the stores, and can change nothing. */

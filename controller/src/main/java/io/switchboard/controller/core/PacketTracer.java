@@ -1,7 +1,6 @@
 package io.switchboard.controller.core;
 
 import io.switchboard.config.Ipv4Prefix;
-import io.switchboard.config.OverlayHost;
 import io.switchboard.config.PacketMatch;
 import io.switchboard.config.PortRange;
 import io.switchboard.config.Result;
@@ -394,25 +393,20 @@ public final class PacketTracer {
     } else {
       ports.add(port);
     }
-    String tunnelPort = controller.config().overlay().tunnelPort();
     for (long out : ports) {
       String name = FlowViews.portName(s, out);
-      if (name.equals(tunnelPort) && p.f.containsKey(Field.TUN_IPV4_DST)) {
-        long dst = p.f.get(Field.TUN_IPV4_DST);
-        Optional<OverlayHost> host = controller.config().overlay().hosts().stream()
-            .filter(h -> (h.tunnelIp() & 0xffffffffL) == dst).findFirst();
-        Map<String, Object> o = outcome("tunnel", s, null, "through the tunnel to "
-            + host.map(OverlayHost::name).orElse("an unknown host") + " (" + Values.ipv4(dst) + "), VNI "
-            + p.f.getOrDefault(Field.TUNNEL_ID, 0L));
+      Optional<ControllerApp.TraceHop> next = traceHop(s, name, p);
+      if (next.isPresent()) {
+        ControllerApp.TraceHop h = next.get();
+        Map<String, Object> o = outcome(h.kind(), s, null, h.summary());
         o.put("port", name);
-        o.put("remote-ip", Values.ipv4(dst));
-        host.ifPresent(h -> o.put("host", h.name()));
+        o.putAll(h.details());
         outcomes.add(o);
-        Optional<SwitchSession> remote = host.flatMap(h -> controller.sessions().stream()
-            .filter(x -> x.view().isCalled(h.bridge())).findFirst());
+        Optional<SwitchSession> remote = h.nextBridge().flatMap(b -> controller.sessions().stream()
+            .filter(x -> x.view().isCalled(b)).findFirst());
         if (remote.isPresent() && hop + 1 < MAX_HOPS) {
           SwitchSession r = remote.get();
-          Optional<Long> rin = resolvePort(r, tunnelPort);
+          Optional<Long> rin = resolvePort(r, h.nextInPort());
           if (rin.isPresent()) {
             Packet q = p.copy();
             q.f.put(Field.IN_PORT, rin.get());
@@ -430,6 +424,18 @@ public final class PacketTracer {
       o.put("packet", p.describe(s));
       outcomes.add(o);
     }
+  }
+
+  /** The first enabled app that knows where an output to {@code port} leads (the overlay, for its tunnel port). */
+  private Optional<ControllerApp.TraceHop> traceHop(SwitchSession s, String port, Packet p) {
+    Map<Field, Long> fields = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(p.f));
+    for (ControllerApp app : controller.enabledApps()) {
+      Optional<ControllerApp.TraceHop> h = app.traceHop(s.view(), port, fields);
+      if (h.isPresent()) {
+        return h;
+      }
+    }
+    return Optional.empty();
   }
 
   private static Map<String, Object> outcome(String kind, SwitchSession s, String rule, String text) {

@@ -95,6 +95,40 @@ public final class FlowProgrammer {
     return merged.get(key);
   }
 
+  /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
+  private final Map<FlowKey, FlowConflict> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Entries two apps want at the same (table, priority, match), now; the first app registered wins each. */
+  public List<FlowConflict> conflicts() {
+    return List.copyOf(conflicts.values());
+  }
+
+  /** Keeps {@link #conflicts} current for one key; a conflict is logged once, when it first appears. */
+  private void noteConflict(FlowKey k, List<DesiredFlow> wanted) {
+    java.util.Optional<FlowConflict> c = wanted.size() < 2 ? java.util.Optional.empty()
+        : FlowConflict.among(k, wanted);
+    if (c.isEmpty()) {
+      conflicts.remove(k);
+      return;
+    }
+    conflicts.put(k, c.get());
+    if (logged.put(c.get(), Boolean.TRUE) == null) {
+      log.warn("switch {}: {}", dpidText, c.get().describe());
+    }
+  }
+
+  /**
+   * Conflicts already logged, so that one that comes and goes (a reactive app's entry) is logged once: the most
+   * recent {@value #LOGGED_CONFLICTS} on the worker's thread only.
+   */
+  private static final int LOGGED_CONFLICTS = 4096;
+  private final Map<FlowConflict, Boolean> logged = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<FlowConflict, Boolean> eldest) {
+      return size() > LOGGED_CONFLICTS;
+    }
+  };
+
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {
     return appNamesById.get(Cookies.appIdOf(cookie));
@@ -270,19 +304,19 @@ public final class FlowProgrammer {
       return;
     }
     for (FlowKey k : keys) {
-      DesiredFlow winner = null;
+      List<DesiredFlow> wanted = new ArrayList<>(1);
       for (Map<FlowKey, DesiredFlow> m : desiredByApp.values()) {
         DesiredFlow d = m.get(k);
         if (d != null) {
-          winner = d;
-          break;
+          wanted.add(d);
         }
       }
-      if (winner == null) {
+      if (wanted.isEmpty()) {
         merged.remove(k);
       } else {
-        merged.put(k, winner);
+        merged.put(k, wanted.get(0));
       }
+      noteConflict(k, wanted);
     }
     if (synced) {
       send(FlowReconciler.diff(keys, merged, installed));

@@ -68,6 +68,30 @@ public final class FlowViews {
     return m;
   }
 
+  /** At most this many conflicts are shown per app (GET /apps) or per bridge (plan); the count says how many. */
+  public static final int CONFLICTS_SHOWN = 100;
+
+  /**
+   * Entries two apps want at the same key on a bridge: {@code bridge}, {@code table}, {@code stage},
+   * {@code priority}, {@code match}, {@code apps} (in precedence order), {@code installed} (the winner's) and
+   * {@code same-entry}.
+   */
+  public static Map<String, Object> conflict(SwitchSession s, io.switchboard.controller.flow.FlowConflict c) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("bridge", s.name());
+    m.put("table", c.key().table());
+    io.switchboard.controller.spi.Stage stage = s.pipeline().stage(c.key().table());
+    if (stage != null) {
+      m.put("stage", stage.label());
+    }
+    m.put("priority", c.key().priority());
+    m.put("match", match(s, c.key().match()));
+    m.put("apps", c.apps());
+    m.put("installed", c.winner());
+    m.put("same-entry", c.sameEntry());
+    return m;
+  }
+
   public static Map<String, Object> match(SwitchSession s, FlowMatch match) {
     Map<String, Object> m = new LinkedHashMap<>();
     match.fields().forEach((f, v) -> {

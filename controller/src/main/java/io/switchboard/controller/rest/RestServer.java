@@ -548,9 +548,21 @@ public final class RestServer implements AutoCloseable {
   private List<Map<String, Object>> apps() {
     List<Map<String, Object>> out = new ArrayList<>();
     Map<String, Integer> counts = new HashMap<>();
+    Map<String, List<Object>> conflicts = new HashMap<>();
+    Map<String, Integer> conflictCounts = new HashMap<>();
     for (SwitchSession s : controller.sessions()) {
       var p = s.programmer();
       if (p != null) {
+        for (io.switchboard.controller.flow.FlowConflict c : p.conflicts()) {
+          Object view = FlowViews.conflict(s, c);
+          for (String a : c.apps()) {
+            List<Object> shown = conflicts.computeIfAbsent(a, k -> new ArrayList<>());
+            if (shown.size() < FlowViews.CONFLICTS_SHOWN) {
+              shown.add(view);
+            }
+            conflictCounts.merge(a, 1, Integer::sum);
+          }
+        }
         try {
           controller.desiredFlows(s).get(5, TimeUnit.SECONDS).values()
               .forEach(d -> counts.merge(d.app(), 1, Integer::sum));
@@ -565,6 +577,8 @@ public final class RestServer implements AutoCloseable {
       m.put("enabled", controller.enabledApps().contains(app));
       m.put("flows", counts.getOrDefault(app.name(), 0));
       m.put("resources", app.resources().stream().map(res -> BASE + "/" + res.path()).toList());
+      m.put("conflict-count", conflictCounts.getOrDefault(app.name(), 0));
+      m.put("conflicts", conflicts.getOrDefault(app.name(), List.of()));
       out.add(m);
     }
     return out;

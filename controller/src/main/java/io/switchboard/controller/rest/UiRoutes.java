@@ -8,6 +8,7 @@ import io.switchboard.config.OverlayRouter;
 import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.openflow.SwitchSession;
 import io.switchboard.controller.spi.PortInfo;
+import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.Values;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -27,9 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web console at {@code /ui}: three hand-written files served from the classpath ({@code ui/}), the picture's
- * data at {@code GET /api/v1/topology}, and live changes at {@code GET /api/v1/events} (server-sent events: a
- * {@code topology} event whenever the topology differs from what that client last got, checked every second).
+ * data at {@code GET /api/v1/topology}, and live changes at {@code GET /api/v1/events} (server-sent events, checked
+ * every second: a {@code topology} event whenever the topology differs from what that client last got, and a
+ * {@code changed} event naming each app collection, e.g. {@code acl/rules} or {@code hosts}, that changed since,
+ * as the collections tell through {@link RestResource#onChange}).
  * At most {@link #MAX_STREAMS} event streams are open; more are refused with 503, counted and logged once a minute.
+ * A stream that is not read gets no backlog: what changed meanwhile is sent once, when it can be written again.
  */
 final class UiRoutes {
   private static final Logger log = LoggerFactory.getLogger(UiRoutes.class);
@@ -46,12 +50,41 @@ final class UiRoutes {
   private final Vertx vertx;
   private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
   private final AtomicLong lastRefusalLog = new AtomicLong();
+  /**
+   * Changes so far of every app collection that tells of them, by path under /api/v1: one counter per collection
+   * (so a burst of changes costs nothing per stream), compared by each stream with what it last sent.
+   */
+  private final Map<String, AtomicLong> changes = new ConcurrentHashMap<>();
 
   UiRoutes(Controller controller, Vertx vertx) {
     this.controller = controller;
     this.vertx = vertx;
     controller.metrics().describe("switchboard_ui_event_streams", "Open /api/v1/events streams (web console)");
     controller.metrics().gauge("switchboard_ui_event_streams", () -> (double) streams.size());
+    for (var app : controller.availableApps()) {
+      for (RestResource res : app.resources()) {
+        AtomicLong n = changes.computeIfAbsent(res.path(), p -> new AtomicLong());
+        res.onChange(n::incrementAndGet);
+      }
+    }
+  }
+
+  /** The {@code changed} events a stream that last saw {@code seen} is owed now; {@code seen} is brought up to date. */
+  String changedEvents(Map<String, Long> seen) {
+    StringBuilder out = new StringBuilder();
+    changes.forEach((path, n) -> {
+      long now = n.get();
+      Long before = seen.put(path, now);
+      if (before != null && before != now) {
+        try {
+          out.append("event: changed\ndata: ").append(COMPACT.writeValueAsString(Map.of("resource", path)))
+              .append("\n\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+    return out.toString();
   }
 
   void mount(Router router, RestServer rest) {
@@ -96,11 +129,17 @@ final class UiRoutes {
       res.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
       res.write(": switchboard events\n\n");
       String[] sent = {null};
+      Map<String, Long> seen = new java.util.HashMap<>(); // only touched on this stream's event loop
+      changedEvents(seen);
       long[] ticks = {0};
       boolean[] busy = {false};
       long timer = vertx.setPeriodic(1, 1000, id -> {
         if (busy[0] || res.writeQueueFull()) {
           return; // a slow reader gets the newest state once it catches up, never a backlog
+        }
+        String changed = changedEvents(seen);
+        if (!changed.isEmpty()) {
+          res.write(changed);
         }
         busy[0] = true;
         // off the event loop: a clustered mastership asks Hazelcast who masters what

@@ -69,6 +69,31 @@ public interface ControllerApp {
   }
 
   /**
+   * Where a traced packet that leaves a bridge goes next, when it leaves through a port this app knows more about
+   * than the core (a tunnel to another host): {@code kind} and {@code summary} for people, {@code details} shown with
+   * them (e.g. {@code remote-ip}, {@code host}), and the bridge and in-port the packet arrives at, when that bridge is
+   * known ({@code nextBridge}: a name or dpid as in config). The trace then goes on there, with fresh pipeline state.
+   */
+  record TraceHop(String kind, String summary, java.util.Map<String, Object> details,
+      java.util.Optional<String> nextBridge, String nextInPort) {
+    public TraceHop {
+      java.util.Objects.requireNonNull(kind, "kind");
+      java.util.Objects.requireNonNull(summary, "summary");
+      details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+      java.util.Objects.requireNonNull(nextBridge, "nextBridge");
+    }
+  }
+
+  /**
+   * For traces: where a packet output to {@code port} (its name) on this bridge leads, if this app knows (the
+   * overlay answers for its tunnel port); empty to let the core report a plain output. {@code packet} holds the
+   * fields as they are at the output, e.g. the tunnel destination set by an earlier action.
+   */
+  default java.util.Optional<TraceHop> traceHop(SwitchView sw, String port, java.util.Map<Field, Long> packet) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * A rate limit the bridge enforces: packets per second over which the switch drops, with a burst allowance.
    * Entries use it through {@link Action#meter}.
    */
@@ -80,6 +105,16 @@ public interface ControllerApp {
    */
   default List<MeterSpec> meters(SwitchView sw) {
     return List.of();
+  }
+
+  /**
+   * The app's own section of the config file, if it has one: its key (e.g. {@code acl}) and its parser, which
+   * reports errors as {@code file:line: key.path: message} like the core's sections. The loader parses it for every
+   * installed app (enabled or not, so that a typo is caught before the app is enabled); the app reads the result
+   * with {@code ctx.config().section(theSection)}. A top-level key no installed app declares is an error.
+   */
+  default java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.empty();
   }
 
   /** Collections the app shows (and may accept writes to) through the REST API. */

@@ -157,4 +157,64 @@ class FlowProgrammerTest {
     p.removeApp("a");
     assertEquals(Cookies.cookie("b", 0), sw.table.get(new FlowKey(4, 10, l2(1, 0).match())).cookie());
   }
+
+  @Test
+  void twoAppsWantingTheSameKeyIsReportedUntilOneGivesItUp() {
+    FakeSwitch sw = new FakeSwitch();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, new Events(), Runnable::run);
+    p.setDesired("a", List.of(l2(1, 0), l2(2, 0)));
+    p.setDesired("b", List.of(l2(1, 0).toBuilder().actions(Action.output(9)).build(), l2(3, 0)));
+    p.setDesired("c", List.of(l2(2, 0)));
+    List<FlowConflict> cs = new java.util.ArrayList<>(p.conflicts());
+    cs.sort(java.util.Comparator.comparing(c -> c.key().match().toString()));
+    assertEquals(2, cs.size(), cs.toString());
+    FlowConflict one = cs.stream().filter(c -> c.key().match().equals(l2(1, 0).match())).findFirst().orElseThrow();
+    assertEquals(new FlowKey(4, 10, l2(1, 0).match()), one.key());
+    assertEquals(List.of("a", "b"), one.apps());
+    assertEquals("a", one.winner());
+    assertTrue(!one.sameEntry(), "b wants another output");
+    FlowConflict two = cs.stream().filter(c -> c.key().match().equals(l2(2, 0).match())).findFirst().orElseThrow();
+    assertEquals(List.of("a", "c"), two.apps());
+    assertTrue(two.sameEntry(), "c wants exactly a's entry");
+    assertTrue(one.describe().startsWith("apps a, b all want an entry at table 4 priority 10 match ("), one.describe());
+
+    p.setDesired("b", List.of(l2(3, 0)));
+    assertEquals(List.of(List.of("a", "c")), p.conflicts().stream().map(FlowConflict::apps).toList());
+    p.removeApp("c");
+    assertEquals(List.of(), p.conflicts());
+  }
+
+  @Test
+  void theCoresDefaultsAreNoConflict() {
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, new FakeSwitch(), new Events(), Runnable::run);
+    p.setDesired("a", Pipeline.MULTI_TABLE.defaultEntries());
+    assertEquals(List.of(), p.conflicts(), "an app repeating a stage default competes with no other app");
+  }
+
+  @Test
+  void aConflictThatComesAndGoesIsLoggedOnce() {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FlowProgrammer.class);
+    logger.addAppender(logs);
+    try {
+      FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, new FakeSwitch(), new Events(), Runnable::run);
+      p.setDesired("a", List.of(l2(1, 0)));
+      for (int i = 0; i < 5; i++) {
+        p.update("b", List.of(l2(1, 0)), List.of());
+        p.update("b", List.of(), List.of(l2(1, 0)));
+      }
+      p.update("b", List.of(l2(1, 0)), List.of());
+      assertEquals(1, p.conflicts().size());
+      List<String> warned = logs.list.stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.contains("all want an entry")).toList();
+      assertEquals(1, warned.size(), warned.toString());
+      assertTrue(warned.get(0).startsWith("switch sw: apps a, b all want an entry at table 4 priority 10"),
+          warned.get(0));
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
 }

@@ -14,9 +14,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import io.switchboard.controller.spi.ControllerApp;
+import io.switchboard.controller.spi.FlowSink;
+import io.switchboard.controller.spi.RestResource;
+import io.switchboard.controller.spi.SwitchView;
 import org.junit.jupiter.api.Test;
 
-/** The console's files, its topology JSON, and the bound on its event streams. */
+/**
+ * The console's files, its topology JSON, the bound on its event streams, and the {@code changed} events that tell a
+ * console which app collection to read again.
+ */
 class UiRoutesTest {
   static final String CONFIG = """
       apps: []
@@ -85,6 +97,109 @@ class UiRoutesTest {
         for (InputStream s : open) {
           s.close();
         }
+      }
+    }
+  }
+
+  /** An app with a collection that tells of its changes, and one that does not. */
+  static final class Things implements ControllerApp {
+    final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public String name() {
+      return "things";
+    }
+
+    public void desiredFlows(SwitchView sw, FlowSink out) {}
+
+    void change() {
+      listeners.forEach(Runnable::run);
+    }
+
+    public List<RestResource> resources() {
+      return List.of(new RestResource() {
+        public String path() {
+          return "things";
+        }
+
+        public List<Map<String, Object>> list() {
+          return List.of();
+        }
+
+        public void onChange(Runnable listener) {
+          listeners.add(listener);
+        }
+      }, new RestResource() {
+        public String path() {
+          return "things/quiet";
+        }
+
+        public List<Map<String, Object>> list() {
+          return List.of();
+        }
+      });
+    }
+  }
+
+  /** The stream's lines, read on their own thread. */
+  static BlockingQueue<String> lines(InputStream in) {
+    BlockingQueue<String> q = new LinkedBlockingQueue<>();
+    Thread t = new Thread(() -> {
+      try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+          java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          q.add(line);
+        }
+      } catch (java.io.IOException e) {
+        // closed
+      }
+    }, "sse-reader");
+    t.setDaemon(true);
+    t.start();
+    return q;
+  }
+
+  /** The events (name, data) that arrive within {@code window}. */
+  static List<String> events(BlockingQueue<String> q, Duration window) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    long end = System.nanoTime() + window.toNanos();
+    String event = null;
+    for (String line; (line = q.poll(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+      if (line.startsWith("event: ")) {
+        event = line.substring(7);
+      } else if (line.startsWith("data: ") && event != null) {
+        out.add(event + " " + line.substring(6));
+        event = null;
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aCollectionsChangesReachEveryStreamAsOneChangedEventPerSecond() throws Exception {
+    Things things = new Things();
+    try (ControllerHarness ctl = ControllerHarness.start("apps: [things]\n", things)) {
+      HttpResponse<InputStream> a = http.send(HttpRequest.newBuilder(URI.create(ctl.restBase() + "/events"))
+          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> b = http.send(HttpRequest.newBuilder(URI.create(ctl.restBase() + "/events"))
+          .build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream sa = a.body(); InputStream sb = b.body()) {
+        BlockingQueue<String> qa = lines(sa);
+        BlockingQueue<String> qb = lines(sb);
+        List<String> first = events(qa, Duration.ofMillis(2500));
+        assertEquals(1, first.size(), "the topology first, and no change yet: " + first);
+        assertTrue(first.get(0).startsWith("topology "), first.toString());
+        events(qb, Duration.ofMillis(100));
+
+        for (int i = 0; i < 10_000; i++) { // a burst: say a learning storm
+          things.change();
+        }
+        List<String> got = events(qa, Duration.ofMillis(2500));
+        assertEquals(List.of("changed {\"resource\":\"things\"}"), got, "one event for the whole burst");
+        assertEquals(got, events(qb, Duration.ofMillis(500)), "every stream is told");
+
+        assertEquals(List.of(), events(qa, Duration.ofMillis(1500)), "nothing more while nothing changes");
+        things.change();
+        assertEquals(List.of("changed {\"resource\":\"things\"}"), events(qa, Duration.ofMillis(2500)));
       }
     }
   }

@@ -56,7 +56,7 @@ public final class ControllerHarness implements AutoCloseable {
   /** Starts on a given OpenFlow port (0 = ephemeral), e.g. to restart a controller where switches expect it. */
   public static ControllerHarness start(String yaml, int openflowPort, StoreFactory stores, Mastership mastership,
                                         ControllerApp... apps) throws Exception {
-    Set<String> names = new java.util.HashSet<>(ConfigLoader.KNOWN_APPS);
+    Set<String> names = new java.util.HashSet<>();
     for (ControllerApp a : apps) {
       names.add(a.name());
     }
@@ -68,7 +68,7 @@ public final class ControllerHarness implements AutoCloseable {
         parsed.openflow().withListen(new HostPort("127.0.0.1", openflowPort),
             parsed.openflow().tlsListen().map(t -> new HostPort("127.0.0.1", 0))),
         restSettings, parsed.cluster(), parsed.apps(), parsed.bridges(),
-        parsed.l2Learning(), parsed.acl(), parsed.overlay(), parsed.reconcile(), parsed.source());
+        parsed.reconcile(), parsed.sections(), parsed.source());
     Controller c = new Controller(cfg, List.of(apps), stores, mastership);
     int of = c.start().getPort();
     RestServer rest = new RestServer(c);

@@ -35,6 +35,12 @@ public final class AclApp implements ControllerApp {
   private KeyValueStore<String, java.io.Serializable> endpointStore;
   private final RuleBook.Compiled compiled = new RuleBook.Compiled();
 
+  /** The app's {@code acl:} config section. */
+  @Override
+  public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.of(AclSection.INSTANCE);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -128,6 +134,7 @@ public final class AclApp implements ControllerApp {
       }
       book = b.withGroups(compileGroups());
     }
+    resource.changed();
     AppContext c = ctx;
     if (c != null) {
       c.recomputeAll();
@@ -136,6 +143,7 @@ public final class AclApp implements ControllerApp {
 
   private synchronized void rebuild() {
     book = RuleBook.build(ctx.config(), store.snapshot(), compiled).withGroups(compileGroups());
+    resource.changed();
   }
 
   private SecurityGroups compileGroups() {

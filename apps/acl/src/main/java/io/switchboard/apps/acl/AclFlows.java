@@ -1,6 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclAction;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;

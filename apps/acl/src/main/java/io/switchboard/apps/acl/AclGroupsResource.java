@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclGroup;
-import io.switchboard.config.AclGroups;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.KeyValueStore;

@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclRule;
-import io.switchboard.config.AclRules;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
@@ -26,9 +24,20 @@ final class AclRulesResource implements RestResource {
   static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
 
   private final AclApp app;
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   AclRulesResource(AclApp app) {
     this.app = app;
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** The rules were rebuilt (a REST change here or on another instance, a reload, a group or endpoint change). */
+  void changed() {
+    listeners.forEach(Runnable::run);
   }
 
   @Override

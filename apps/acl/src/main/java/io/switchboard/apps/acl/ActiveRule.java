@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclAction;
-import io.switchboard.config.AclRule;
 import io.switchboard.config.Dpid;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.List;

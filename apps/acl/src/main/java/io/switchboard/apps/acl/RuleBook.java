@@ -1,8 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclAction;
-import io.switchboard.config.AclRule;
-import io.switchboard.config.AclRules;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.OverlayNetwork;
 import io.switchboard.config.Result;
@@ -49,7 +46,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
   static RuleBook build(SwitchboardConfig config, Map<String, StoredRule> stored, Compiled compiled) {
     compiled.use(config);
     List<ActiveRule> active = new ArrayList<>();
-    for (AclRule r : config.acl().rules()) {
+    for (AclRule r : AclSection.of(config).rules()) {
       active.add(compiled.configRule(r));
     }
     AclRules.RuleIndex accepted = new AclRules.RuleIndex(compiled.configIndex);
@@ -72,7 +69,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     compiled.retain(stored.keySet());
     active.sort(ORDER);
     List<String> overlayBridges = config.overlay().hosts().stream().map(h -> h.bridge()).toList();
-    return new RuleBook(config.acl().defaultAction(), List.copyOf(active), List.copyOf(rejected),
+    return new RuleBook(AclSection.of(config).defaultAction(), List.copyOf(active), List.copyOf(rejected),
         compiled.analysis.update(active), overlayBridges, config.source(), ConntrackZones.of(config.overlay()),
         SecurityGroups.NONE, List.copyOf(active));
   }
@@ -115,7 +112,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
       }
       stored.clear();
       configRules.clear();
-      configIndex = new AclRules.RuleIndex(c.acl().rules());
+      configIndex = new AclRules.RuleIndex(AclSection.of(c).rules());
     }
 
     ActiveRule configRule(AclRule r) {

@@ -403,7 +403,7 @@ final class RuleWarnings {
     private static final int INDEX_FROM = 16;
 
     private final Map<ActiveRule, Probe[]> members = new IdentityHashMap<>();
-    private final int[] actions = new int[io.switchboard.config.AclAction.values().length];
+    private final int[] actions = new int[AclAction.values().length];
     private List<Map<Long, List<ActiveRule>>> exact;
     private List<List<ActiveRule>> inexact;
     private Map<String, List<ActiveRule>> byInPort;

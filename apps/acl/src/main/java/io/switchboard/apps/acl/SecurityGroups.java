@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclGroup;
-import io.switchboard.config.AclRule;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowMatch;
 import java.util.ArrayList;

@@ -1,7 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclGroup;
-import io.switchboard.config.AclGroups;
 import io.switchboard.config.Result;
 import io.switchboard.config.SwitchboardConfig;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ record StoredGroups(List<SecurityGroups.Group> inForce, Map<String, String> reje
   static StoredGroups of(SwitchboardConfig config, Map<String, StoredRule> stored) {
     List<SecurityGroups.Group> out = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
-    for (AclGroup g : config.acl().groups()) {
+    for (AclGroup g : AclSection.of(config).groups()) {
       out.add(new SecurityGroups.Group(g, RuleSource.CONFIG));
       names.add(g.name());
     }

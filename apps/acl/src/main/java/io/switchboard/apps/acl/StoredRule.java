@@ -1,6 +1,5 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.AclRule;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The console's ACL page in headless Chromium, against real OVS: a rule added through the page's form blocks a
  * ping between two containers, deleting it through the page lets the ping through again, and a bad match is
- * refused with the API's reason shown on the page.
+ * refused with the API's reason shown on the page. Rules added and deleted over REST appear and go on the open page
+ * without a reload (the event stream's {@code changed: acl/rules}).
  */
 class AclConsoleEndToEndTest {
   static final String YAML = """
@@ -58,6 +59,23 @@ class AclConsoleEndToEndTest {
       browser.await("the ACL page with the config's rule", SETTLE,
           "[...document.querySelectorAll('tr.rule')].map(r => r.dataset.rule).join()",
           v -> v.asText().equals("cfg-no-telnet"));
+
+      // a rule added over REST (the CLI, another operator) appears on the open page without a reload, and what is
+      // typed in the form stays
+      browser.await("the live indicator", SETTLE, "document.getElementById('live').textContent",
+          v -> v.asText().equals("live"));
+      browser.eval("window.notReloaded = 42; document.getElementById('acl-name').value = 'typing'; true");
+      assertEquals(201, ctl.post("/acl/rules", "{\"name\": \"api-no-udp-9\", \"priority\": 20, "
+          + "\"match\": {\"udp-dst\": 9}, \"action\": \"drop\"}").status());
+      browser.await("the REST rule on the open page", SETTLE,
+          "[...document.querySelectorAll('tr.rule')].map(r => r.dataset.rule).sort().join() + '|' + "
+              + "window.notReloaded + '|' + document.getElementById('acl-name').value + '|' + "
+              + "document.getElementById('acl-count').textContent",
+          v -> v.asText().equals("api-no-udp-9,cfg-no-telnet|42|typing|ACL rules: 2"));
+      assertEquals(2, ctl.delete("/acl/rules/api-no-udp-9").status() / 100);
+      browser.await("and gone when deleted over REST", SETTLE,
+          "[...document.querySelectorAll('tr.rule')].map(r => r.dataset.rule).join() + '|' + window.notReloaded",
+          v -> v.asText().equals("cfg-no-telnet|42"));
 
       browser.eval(setValues("ui-no-icmp", "300", "eth-type=ipv4, ip-proto=icmp"));
       browser.await("the page lists the new rule", SETTLE,

@@ -110,7 +110,7 @@ class SecurityGroupsTest {
   void theEntriesOfAllGroupsAreBounded() {
     var config = FakeContext.parse(YAML);
     EndpointDirectory endpoints = EndpointDirectory.of(config, Map.of());
-    List<SecurityGroups.Group> gs = config.acl().groups().stream()
+    List<SecurityGroups.Group> gs = AclSection.of(config).groups().stream()
         .map(g -> new SecurityGroups.Group(g, RuleSource.CONFIG)).toList();
     SecurityGroups all = SecurityGroups.compile(gs, endpoints, 10);
     assertFalse(all.truncated());

@@ -293,12 +293,12 @@ class StatefulAclEndToEndTest {
   }
 
   private static void reload(String yaml) throws Exception {
-    Set<String> apps = new HashSet<>(ConfigLoader.KNOWN_APPS);
+    Set<String> apps = new HashSet<>();
     apps.add(FloodApp.NAME);
     SwitchboardConfig parsed = ConfigLoader.parse(yaml, "test.yaml", apps);
     SwitchboardConfig running = ctl.controller().config();
     ctl.controller().applyConfig(new SwitchboardConfig(running.openflow(), running.rest(), running.cluster(),
-        parsed.apps(), parsed.bridges(), parsed.l2Learning(), parsed.acl(), parsed.overlay(), running.reconcile(),
+        parsed.apps(), parsed.bridges(), running.reconcile(), parsed.sections(),
         parsed.source()));
   }
 

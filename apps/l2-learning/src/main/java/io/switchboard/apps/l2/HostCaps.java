@@ -2,7 +2,6 @@ package io.switchboard.apps.l2;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.switchboard.config.L2Settings;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.Values;
 import java.time.Duration;

@@ -15,10 +15,22 @@ import java.util.function.Supplier;
 final class HostsResource implements RestResource {
   private final Supplier<MacTable> table;
   private final LongSupplier millisClock;
+  private final java.util.function.Consumer<Runnable> onChange;
 
   HostsResource(Supplier<MacTable> table, LongSupplier millisClock) {
+    this(table, millisClock, listener -> {});
+  }
+
+  /** {@code onChange}: registers a listener told when a host appears, goes or moves. */
+  HostsResource(Supplier<MacTable> table, LongSupplier millisClock, java.util.function.Consumer<Runnable> onChange) {
     this.table = table;
     this.millisClock = millisClock;
+    this.onChange = onChange;
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    onChange.accept(listener);
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.switchboard.apps.l2.LearningFlows.HostAt;
 import io.switchboard.apps.l2.SingleTableFlows.Pair;
 import io.switchboard.config.BridgeConfig;
 import io.switchboard.config.Dpid;
-import io.switchboard.config.L2Settings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
@@ -65,6 +64,8 @@ public final class L2LearningApp implements ControllerApp {
   private final Timer timer;
   private volatile AppContext ctx;
   private volatile MacTable table;
+  /** Told when a host appears, goes or moves (GET /hosts changed): the console's live updates. */
+  private final List<Runnable> hostListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile KeyValueStore<Long, Long> departed;
   private volatile PacketInBudget budget;
 
@@ -85,6 +86,12 @@ public final class L2LearningApp implements ControllerApp {
         .ticker(nanoClock::getAsLong).build();
   }
 
+  /** The app's {@code l2-learning:} config section. */
+  @Override
+  public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.of(L2Section.INSTANCE);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -94,10 +101,10 @@ public final class L2LearningApp implements ControllerApp {
   public void start(AppContext ctx) {
     this.ctx = ctx;
     if (table == null || !table.isOver(ctx.stores())) { // a reload keeps the table (and its index)
-      this.table = new MacTable(ctx.stores());
+      this.table = new MacTable(ctx.stores(), () -> hostListeners.forEach(Runnable::run));
       this.departed = ctx.stores().map(DEPARTED_STORE);
     }
-    int perSecond = ctx.config().l2Learning().packetInBudget();
+    int perSecond = L2Section.of(ctx.config()).packetInBudget();
     if (budget == null || budget.perSecond() != perSecond) {
       budget = new PacketInBudget(perSecond, nanoClock);
     }
@@ -164,7 +171,7 @@ public final class L2LearningApp implements ControllerApp {
     }
     LearnedHost host = new LearnedHost(sw.dpid(), sw.name(), vlan, mac, port, plan.port(port).name(),
         millisClock.getAsLong());
-    L2Settings settings = ctx.config().l2Learning();
+    L2Settings settings = L2Section.of(ctx.config());
     HostCaps.Cap over = HostCaps.exceeded(table, settings, host, known);
     if (over != null) {
       caps.refused(ctx, over, host, settings);
@@ -285,7 +292,7 @@ public final class L2LearningApp implements ControllerApp {
     }
     long leftAt = millisClock.getAsLong();
     departed.put(dpid, leftAt);
-    Duration grace = c.config().l2Learning().forgetAfter();
+    Duration grace = L2Section.of(c.config()).forgetAfter();
     timer.schedule(() -> forgetIfGone(dpid, leftAt, grace), grace);
   }
 
@@ -340,7 +347,7 @@ public final class L2LearningApp implements ControllerApp {
     LearningFlows flows = flows(sw);
     Map<HostKey, LearnedHost> adopted = new HashMap<>();
     long now = millisClock.getAsLong();
-    L2Settings limits = ctx.config().l2Learning();
+    L2Settings limits = L2Section.of(ctx.config());
     Map<Long, Integer> perPort = new HashMap<>();
     Map<Integer, Integer> perVlan = new HashMap<>();
     int overCaps = 0;
@@ -394,7 +401,7 @@ public final class L2LearningApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(new HostsResource(() -> table, millisClock));
+    return List.of(new HostsResource(() -> table, millisClock, hostListeners::add));
   }
 
   @Override
@@ -440,7 +447,7 @@ public final class L2LearningApp implements ControllerApp {
   }
 
   private int idleTimeout() {
-    long s = ctx.config().l2Learning().idleTimeout().toSeconds();
+    long s = L2Section.of(ctx.config()).idleTimeout().toSeconds();
     return (int) Math.max(1, Math.min(0xffff, s));
   }
 

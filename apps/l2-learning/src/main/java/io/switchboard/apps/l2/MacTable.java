@@ -23,6 +23,8 @@ final class MacTable {
 
   private final StoreFactory stores;
   private final KeyValueStore<HostKey, LearnedHost> store;
+  /** Told when a host appears, goes or moves to another port (not when it is only seen again). */
+  private final Runnable membershipChanged;
   /** Guarded by {@code this}. */
   private final Map<Long, BridgeHosts> bridges = new HashMap<>();
 
@@ -39,7 +41,12 @@ final class MacTable {
   }
 
   MacTable(StoreFactory stores) {
+    this(stores, () -> {});
+  }
+
+  MacTable(StoreFactory stores, Runnable membershipChanged) {
     this.stores = stores;
+    this.membershipChanged = membershipChanged;
     this.store = stores.map(STORE_NAME);
     synchronized (this) { // events that arrive meanwhile wait, then apply on top of the snapshot
       store.addListener(this::changed);
@@ -62,6 +69,7 @@ final class MacTable {
         if (b.hosts.isEmpty()) {
           bridges.remove(key.dpid());
         }
+        membershipChanged.run();
       }
       return;
     }
@@ -74,6 +82,9 @@ final class MacTable {
       b.count(before, -1);
     }
     b.count(now, 1);
+    if (before == null || before.port() != now.port()) {
+      membershipChanged.run();
+    }
   }
 
   LearnedHost get(long dpid, int vlan, long mac) {

@@ -45,14 +45,14 @@ class ConfigValidationTest {
 
   @Test
   void hostCapsAndTheGracePeriodAreReadAndChecked() throws Exception {
-    var d = ConfigLoader.parse("", "t.yaml").l2Learning();
+    var d = L2Section.of(ConfigLoader.parse("", "t.yaml"));
     assertEquals(256, d.maxHostsPerPort());
     assertEquals(4096, d.maxHostsPerVlan());
     assertEquals(8192, d.maxHostsPerSwitch());
     assertEquals(java.time.Duration.ofSeconds(60), d.forgetAfter());
-    var c = ConfigLoader.parse("""
+    var c = L2Section.of(ConfigLoader.parse("""
         l2-learning: {max-hosts-per-port: 8, max-hosts-per-vlan: 100, max-hosts-per-switch: 1000, forget-after: 5m}
-        """, "t.yaml").l2Learning();
+        """, "t.yaml"));
     assertEquals(8, c.maxHostsPerPort());
     assertEquals(100, c.maxHostsPerVlan());
     assertEquals(1000, c.maxHostsPerSwitch());

@@ -22,9 +22,20 @@ import java.util.Optional;
  */
 final class EndpointResource implements RestResource {
   private final VxlanOverlayApp app;
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   EndpointResource(VxlanOverlayApp app) {
     this.app = app;
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** The endpoints were rebuilt (a REST change here or on another instance, a reload, an address given). */
+  void changed() {
+    listeners.forEach(Runnable::run);
   }
 
   @Override

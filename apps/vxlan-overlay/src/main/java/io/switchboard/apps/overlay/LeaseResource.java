@@ -13,9 +13,20 @@ import java.util.TreeMap;
  */
 final class LeaseResource implements RestResource {
   private final VxlanOverlayApp app;
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   LeaseResource(VxlanOverlayApp app) {
     this.app = app;
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** A lease was given, renewed or ended. */
+  void changed() {
+    listeners.forEach(Runnable::run);
   }
 
   @Override

@@ -70,6 +70,20 @@ public final class VxlanOverlayApp implements ControllerApp {
     this.dhcpClock = dhcpClock;
   }
 
+  /** The app's {@code overlay:} config section. */
+  @Override
+  public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
+    return java.util.Optional.of(io.switchboard.config.OverlaySection.INSTANCE);
+  }
+
+  /** For traces: an output to the tunnel port leads to the tunnel destination's host bridge ({@link TunnelHops}). */
+  @Override
+  public java.util.Optional<TraceHop> traceHop(SwitchView sw, String port,
+      java.util.Map<io.switchboard.controller.spi.Field, Long> packet) {
+    AppContext c = ctx;
+    return c == null ? java.util.Optional.empty() : TunnelHops.hop(c.config().overlay(), port, packet);
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -86,6 +100,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> refresh());
+      dhcp.leases().addListener((name, lease) -> leaseResource.changed());
       RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
       externals = x;
       x.ruleStore().addListener((key, rule) -> refreshExternal());
@@ -236,7 +251,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource, leaseResource, natResource);
+    return List.of(resource, leaseResource, new NetworkResource(this), new HostResource(this), natResource);
   }
 
   // ---- state
@@ -339,6 +354,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     } finally {
       rebuilding.set(false);
     }
+    resource.changed();
     topology.rejected().keySet().stream().filter(n -> !rejectedBefore.contains(n)).forEach(n ->
         log.warn("overlay: runtime endpoint '{}' is not valid with the current config and gets no flows: {}", n,
             topology.rejectedReason(n)));

@@ -399,8 +399,7 @@ class NatEndToEndTest {
     SwitchboardConfig parsed = ConfigLoader.parse(yaml, "test.yaml");
     SwitchboardConfig running = ctl.controller().config();
     ctl.controller().applyConfig(new SwitchboardConfig(running.openflow(), running.rest(), running.cluster(),
-        parsed.apps(), parsed.bridges(), parsed.l2Learning(), parsed.acl(), parsed.overlay(), running.reconcile(),
-        parsed.source()));
+        parsed.apps(), parsed.bridges(), running.reconcile(), parsed.sections(), parsed.source()));
   }
 
   /** What the TCP echo server on {@code ip}:7000 says the connection came from ("peer=ADDRESS"), or the output. */
