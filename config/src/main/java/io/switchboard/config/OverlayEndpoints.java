@@ -116,7 +116,7 @@ public final class OverlayEndpoints {
       mac.filter(a -> !a.isZero()).ifPresent(a -> Optional.ofNullable(existing.macs.get(List.of(net.name(), a)))
           .ifPresent(e -> m.error("mac", "MAC " + a + " is already used by endpoint '" + e.name()
               + "' in network " + net.name())));
-      ip.filter(a -> !dynamicIp).ifPresent(addr -> checkAddress(m, net, addr, existing));
+      ip.filter(a -> !dynamicIp).ifPresent(addr -> checkAddress(m, net, addr, existing, overlay));
     });
 
     Optional<OverlayHost> host = hostName.flatMap(overlay::host);
@@ -124,6 +124,14 @@ public final class OverlayEndpoints {
       Set<String> names = new TreeSet<>(brokenHosts);
       overlay.hosts().forEach(h -> names.add(h.name()));
       m.error("host", unknown("host", hostName.get(), names));
+    }
+    if (host.isPresent() && network.isPresent() && network.get().isLocalnet()) {
+      String physnet = network.get().localnet().orElseThrow().physicalNetwork();
+      if (!host.get().bridgeMappings().containsKey(physnet)) {
+        m.error("host", "host " + host.get().name() + " has no bridge mapping for physical network '" + physnet
+            + "' of localnet network " + network.get().name() + " (add bridge-mappings: {" + physnet
+            + ": BRIDGE} to the host)");
+      }
     }
     if (hostName.isPresent() && port.isPresent()) {
       if (port.get().equals(overlay.tunnelPort())) {
@@ -153,16 +161,39 @@ public final class OverlayEndpoints {
     return new MacAddress(0x0a00_0000_0000L | ((network.vni() & 0xff) << 32) | (address & 0xffff_ffffL));
   }
 
-  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Taken existing) {
+  private static void checkAddress(MapView m, OverlayNetwork net, int addr, Taken existing, OverlayConfig overlay) {
     String text = Ipv4.format(addr);
     Optional<String> unusable = net.unusable(addr);
+    Optional<String> router = net.isLocalnet() ? routerAddress(overlay, net, addr) : Optional.empty();
     if (unusable.isPresent()) {
       m.error("ip", unusable.get());
+    } else if (router.isPresent()) {
+      m.error("ip", router.get());
     } else {
       Optional.ofNullable(existing.ips.get(List.of(net.name(), addr)))
           .ifPresent(e -> m.error("ip", text + " is already used by endpoint '" + e.name()
               + "' in network " + net.name()));
     }
+  }
+
+  /** Why {@code addr} on localnet network {@code net} is a router's (its external address, a NAT address). */
+  static Optional<String> routerAddress(OverlayConfig overlay, OverlayNetwork net, int addr) {
+    for (OverlayRouter r : overlay.routers()) {
+      Optional<RouterExternal> x = r.external().filter(e -> e.network().equals(net.name()));
+      if (x.isEmpty()) {
+        continue;
+      }
+      if (x.get().ip() == addr) {
+        return Optional.of(Ipv4.format(addr) + " is router " + r.name() + "'s external address");
+      }
+      for (NatRule rule : r.nat()) {
+        if (rule.externalIp() == addr) {
+          return Optional.of(Ipv4.format(addr) + " is the external address of router " + r.name() + "'s NAT rule "
+              + rule.key());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   static String unknown(String kind, String name, Collection<String> known) {

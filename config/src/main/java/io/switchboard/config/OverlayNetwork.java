@@ -13,9 +13,11 @@ import java.util.OptionalInt;
  *                   the network, and for DHCP
  * @param excludeIps addresses never handed out to dynamic endpoints ({@code exclude-ips})
  * @param dhcp       the DHCP server's settings, when the network has one ({@code dhcp})
+ * @param localnet   set for a {@code type: localnet} network, bridged to a physical network on each host (its VNI
+ *                   then only names it inside the bridges, never on the wire)
  */
 public record OverlayNetwork(String name, long vni, Ipv4Prefix subnet, OptionalInt gateway, List<IpRange> excludeIps,
-    Optional<DhcpSettings> dhcp) {
+    Optional<DhcpSettings> dhcp, Optional<Localnet> localnet) {
 
   public static final long MAX_VNI = 16_777_215L;
 
@@ -24,14 +26,25 @@ public record OverlayNetwork(String name, long vni, Ipv4Prefix subnet, OptionalI
     Objects.requireNonNull(subnet, "subnet");
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(dhcp, "dhcp");
+    Objects.requireNonNull(localnet, "localnet");
     excludeIps = List.copyOf(excludeIps);
     if (vni < 1 || vni > MAX_VNI) {
       throw new IllegalArgumentException("VNI must be 1-16777215: " + vni);
     }
   }
 
+  public OverlayNetwork(String name, long vni, Ipv4Prefix subnet, OptionalInt gateway, List<IpRange> excludeIps,
+      Optional<DhcpSettings> dhcp) {
+    this(name, vni, subnet, gateway, excludeIps, dhcp, Optional.empty());
+  }
+
   public OverlayNetwork(String name, long vni, Ipv4Prefix subnet, OptionalInt gateway) {
     this(name, vni, subnet, gateway, List.of(), Optional.empty());
+  }
+
+  /** A {@code type: localnet} network: bridged to a physical network, no VXLAN. */
+  public boolean isLocalnet() {
+    return localnet.isPresent();
   }
 
   public Optional<String> gatewayText() {

@@ -44,6 +44,13 @@ class ExamplesTest {
   }
 
   @Test
+  void nat() throws ConfigException {
+    OverlayRouter r1 = load("nat.yaml").overlay().router("r1").orElseThrow();
+    assertEquals(2, r1.nat().size());
+    assertEquals("host1", r1.external().orElseThrow().host());
+  }
+
+  @Test
   void scenario2() throws ConfigException {
     SwitchboardConfig c = load("scenario2-two-hosts.yaml");
     for (String bridge : List.of("ovs1", "ovs2")) {

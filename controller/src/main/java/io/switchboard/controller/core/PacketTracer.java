@@ -257,6 +257,7 @@ public final class PacketTracer {
             did.add("ct: connection committed in zone " + zone + ": its replies and related packets will be"
                 + " +est / +rel");
           }
+          Map<String, Object> natStep = ct.nat() == null ? null : nat(ct.nat(), zone, p, did);
           if (ct.table() != null) {
             long state = Field.CT_TRK | p.assumedCtState;
             p.f.put(Field.CT_STATE, state);
@@ -267,6 +268,9 @@ public final class PacketTracer {
             ctStep.put("assumed", CT_STATES.entrySet().stream().filter(x -> x.getValue() == p.assumedCtState)
                 .map(Map.Entry::getKey).findFirst().orElse("new"));
             ctStep.put("then", ct.table().label());
+            if (natStep != null) {
+              ctStep.put("nat", natStep);
+            }
             step.put("conntrack", ctStep);
             did.add("ct: through conntrack in zone " + zone + ", assumed " + ctStep.get("assumed")
                 + " (ask with \"ct-state\" in the trace request); continues tracked in " + ct.table().label());
@@ -326,6 +330,39 @@ public final class PacketTracer {
       table = s.pipeline().table(e.next());
     }
     outcomes.add(outcome("dropped", s, null, "more than " + MAX_STEPS + " steps"));
+  }
+
+  /**
+   * The translation a ct action's {@code nat} applies, as far as the request says: a new connection (the assumed
+   * state {@code new}) gets the rule's address; an established one keeps the translation its first packet got,
+   * which the controller cannot see (the switch holds it), so the addresses are left as they are and the note says
+   * so.
+   */
+  private static Map<String, Object> nat(Action.Nat nat, int zone, Packet p, List<String> did) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", nat.kind().name().toLowerCase());
+    boolean fresh = p.assumedCtState == Field.CT_NEW;
+    if (nat.kind() == Action.Nat.Kind.REVERSE) {
+      did.add("ct(nat): the connection's own translation in zone " + zone + " is applied (un-NAT of replies); the "
+          + "switch holds it, so the traced addresses are left as they are");
+      return m;
+    }
+    Field f = nat.kind() == Action.Nat.Kind.SRC ? Field.IPV4_SRC : Field.IPV4_DST;
+    String to = Values.ipv4(nat.address() & 0xffffffffL);
+    String from = p.f.containsKey(f) ? Values.ipv4(p.f.get(f)) : "?";
+    m.put("field", f.apiName());
+    m.put("from", from);
+    m.put("to", to);
+    if (fresh) {
+      p.f.put(f, nat.address() & 0xffffffffL);
+      did.add("ct(nat): " + (f == Field.IPV4_SRC ? "source " : "destination ") + from + " -> " + to + " ("
+          + (f == Field.IPV4_SRC ? "SNAT" : "DNAT") + " of a new connection, zone " + zone + ")");
+    } else {
+      m.put("applied", false);
+      did.add("ct(nat): an established connection keeps the translation of its first packet (" + (f == Field.IPV4_SRC
+          ? "source" : "destination") + " -> " + to + " for this rule), zone " + zone);
+    }
+    return m;
   }
 
   private ControllerApp appNamed(String name) {

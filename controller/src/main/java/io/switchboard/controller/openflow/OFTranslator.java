@@ -22,8 +22,10 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionDecNwTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCt;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraCtClear;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraDecTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionNiciraMove;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraNat;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
 import org.projectfloodlight.openflow.protocol.action.OFActionPopVlan;
 import org.projectfloodlight.openflow.protocol.action.OFActionPushVlan;
@@ -57,6 +59,7 @@ import org.projectfloodlight.openflow.types.TransportPort;
 import org.projectfloodlight.openflow.types.U16;
 import org.projectfloodlight.openflow.types.U32;
 import org.projectfloodlight.openflow.types.U64;
+import org.projectfloodlight.openflow.types.U8;
 import org.projectfloodlight.openflow.types.VlanVid;
 
 /**
@@ -159,6 +162,11 @@ public final class OFTranslator {
         out.add(f.actions().decNwTtl());
       } else if (a instanceof Action.Conntrack ct) {
         out.add(conntrack(ct));
+      } else if (a instanceof Action.CtClear) {
+        if (v10) {
+          throw new IllegalArgumentException("OpenFlow 1.0 bridges get no conntrack actions");
+        }
+        out.add(f.actions().niciraCtClear());
       } else if (a instanceof Action.Move m) {
         out.add(f.actions().buildNiciraMove().setNBits(m.src().bits()).setSrcOfs(0).setDstOfs(0)
             .setSrc(Nxm.header(m.src())).setDst(Nxm.header(m.dst())).build());
@@ -179,7 +187,7 @@ public final class OFTranslator {
     }
     OFActionNiciraCt.Builder b = f.actions().buildNiciraCt().setFlags(ct.commit() ? CT_COMMIT : 0)
         .setRecircTable(ct.table() == null ? CT_RECIRC_NONE : (short) pipeline.table(ct.table()))
-        .setAlg(0).setActions(List.of());
+        .setAlg(0).setActions(ct.nat() == null ? List.of() : List.of(nat(ct.nat())));
     if (ct.zone() == Action.Conntrack.ZONE_OF_PACKET) {
       b.setZoneSrc(Nxm.header(Field.CT_ZONE)).setZone(CT_ZONE_WHOLE_FIELD);
     } else {
@@ -188,10 +196,51 @@ public final class OFTranslator {
     return b.build();
   }
 
-  /** null when the ct action does more than the model says (an ALG, nested actions such as nat). */
-  private Action fromConntrack(OFActionNiciraCt ct) {
-    if (ct.getAlg() != 0 || !ct.getActions().isEmpty() || (ct.getFlags() & ~CT_COMMIT) != 0) {
+  /** NX_NAT_F_SRC, NX_NAT_F_DST, NX_NAT_RANGE_IPV4_MIN. */
+  static final int NAT_SRC = 1;
+  static final int NAT_DST = 2;
+  static final int NAT_RANGE_IPV4_MIN = 1;
+
+  /** The nat inside a ct action: 16 bytes, plus one IPv4 address padded to 8 bytes when there is one. */
+  private OFAction nat(Action.Nat nat) {
+    if (nat.kind() == Action.Nat.Kind.REVERSE) {
+      return f.actions().buildNiciraNat().setFlags(0).setRangePresent(0).setIpv4Range(List.of())
+          .setIpv6Range(List.of()).setPortRange(List.of()).setPad(List.of()).build();
+    }
+    return f.actions().buildNiciraNat().setFlags(nat.kind() == Action.Nat.Kind.SRC ? NAT_SRC : NAT_DST)
+        .setRangePresent(NAT_RANGE_IPV4_MIN).setIpv4Range(List.of(IPv4Address.of(nat.address())))
+        .setIpv6Range(List.of()).setPortRange(List.of())
+        .setPad(List.of(U8.of((short) 0), U8.of((short) 0), U8.of((short) 0), U8.of((short) 0))).build();
+  }
+
+  /** The nat of a ct action as the switch reports it; null when it is more than an address or no nat. */
+  private static Action.Nat fromNat(List<OFAction> nested) {
+    if (nested.size() != 1 || !(nested.get(0) instanceof OFActionNiciraNat n)) {
       return null;
+    }
+    int flags = n.getFlags();
+    if (flags == 0 && n.getRangePresent() == 0) {
+      return Action.Nat.reverse();
+    }
+    if ((flags != NAT_SRC && flags != NAT_DST) || n.getRangePresent() != NAT_RANGE_IPV4_MIN
+        || n.getIpv4Range().isEmpty()) {
+      return null;
+    }
+    int addr = n.getIpv4Range().get(0).getInt();
+    return flags == NAT_SRC ? Action.Nat.src(addr) : Action.Nat.dst(addr);
+  }
+
+  /** null when the ct action does more than the model says (an ALG, nested actions other than one nat). */
+  private Action fromConntrack(OFActionNiciraCt ct) {
+    if (ct.getAlg() != 0 || (ct.getFlags() & ~CT_COMMIT) != 0) {
+      return null;
+    }
+    Action.Nat nat = null;
+    if (!ct.getActions().isEmpty()) {
+      nat = fromNat(ct.getActions());
+      if (nat == null) {
+        return null;
+      }
     }
     int zone;
     if (ct.getZoneSrc() == 0) {
@@ -209,7 +258,7 @@ public final class OFTranslator {
         return null;
       }
     }
-    return new Action.Conntrack((ct.getFlags() & CT_COMMIT) != 0, zone, table);
+    return new Action.Conntrack((ct.getFlags() & CT_COMMIT) != 0, zone, table, nat);
   }
 
   // ---- matches
@@ -357,6 +406,8 @@ public final class OFTranslator {
         out.add(new Action.SetField(field, toLong(sf.getField().getValue())));
       } else if (a instanceof OFActionDecNwTtl || a instanceof OFActionNiciraDecTtl) {
         out.add(new Action.DecTtl());
+      } else if (a instanceof OFActionNiciraCtClear) {
+        out.add(new Action.CtClear());
       } else if (a instanceof OFActionNiciraCt ct) {
         Action c = fromConntrack(ct);
         if (c == null) {

@@ -166,16 +166,16 @@ public final class RestServer implements AutoCloseable {
     String p = "/" + res.path();
     route(HttpMethod.GET, p, r -> {
       requireEnabled(app);
-      return res.list();
+      return res.list(r.params());
     });
     route(HttpMethod.GET, p + "/:name", r -> {
       requireEnabled(app);
-      return res.get(r.param("name")).orElseThrow(() -> new ApiException(404,
+      return res.get(r.params(), r.param("name")).orElseThrow(() -> new ApiException(404,
           "no " + res.path() + " item named '" + r.param("name") + "'"));
     });
     route(HttpMethod.POST, p, r -> {
       requireEnabled(app);
-      return new Created(res.create(r.jsonBody()));
+      return new Created(res.create(r.params(), r.jsonBody()));
     });
     if (res.replaceable()) {
       route(HttpMethod.PUT, p + "/:name", r -> {
@@ -185,7 +185,7 @@ public final class RestServer implements AutoCloseable {
     }
     route(HttpMethod.DELETE, p + "/:name", r -> {
       requireEnabled(app);
-      if (!res.delete(r.param("name"))) {
+      if (!res.delete(r.params(), r.param("name"))) {
         throw new ApiException(404, "no " + res.path() + " item named '" + r.param("name") + "'");
       }
       return Map.of("deleted", r.param("name"));

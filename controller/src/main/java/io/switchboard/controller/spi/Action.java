@@ -63,14 +63,19 @@ public sealed interface Action {
    * @param zone the conntrack zone (0-65535), or {@link #ZONE_OF_PACKET}: the zone the packet was last tracked in
    *             ({@code zone=NXM_NX_CT_ZONE[]}), so that a commit reuses the zone of the pass that classified it
    * @param table the stage to recirculate into, or null for none
+   * @param nat   address translation the tracker applies ({@code nat(...)} inside the ct action), or null for none
    */
-  record Conntrack(boolean commit, int zone, Stage table) implements Action {
+  record Conntrack(boolean commit, int zone, Stage table, Nat nat) implements Action {
     public static final int ZONE_OF_PACKET = -1;
 
     public Conntrack {
       if (zone < ZONE_OF_PACKET || zone > 0xffff) {
         throw new IllegalArgumentException("conntrack zone out of range (0-65535): " + zone);
       }
+    }
+
+    public Conntrack(boolean commit, int zone, Stage table) {
+      this(commit, zone, table, null);
     }
 
     @Override
@@ -83,7 +88,51 @@ public sealed interface Action {
         sb.append("table=").append(table.label()).append(',');
       }
       sb.append("zone=").append(zone == ZONE_OF_PACKET ? "NXM_NX_CT_ZONE[]" : Integer.toString(zone));
+      if (nat != null) {
+        sb.append(',').append(nat);
+      }
       return sb.append(')').toString();
+    }
+  }
+
+  /**
+   * The {@code nat} of a ct action. {@link Kind#REVERSE} ({@code nat} alone) applies the translation a tracked
+   * connection already has (un-NAT of replies, NAT of later packets); {@link Kind#SRC} / {@link Kind#DST} also give
+   * a new connection committed by the action its source or destination {@code address}.
+   */
+  record Nat(Kind kind, int address) {
+    public enum Kind { REVERSE, SRC, DST }
+
+    public static Nat reverse() {
+      return new Nat(Kind.REVERSE, 0);
+    }
+
+    public static Nat src(int address) {
+      return new Nat(Kind.SRC, address);
+    }
+
+    public static Nat dst(int address) {
+      return new Nat(Kind.DST, address);
+    }
+
+    @Override
+    public String toString() {
+      if (kind == Kind.REVERSE) {
+        return "nat";
+      }
+      return "nat(" + (kind == Kind.SRC ? "src=" : "dst=") + ((address >>> 24) & 0xff) + "." + ((address >>> 16)
+          & 0xff) + "." + ((address >>> 8) & 0xff) + "." + (address & 0xff) + ")";
+    }
+  }
+
+  /**
+   * Nicira {@code ct_clear}: forget the packet's connection-tracking state (ct_state, ct_zone and the connection's
+   * original tuple), e.g. before a tracked packet goes to the controller, whose packet-in then carries none of it.
+   */
+  record CtClear() implements Action {
+    @Override
+    public String toString() {
+      return "ct_clear";
     }
   }
 
@@ -118,6 +167,10 @@ public sealed interface Action {
 
   static Action conntrack(boolean commit, int zone, Stage table) {
     return new Conntrack(commit, zone, table);
+  }
+
+  static Action conntrack(boolean commit, int zone, Stage table, Nat nat) {
+    return new Conntrack(commit, zone, table, nat);
   }
 
   static String portName(long port) {

@@ -48,4 +48,22 @@ public interface RestResource {
   default boolean delete(String name) {
     throw new ApiException(405, "this collection is read-only");
   }
+
+  // A path may hold parameters ("overlay/routers/:router/nat"); these get them by name, and by default ignore them.
+
+  default List<Map<String, Object>> list(Map<String, String> pathParams) {
+    return list();
+  }
+
+  default Optional<Map<String, Object>> get(Map<String, String> pathParams, String name) {
+    return get(name);
+  }
+
+  default Map<String, Object> create(Map<String, String> pathParams, Map<String, Object> body) {
+    return create(body);
+  }
+
+  default boolean delete(Map<String, String> pathParams, String name) {
+    return delete(name);
+  }
 }

@@ -71,6 +71,24 @@ class OFTranslatorTest {
         Pipeline.MULTI_TABLE);
   }
 
+  @ParameterizedTest
+  @EnumSource(value = OFVersion.class, names = {"OF_13", "OF_14"})
+  void natEntriesRoundTrip(OFVersion v) throws Exception {
+    int ext = (192 << 24) | (168 << 16) | (66 << 8) | 45;
+    roundTrip(v, FlowEntry.in(Stage.L3).priority(44).match(FlowMatch.builder().ethType(0x0800).metadata(100).build())
+        .actions(Action.setField(Field.METADATA, 66), Action.conntrack(true, 57410, Stage.L3, Action.Nat.src(ext)))
+        .build(), Pipeline.MULTI_TABLE);
+    roundTrip(v, FlowEntry.in(Stage.L3).priority(1100).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
+        .actions(Action.conntrack(true, 57410, Stage.L3, Action.Nat.dst(ext + 1))).build(), Pipeline.MULTI_TABLE);
+    roundTrip(v, FlowEntry.in(Stage.L3).priority(1523).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
+        .actions(new Action.CtClear(), Action.output(Action.PORT_CONTROLLER)).build(), Pipeline.MULTI_TABLE);
+    roundTrip(v, FlowEntry.in(Stage.L3).priority(1101).match(FlowMatch.builder().ethType(0x0800).metadata(66).build())
+        .actions(Action.conntrack(false, 57410, Stage.L3, Action.Nat.reverse())).build(), Pipeline.MULTI_TABLE);
+    assertEquals("ct(commit,table=l3,zone=57410,nat(src=192.168.66.45))",
+        Action.conntrack(true, 57410, Stage.L3, Action.Nat.src(ext)).toString());
+    assertEquals("ct(table=l3,zone=5,nat)", Action.conntrack(false, 5, Stage.L3, Action.Nat.reverse()).toString());
+  }
+
   @org.junit.jupiter.api.Test
   void conntrackPrintsLikeOvsOfctl() {
     assertEquals("ct(table=acl,zone=100)", Action.conntrack(false, 100, Stage.ACL).toString());

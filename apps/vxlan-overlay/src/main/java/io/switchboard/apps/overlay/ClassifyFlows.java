@@ -43,6 +43,9 @@ final class ClassifyFlows {
     }
     bridge.tunnelPort().ifPresent(tunnel -> {
       for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
+        if (n.isLocalnet()) {
+          continue; // bridged to the physical network, never in VXLAN (LocalnetFlows)
+        }
         FlowMatch m = FlowMatch.builder().inPort(tunnel).exact(Field.TUNNEL_ID, n.vni()).build();
         out.add(OverlayFlows.entry(Stage.CLASSIFY, TUNNEL_VNI, m, n.vni())
             .writeMetadata(n.vni(), -1L).next(Stage.ACL).build());

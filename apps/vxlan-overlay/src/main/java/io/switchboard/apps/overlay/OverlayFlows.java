@@ -25,6 +25,11 @@ public final class OverlayFlows {
   private OverlayFlows() {}
 
   public static void compute(OverlayTopology topology, SwitchView sw, FlowSink out) {
+    compute(topology, ExternalState.of(topology.overlay()), sw, out);
+  }
+
+  /** With the routers' NAT rules in force and the next hops learned ({@link ExternalState}). */
+  public static void compute(OverlayTopology topology, ExternalState external, SwitchView sw, FlowSink out) {
     if (!sw.multiTable()) {
       return;
     }
@@ -33,6 +38,8 @@ public final class OverlayFlows {
       ClassifyFlows.add(bridge, out);
       RouterFlows.add(bridge, out);
       SwitchFlows.add(bridge, out);
+      LocalnetFlows.add(bridge, out);
+      ExternalFlows.add(bridge, external, out);
     });
   }
 

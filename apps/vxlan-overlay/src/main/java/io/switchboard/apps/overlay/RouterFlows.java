@@ -43,6 +43,9 @@ final class RouterFlows {
     bridge.tunnelPort().ifPresent(tunnel -> out.add(OverlayFlows.entry(Stage.L3, FROM_TUNNEL,
         FlowMatch.builder().inPort(tunnel).build(), OverlayFlows.NO_NETWORK).next(Stage.L2).build()));
     for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
+      if (n.isLocalnet()) {
+        continue; // a physical network's own hosts answer ARP there (LocalnetFlows, ExternalFlows)
+      }
       for (OverlayEndpoint e : topo.endpointsIn(n.name())) {
         out.add(arpResponder(n, e.ip(), e.mac().value()));
       }

@@ -38,12 +38,18 @@ final class SwitchFlows {
     OverlayTopology topo = bridge.topology();
     OptionalLong tunnel = bridge.tunnelPort();
     for (OverlayNetwork n : topo.reachableFrom(bridge.hostName())) {
+      if (n.isLocalnet()) {
+        continue; // LocalnetFlows
+      }
       for (OverlayEndpoint e : topo.endpointsIn(n.name())) {
         unicast(bridge, n, e, tunnel).ifPresent(actions -> out.add(OverlayFlows.entry(Stage.L2, UNICAST,
             OverlayFlows.inNetwork(n).ethDst(e.mac().value()).build(), n.vni()).actions(actions).build()));
       }
     }
     for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
+      if (n.isLocalnet()) {
+        continue;
+      }
       List<Action> local = new ArrayList<>();
       bridge.localPorts(n).forEach(p -> local.add(Action.output(p)));
       List<Action> all = new ArrayList<>(local);

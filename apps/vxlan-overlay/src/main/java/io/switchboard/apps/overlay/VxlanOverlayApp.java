@@ -49,6 +49,10 @@ public final class VxlanOverlayApp implements ControllerApp {
   private volatile Ipam ipam;
   private volatile DhcpServer dhcp;
   private volatile OverlayTopology topology = OverlayTopology.of(OverlayConfig.empty());
+  /** Routers' external side: NAT rules added through REST, next hops learned (docs/apps/nat.md). */
+  private volatile RouterExternals externals;
+  private volatile ExternalState external = ExternalState.of(OverlayConfig.empty());
+  private final NatResource natResource = new NatResource(this);
   /** Why pending endpoints have no address (a full subnet), by name. */
   private volatile Map<String, String> pendingReasons = Map.of();
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
@@ -97,6 +101,10 @@ public final class VxlanOverlayApp implements ControllerApp {
           new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> refresh());
       dhcp.leases().addListener((name, lease) -> leaseResource.changed());
+      RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
+      externals = x;
+      x.ruleStore().addListener((key, rule) -> refreshExternal());
+      x.nextHopStore().addListener((key, mac) -> refreshExternal());
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
           refresh();
@@ -122,23 +130,47 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayFlows.compute(topology, sw, out);
+    OverlayFlows.compute(topology, external, sw, out);
   }
 
   /** The bridge's own limit on DHCP sent to the controller, ahead of the per-port budget in the controller. */
   @Override
   public List<MeterSpec> meters(SwitchView sw) {
-    return List.of(ClassifyFlows.DHCP_METER);
+    return List.of(ClassifyFlows.DHCP_METER, ExternalFlows.ARP_METER);
   }
 
   /** Says once per connect when a bridge is ambiguous (several hosts name it) and so gets no overlay flows. */
   @Override
   public void adoptFlows(SwitchView sw, List<FlowEntry> installed) {
+    RouterExternals x = externals;
+    if (x != null) {
+      x.adopt(topology, sw, installed); // the next hops' MACs the switch's routes hold
+    }
     List<OverlayHost> hosts = topology.hostsNaming(sw);
     if (hosts.size() > 1) {
       log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
           + "told apart by dpid", Values.dpid(sw.dpid()), sw.name(),
           hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
+    } else if (hosts.size() == 1 && sw.multiTable()) {
+      HostBridge bridge = new HostBridge(topology, sw, hosts.get(0));
+      if ("1.5".equals(sw.openFlowVersion()) && topology.overlay().routers().stream().anyMatch(r -> r.external()
+          .map(ext -> ext.host().equals(hosts.get(0).name())).orElse(false))) {
+        log.warn("switch {} ({}): gateway host {} speaks OpenFlow 1.5, where ct_state cannot be matched; its "
+            + "routers' external side (NAT) is not installed: let it negotiate 1.3 or 1.4", Values.dpid(sw.dpid()),
+            sw.name(), hosts.get(0).name());
+      }
+      for (OverlayNetwork n : LocalnetFlows.networksOn(bridge)) {
+        if (LocalnetFlows.patchPort(bridge, n).isEmpty()) {
+          log.warn("switch {} ({}): localnet network {} needs the patch port {} to physical bridge {} (create the "
+              + "pair: ovs-vsctl add-port {} {} -- set interface {} type=patch options:peer={}); until then it is "
+              + "not bridged here", Values.dpid(sw.dpid()), sw.name(), n.name(),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()), sw.name(),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
+              "phy-" + hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()));
+        }
+      }
     } else if (hosts.size() == 1 && !sw.multiTable()) {
       log.warn("switch {} ({}): overlay host {} needs OpenFlow 1.3 or later (metadata, several tables); "
           + "it speaks {} and gets no overlay flows", Values.dpid(sw.dpid()), sw.name(), hosts.get(0).name(),
@@ -187,11 +219,22 @@ public final class VxlanOverlayApp implements ControllerApp {
     DhcpServer d = dhcp;
     if (in.stage() == Stage.CLASSIFY && d != null) {
       d.onPacketIn(topology, sw, in, context);
+    } else if (in.stage() == Stage.L3 && externals != null) {
+      externals.onPacketIn(topology, sw, in, context); // ARP of the external side, unresolved next hops
     }
   }
 
   @Override
   public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
+    Optional<io.switchboard.config.OverlayRouter> router = topology.overlay().routers().stream()
+        .filter(r -> r.external().flatMap(x -> topology.network(x.network())).map(n -> n.vni() == tag)
+            .orElse(false)).findFirst();
+    if (router.isPresent()) { // the external side's entries: ARP to learn from, or a next hop not resolved yet
+      return Optional.of(packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0806
+          ? "ARP on router " + router.get().name() + "'s external network: the controller learns the sender's MAC"
+          : "the next hop of router " + router.get().name() + " has no MAC yet: the controller asks for it (ARP) "
+              + "and drops the packet");
+    }
     Long port = packet.get(Field.IN_PORT);
     Optional<OverlayEndpoint> e = topology.hostOf(sw).flatMap(h -> port == null ? Optional.empty()
         : sw.port(port).flatMap(p -> topology.endpointAt(h.name(), p.name())));
@@ -208,7 +251,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public List<RestResource> resources() {
-    return List.of(resource, leaseResource, new NetworkResource(this), new HostResource(this));
+    return List.of(resource, leaseResource, new NetworkResource(this), new HostResource(this), natResource);
   }
 
   // ---- state
@@ -229,6 +272,40 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (c != null) {
       c.recomputeAll();
     }
+  }
+
+  /** A NAT rule was added or removed, or a next hop learned (here or on another instance). */
+  private void refreshExternal() {
+    AppContext c = ctx;
+    RouterExternals x = externals;
+    if (c == null || x == null) {
+      return;
+    }
+    OverlayTopology t;
+    synchronized (this) {
+      external = x.state(c.config().overlay());
+      t = topology;
+    }
+    // NAT rules and next hops shape only the gateway hosts' entries
+    Set<String> gatewayHosts = new HashSet<>();
+    t.overlay().routers().forEach(r -> r.external().ifPresent(ext -> gatewayHosts.add(ext.host())));
+    for (SwitchView sw : c.switches()) {
+      if (t.hostOf(sw).map(h -> gatewayHosts.contains(h.name())).orElse(false)) {
+        c.recompute(sw.dpid());
+      }
+    }
+  }
+
+  ExternalState external() {
+    return external;
+  }
+
+  RouterExternals externals() {
+    return externals;
+  }
+
+  OverlayConfig overlayConfig() {
+    return topology.overlay();
   }
 
   DhcpServer dhcp() {
@@ -273,6 +350,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       }
       topology = t;
       pendingReasons = Map.copyOf(reasons);
+      external = externals.state(overlay);
     } finally {
       rebuilding.set(false);
     }
@@ -343,6 +421,25 @@ public final class VxlanOverlayApp implements ControllerApp {
     refresh();
     log.info("overlay: endpoint {} removed", name);
     return true;
+  }
+
+  /** Validates and stores a NAT rule of a router; 400/404/409 with the reason; nothing changes on an error. */
+  synchronized io.switchboard.config.NatRule addNatRule(String router, Map<String, Object> body) {
+    requireStarted();
+    io.switchboard.config.NatRule r = externals.add(topology.overlay(), external, router, body);
+    refreshExternal();
+    log.info("overlay: router {} NAT rule {} -> {} added", router, r.key(), r.externalText());
+    return r;
+  }
+
+  synchronized boolean removeNatRule(String router, String rule) {
+    requireStarted();
+    boolean removed = externals.remove(topology.overlay(), router, rule);
+    if (removed) {
+      refreshExternal();
+      log.info("overlay: router {} NAT rule {} removed", router, rule);
+    }
+    return removed;
   }
 
   private KeyValueStore<String, RuntimeEndpoint> requireStarted() {
