@@ -34,6 +34,13 @@ import org.projectfloodlight.openflow.types.U32;
  * answers what a controller asks on connect (features, port descriptions, an empty flow table, barriers), then,
  * when the driver says so, sends packet-ins — a window of them in flight — and counts the answers that refer to
  * them. Everything runs on the channel's event loop and nothing blocks; the driver reads the counters.
+ *
+ * <p>Longer than the ~400 lines a class gets here, on purpose: it is a test peer whose state (phase, window,
+ * in-flight packet-ins, the rules the controller installed) is touched by every message it reads and every
+ * packet-in it writes, all on one event loop. The parts that stand alone already live apart ({@link SwitchReplies}
+ * answers the handshake and stats, {@link PacketInEncoder} builds the frames, {@link Outstanding} times the
+ * window, {@link SwitchCounters} and {@link LatencyHistogram} count); splitting the rest would spread that
+ * single-threaded state across objects that must then share it.
  */
 public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
   private static final OFMessageReader<OFMessage> READER = OFFactories.getGenericReader();

@@ -59,7 +59,9 @@ class SwitchboardSmokeTest {
     assertEquals(4, r.handshake().programmed(), "every switch reconciled: " + log);
     SwitchCounters.Snapshot t = r.total();
     assertTrue(t.answered() > 1000, log);
-    assertEquals(t.answered(), t.packetOuts(), "on OpenFlow 1.0 l2-learning forwards each frame itself: " + log);
+    // each switch's two counters are read one after the other while it runs: one answer may fall between them
+    assertTrue(Math.abs(t.answered() - t.packetOuts()) <= 4,
+        "on OpenFlow 1.0 l2-learning forwards each frame itself: " + log);
     assertEquals(0, t.bogus(), log);
     assertEquals(0, t.errors(), log);
   }

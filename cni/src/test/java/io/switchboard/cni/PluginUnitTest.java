@@ -143,10 +143,10 @@ class PluginUnitTest {
 
   @Test
   void theDpidOfABridgeIsReadInEveryUsualForm() {
-    assertEquals(1L, Plugin.parseDpid("0000000000000001"));
-    assertEquals(1L, Plugin.parseDpid("00:00:00:00:00:00:00:01"));
-    assertEquals(-1L, Plugin.parseDpid("br-int"));
-    assertEquals(-1L, Plugin.parseDpid(null));
+    assertEquals(1L, OverlayClient.parseDpid("0000000000000001"));
+    assertEquals(1L, OverlayClient.parseDpid("00:00:00:00:00:00:00:01"));
+    assertEquals(-1L, OverlayClient.parseDpid("br-int"));
+    assertEquals(-1L, OverlayClient.parseDpid(null));
   }
 
   /** As {@code switchboard cni-install} runs it: from a jar holding more than the plugin (the controller's jar). */

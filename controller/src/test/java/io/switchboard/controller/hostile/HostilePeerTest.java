@@ -117,8 +117,10 @@ class HostilePeerTest {
   }
 
   long logged(String dpidText, String text) {
-    return logs.list.stream().filter(e -> e.getFormattedMessage().contains(dpidText)
-        && e.getFormattedMessage().contains(text)).count();
+    synchronized (logs) { // the controller's threads append (under this lock) while the test reads
+      return logs.list.stream().filter(e -> e.getFormattedMessage().contains(dpidText)
+          && e.getFormattedMessage().contains(text)).count();
+    }
   }
 
   @Test

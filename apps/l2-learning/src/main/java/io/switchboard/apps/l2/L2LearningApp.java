@@ -4,9 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.apps.l2.LearningFlows.HostAt;
 import io.switchboard.apps.l2.SingleTableFlows.Pair;
-import io.switchboard.config.BridgeConfig;
-import io.switchboard.config.Dpid;
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.ControllerApp;
@@ -21,8 +18,6 @@ import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.spi.Values;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: hosts per port, VLAN and bridge are capped ({@link HostCaps}), and a bridge that went away has its
  * hosts forgotten {@code l2-learning.forget-after} later unless it came back meanwhile (its return, here or on
  * another instance of a cluster, adopts its entries and cancels the forgetting).
+ *
+ * <p>This class is the app's SPI side: learning from packet-ins, forgetting, adopting a returning bridge's
+ * entries. The entries themselves come from {@link LearningFlows}; {@link BridgePlans} (port plans per bridge),
+ * {@link HostAdoption} (what a bridge's entries say was learned) and {@link FlowChanges} (one reactive update) help.
  */
 public final class L2LearningApp implements ControllerApp {
   public static final String NAME = "l2-learning";
@@ -70,11 +69,11 @@ public final class L2LearningApp implements ControllerApp {
   private volatile PacketInBudget budget;
 
   public L2LearningApp() {
-    this(System::currentTimeMillis, System::nanoTime, daemonTimer());
+    this(System::currentTimeMillis, System::nanoTime, new DaemonTimer());
   }
 
   L2LearningApp(LongSupplier millisClock, LongSupplier nanoClock) {
-    this(millisClock, nanoClock, daemonTimer());
+    this(millisClock, nanoClock, new DaemonTimer());
   }
 
   L2LearningApp(LongSupplier millisClock, LongSupplier nanoClock, Timer timer) {
@@ -261,7 +260,7 @@ public final class L2LearningApp implements ControllerApp {
   /** A removed port takes its hosts with it (the core recomputes the bridge's flows right after). */
   @Override
   public void onPortChange(SwitchView sw, PortInfo port, boolean removed) {
-    plans.remove(sw.dpid());
+    plans.forget(sw.dpid());
     if (!removed || table == null) {
       return;
     }
@@ -280,7 +279,7 @@ public final class L2LearningApp implements ControllerApp {
    */
   @Override
   public void onSwitchDown(long dpid) {
-    plans.remove(dpid);
+    plans.forget(dpid);
     pairs.forget(dpid); // rebuilt from the switch's entries when it comes back
     pairsFullLogged.remove(dpid);
     if (budget != null) {
@@ -344,32 +343,10 @@ public final class L2LearningApp implements ControllerApp {
       return;
     }
     PortPlan plan = plan(sw);
-    LearningFlows flows = flows(sw);
-    Map<HostKey, LearnedHost> adopted = new HashMap<>();
-    long now = millisClock.getAsLong();
-    L2Settings limits = L2Section.of(ctx.config());
-    Map<Long, Integer> perPort = new HashMap<>();
-    Map<Integer, Integer> perVlan = new HashMap<>();
-    int overCaps = 0;
-    for (FlowEntry e : installed) {
-      HostAt at = flows.sourceEntryHost(plan, e);
-      if (at != null && !adopted.containsKey(new HostKey(sw.dpid(), at.vlan(), at.mac()))) {
-        // the caps hold for adopted hosts too (they may have been lowered since the entries were made)
-        if (perPort.getOrDefault(at.port(), 0) >= limits.maxHostsPerPort()
-            || perVlan.getOrDefault(at.vlan(), 0) >= limits.maxHostsPerVlan()
-            || adopted.size() >= limits.maxHostsPerSwitch()) {
-          overCaps++;
-          continue;
-        }
-        perPort.merge(at.port(), 1, Integer::sum);
-        perVlan.merge(at.vlan(), 1, Integer::sum);
-        LearnedHost before = table.get(sw.dpid(), at.vlan(), at.mac());
-        long since = before != null && before.port() == at.port() ? before.learnedAtMillis() : now;
-        LearnedHost h = new LearnedHost(sw.dpid(), sw.name(), at.vlan(), at.mac(), at.port(),
-            plan.port(at.port()).name(), since);
-        adopted.put(h.key(), h);
-      }
-    }
+    HostAdoption.Hosts hosts = HostAdoption.hosts(sw, plan, flows(sw), installed, table, L2Section.of(ctx.config()),
+        millisClock.getAsLong());
+    Map<HostKey, LearnedHost> adopted = hosts.adopted();
+    int overCaps = hosts.overCaps();
     if (overCaps > 0) {
       log.warn("switch {}: {} learned entries on the switch are over the l2-learning host caps and were not"
           + " adopted (they are removed)", Values.dpid(sw.dpid()), overCaps);
@@ -381,17 +358,7 @@ public final class L2LearningApp implements ControllerApp {
       }
     }
     adopted.values().forEach(table::put);
-    Map<Pair, FlowEntry> mine = new HashMap<>();
-    if (!sw.multiTable()) {
-      for (FlowEntry e : installed) {
-        Pair p = SingleTableFlows.pairOf(e, plan);
-        LearnedHost s = p == null ? null : adopted.get(new HostKey(sw.dpid(), p.vlan(), p.src()));
-        LearnedHost d = p == null ? null : adopted.get(new HostKey(sw.dpid(), p.vlan(), p.dst()));
-        if (s != null && d != null) {
-          mine.put(p, SingleTableFlows.INSTANCE.pairEntry(plan, s, d));
-        }
-      }
-    }
+    Map<Pair, FlowEntry> mine = HostAdoption.pairs(sw, plan, installed, adopted);
     pairs.replace(sw.dpid(), mine);
     log.info("switch {}: adopted {} learned host(s) and {} pair(s) from the switch", Values.dpid(sw.dpid()),
         adopted.size(), mine.size());
@@ -420,26 +387,11 @@ public final class L2LearningApp implements ControllerApp {
     return planned(sw).plan();
   }
 
-  /**
-   * A bridge's port plan, kept while its view (the core hands out one instance until ports change) and the config
-   * stay the same: the packet-in path must not rebuild it per packet.
-   */
-  private record Planned(SwitchView view, SwitchboardConfig config, PortPlan plan, boolean leftToOverlay) {}
+  /** A bridge's port plan, kept while its view and the config stay the same ({@link BridgePlans}). */
+  private final BridgePlans plans = new BridgePlans();
 
-  private final java.util.Map<Long, Planned> plans = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private Planned planned(SwitchView sw) {
-    SwitchboardConfig c = ctx.config();
-    Planned p = plans.get(sw.dpid());
-    if (p != null && p.view() == sw && p.config() == c) {
-      return p;
-    }
-    BridgeConfig config = c.bridge(sw.name(), sw.dpid()).orElse(null);
-    boolean overlay = c.appEnabled("vxlan-overlay") && c.overlay().hosts().stream()
-        .anyMatch(h -> sw.isCalled(h.bridge()) || Dpid.parse(h.bridge()).stream().anyMatch(d -> d == sw.dpid()));
-    p = new Planned(sw, c, PortPlan.of(sw, config), overlay);
-    plans.put(sw.dpid(), p);
-    return p;
+  private BridgePlans.Planned planned(SwitchView sw) {
+    return plans.of(sw, ctx.config());
   }
 
   private static LearningFlows flows(SwitchView sw) {
@@ -451,55 +403,7 @@ public final class L2LearningApp implements ControllerApp {
     return (int) Math.max(1, Math.min(0xffff, s));
   }
 
-  private static Timer daemonTimer() {
-    return new Timer() {
-      private volatile java.util.concurrent.ScheduledExecutorService timers;
-
-      @Override
-      public void schedule(Runnable task, Duration delay) {
-        if (timers == null) {
-          synchronized (this) {
-            if (timers == null) {
-              timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "l2-learning-forget");
-                t.setDaemon(true);
-                return t;
-              });
-            }
-          }
-        }
-        timers.schedule(() -> {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            log.error("forgetting a departed switch's hosts failed", e);
-          }
-        }, delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      }
-    };
-  }
-
   static boolean isUnicast(long mac) {
     return mac != 0 && (mac & 0x0100_0000_0000L) == 0;
-  }
-
-  /** Entries to add and remove on one bridge, sent as one reactive update. */
-  private static final class FlowChanges {
-    private final List<FlowEntry> added = new ArrayList<>();
-    private final List<FlowEntry> removed = new ArrayList<>();
-
-    void add(List<FlowEntry> entries) {
-      added.addAll(entries);
-    }
-
-    void remove(List<FlowEntry> entries) {
-      removed.addAll(entries);
-    }
-
-    void apply(AppContext ctx, long dpid) {
-      if (!added.isEmpty() || !removed.isEmpty()) {
-        ctx.update(dpid, added, removed);
-      }
-    }
   }
 }
