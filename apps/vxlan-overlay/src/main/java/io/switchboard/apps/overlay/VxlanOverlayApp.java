@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,6 +50,8 @@ public final class VxlanOverlayApp implements ControllerApp {
   private volatile Ipam ipam;
   private volatile DhcpServer dhcp;
   private volatile OverlayTopology topology = OverlayTopology.of(OverlayConfig.empty());
+  /** Every programmed bridge's entries, brought up to date change by change. */
+  private final DesiredFlowCache flows = new DesiredFlowCache(topology);
   /** Why pending endpoints have no address (a full subnet), by name. */
   private volatile Map<String, String> pendingReasons = Map.of();
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
@@ -81,14 +84,15 @@ public final class VxlanOverlayApp implements ControllerApp {
       ipam = i;
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
-      s.addListener((name, endpoint) -> refresh());
+      s.addListener((name, endpoint) -> apply(name));
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
-          refresh();
+          apply(name);
         }
       });
     }
     rebuild();
+    flows.reset(topology); // the core recomputes every bridge after a (re)start
     collectAddresses();
     log.info("overlay: {}", topology.counts());
   }
@@ -107,7 +111,12 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayFlows.compute(topology, sw, out);
+    flows.desired(sw).forEach(out::add);
+  }
+
+  @Override
+  public void onSwitchDown(long dpid) {
+    flows.forget(dpid);
   }
 
   /** The bridge's own limit on DHCP sent to the controller, ahead of the per-port budget in the controller. */
@@ -207,13 +216,40 @@ public final class VxlanOverlayApp implements ControllerApp {
     return c == null ? List.of() : c.switches();
   }
 
-  /** The inputs changed (an endpoint was added or removed, here or on another instance): new flows everywhere. */
-  private void refresh() {
-    rebuild();
+  /**
+   * Runtime endpoint {@code name}, or its address, changed (here or on another instance): the topology is updated
+   * for it alone where that gives the same answer as building it from scratch, else built from scratch; then only
+   * the bridges whose entries change are handed the entries that differ. Nothing happens when the topology already
+   * has the store's state of that endpoint (the REST path applies its own change at once, and the store's listener
+   * tells it again).
+   */
+  private synchronized void apply(String name) {
+    KeyValueStore<String, RuntimeEndpoint> s = store;
     AppContext c = ctx;
-    if (c != null) {
-      c.recomputeAll();
+    if (s == null || c == null) {
+      return;
     }
+    OverlayTopology before = topology;
+    RuntimeEndpoint input = s.get(name);
+    Ipam.Assignment assignment = ipam.assignment(name);
+    if (Objects.equals(before.runtimeInput(name), input) && Objects.equals(before.assignmentInput(name), assignment)) {
+      return;
+    }
+    Optional<OverlayTopology> next = before.withRuntime(name, input, assignment);
+    if (next.isPresent()) {
+      topology = next.get();
+      push(c, Set.of(name));
+    } else {
+      rebuild();
+      push(c, null);
+    }
+  }
+
+  /** Hands every bridge whose entries changed (those this instance programs) what differs. */
+  private void push(AppContext c, Set<String> changed) {
+    Map<Long, DesiredFlowCache.Delta> deltas = flows.update(topology, changed,
+        dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty());
+    deltas.forEach((dpid, d) -> c.update(dpid, d.added(), d.removed()));
   }
 
   DhcpServer dhcp() {
@@ -300,7 +336,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       }
       throw new ApiException(409, "name: an endpoint named '" + e.name() + "' already exists");
     }
-    refresh();
+    apply(e.name()); // at once, whether or not the store's listener has already
     OverlayEndpoint now = topology.endpoint(e.name()).orElse(e);
     log.info("overlay: endpoint {} added ({} {}{} on {} port {}, network {})", now.name(), now.macText(),
         now.ipText(), now.dynamicIp() ? " allocated" : "", now.host(), now.port(), now.network());
@@ -314,17 +350,22 @@ public final class VxlanOverlayApp implements ControllerApp {
       throw new ApiException(409, "endpoint '" + name + "' is defined in the config file; remove it there and "
           + "reload");
     }
+    Optional<OverlayEndpoint> was = topology.endpoint(name);
     if (s.remove(name) == null) {
       return false;
     }
     rebuilding.set(true);
     try {
-      ipam.release(name);
+      if (was.isPresent()) {
+        ipam.release(name, was.get().network(), was.get().ip());
+      } else {
+        ipam.release(name);
+      }
     } finally {
       rebuilding.set(false);
     }
     dhcp.leases().remove(name);
-    refresh();
+    apply(name);
     log.info("overlay: endpoint {} removed", name);
     return true;
   }
