@@ -75,6 +75,14 @@ public final class OverlayEndpoints {
       ports.putIfAbsent(List.of(e.host(), e.port()), e);
     }
 
+    /** Takes out what {@code e} uses (what another endpoint was first to use stays). */
+    public void remove(OverlayEndpoint e) {
+      names.remove(e.name(), e);
+      macs.remove(List.of(e.network(), e.mac()), e);
+      ips.remove(List.of(e.network(), e.ip()), e);
+      ports.remove(List.of(e.host(), e.port()), e);
+    }
+
     /** Whether an endpoint added so far uses this address in this network. */
     public boolean usesIp(String network, int ip) {
       return ips.containsKey(List.of(network, ip));

@@ -37,13 +37,20 @@ public final class OverlayTopology {
   /** The runtime endpoints and the address assignments this snapshot was built from (to tell what changed). */
   private final Map<String, RuntimeEndpoint> runtime;
   private final Map<String, Ipam.Assignment> assignments;
-  /** What the endpoints in force use (names, MACs, IPs, ports), built on first use: for validating a new one. */
+  /**
+   * What the endpoints in force use (names, MACs, IPs, ports), for validating a new one: built on first use, and
+   * handed on to the next snapshot by {@link #withRuntime} (which then leaves this one without).
+   */
   private volatile OverlayEndpoints.Taken taken;
+  /** How many of {@link #endpoints} are config static, runtime static, config dynamic, runtime dynamic, in order. */
+  private final int[] segments;
 
   private OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
       Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons,
       Map<String, OverlayEndpoint> pending, TopologyIndex index, Map<String, RuntimeEndpoint> runtime,
-      Map<String, Ipam.Assignment> assignments) {
+      Map<String, Ipam.Assignment> assignments, int[] segments, OverlayEndpoints.Taken taken) {
+    this.segments = segments;
+    this.taken = taken;
     this.overlay = overlay;
     this.endpoints = List.copyOf(endpoints);
     this.fromConfig = Set.copyOf(fromConfig);
@@ -128,8 +135,12 @@ public final class OverlayTopology {
         inUse.add(List.of(n.name(), resolved.mac()));
       }
     }
+    int[] segments = new int[4];
+    for (OverlayEndpoint e : accepted) {
+      segments[rank(e, fromConfig)]++;
+    }
     return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending,
-        TopologyIndex.of(config, accepted), new HashMap<>(runtime), new HashMap<>(assignments));
+        TopologyIndex.of(config, accepted), new HashMap<>(runtime), new HashMap<>(assignments), segments, null);
   }
 
   /**
@@ -150,21 +161,23 @@ public final class OverlayTopology {
     } else {
       used.put(name, assignment);
     }
-    List<OverlayEndpoint> list = endpoints;
+    OverlayEndpoints.Taken inForce = taken(); // handed on: this snapshot is superseded
+    taken = null;
+    List<OverlayEndpoint> list = new ArrayList<>(endpoints);
+    int[] sizes = segments.clone();
     TopologyIndex idx = index;
     Map<String, RuntimeEndpoint> inputs = new HashMap<>(runtime);
     if (inputs.remove(name) != null) {
       OverlayEndpoint old = index.endpoint(name).orElseThrow();
-      list = new ArrayList<>(endpoints);
-      list.remove(old);
+      list.remove(position(list, sizes, old));
+      sizes[rank(old, fromConfig)]--;
       idx = idx.with(old, null);
+      inForce.remove(old);
     }
-    OverlayTopology t = new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending, idx,
-        inputs, used);
     if (input == null) {
-      return Optional.of(t);
+      return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending, idx,
+          inputs, used, sizes, inForce));
     }
-    OverlayEndpoints.Taken inForce = t.taken();
     Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(input.toMap(), overlay, inForce);
     if (!checked.isOk()) {
       return Optional.empty(); // rejected: from scratch, for the reasons
@@ -180,26 +193,43 @@ public final class OverlayTopology {
         return Optional.empty();
       }
     }
-    List<OverlayEndpoint> added = new ArrayList<>(list.size() + 1);
-    int rank = rank(e);
-    boolean placed = false;
-    for (OverlayEndpoint x : list) {
-      if (!placed && (rank(x) > rank || rank(x) == rank && x.name().compareTo(e.name()) > 0)) {
-        added.add(e);
-        placed = true;
-      }
-      added.add(x);
-    }
-    if (!placed) {
-      added.add(e);
-    }
+    int at = position(list, sizes, e);
+    list.add(at < 0 ? -at - 1 : at, e);
+    sizes[rank(e, fromConfig)]++;
+    inForce.add(e);
     inputs.put(name, input);
-    return Optional.of(new OverlayTopology(overlay, added, fromConfig, rejected, rejectedReasons, pending,
-        idx.with(null, e), inputs, used));
+    return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending,
+        idx.with(null, e), inputs, used, sizes, inForce));
+  }
+
+  /**
+   * Where a runtime endpoint is (or, as {@code -(insertion point) - 1}, would be) in the list: its segment is in
+   * name order, so a binary search.
+   */
+  private int position(List<OverlayEndpoint> list, int[] sizes, OverlayEndpoint e) {
+    int rank = rank(e, fromConfig);
+    int from = 0;
+    for (int r = 0; r < rank; r++) {
+      from += sizes[r];
+    }
+    int lo = from;
+    int hi = from + sizes[rank] - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = list.get(mid).name().compareTo(e.name());
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -lo - 1;
   }
 
   /** Where {@link #of} lists an endpoint: the config's static ones, runtime static, config dynamic, runtime dynamic. */
-  private int rank(OverlayEndpoint e) {
+  private static int rank(OverlayEndpoint e, Set<String> fromConfig) {
     return (e.dynamicIp() ? 2 : 0) + (fromConfig.contains(e.name()) ? 0 : 1);
   }
 
