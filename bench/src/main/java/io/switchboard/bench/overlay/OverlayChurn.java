@@ -254,12 +254,21 @@ public final class OverlayChurn {
 
   void go() throws Exception {
     String mode = opts.getOrDefault("mode", "churn");
-    long quiet = Long.parseLong(opts.getOrDefault("quiet-ms", "1500"));
+    long quiet = Long.parseLong(opts.getOrDefault("quiet-ms", "3000"));
     long start = System.nanoTime();
     connectAll();
-    long programmed = waitQuiet(start, quiet, Long.parseLong(opts.getOrDefault("program-timeout-ms", "600000")));
+    long timeout = Long.parseLong(opts.getOrDefault("program-timeout-ms", "900000"));
+    long until = System.nanoTime() + timeout * 1_000_000;
+    while (bridges.stream().anyMatch(b -> b.flowMods() == 0)) { // every overlay bridge gets entries
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("not every bridge was programmed within " + timeout + " ms");
+      }
+      Thread.sleep(50);
+    }
+    long programmed = waitQuiet(start, quiet, timeout);
     System.out.printf(Locale.ROOT, "programmed: %d bridges, %d entries, %d flow-mods, %.2f s from the first connect "
-        + "to the last flow-mod%n", bridges.size(), totalEntries(), totalFlowMods(), (programmed - start) / 1e9);
+        + "to the last flow-mod (then %d ms without any)%n", bridges.size(), totalEntries(), totalFlowMods(),
+        (programmed - start) / 1e9, quiet);
     switch (mode) {
       case "churn" -> churn();
       case "restart" -> restart(quiet);
@@ -288,7 +297,7 @@ public final class OverlayChurn {
     long restartedEpochMs = Long.parseLong(Files.readString(signal).trim());
     long nowEpoch = System.currentTimeMillis();
     long restartedNanos = System.nanoTime() - (nowEpoch - restartedEpochMs) * 1_000_000;
-    long timeout = Long.parseLong(opts.getOrDefault("program-timeout-ms", "600000"));
+    long timeout = Long.parseLong(opts.getOrDefault("program-timeout-ms", "900000"));
     long deadline = System.nanoTime() + timeout * 1_000_000;
     int read = 0;
     while (System.nanoTime() < deadline) {

@@ -105,14 +105,23 @@ final class DesiredFlowCache {
     }
     Collection<String> names = changed != null ? changed : changedEndpoints(before, next);
     Set<String> networks = new HashSet<>();
+    Set<String> hostsOfChanges = new HashSet<>();
     for (String name : names) {
-      before.endpoint(name).ifPresent(e -> networks.add(e.network()));
-      next.endpoint(name).ifPresent(e -> networks.add(e.network()));
+      for (OverlayTopology t : List.of(before, next)) {
+        t.endpoint(name).ifPresent(e -> {
+          networks.add(e.network());
+          hostsOfChanges.add(e.host());
+        });
+      }
     }
     for (Bridge b : List.copyOf(bridges.values())) {
       Optional<SwitchView> sw = views.apply(b.dpid);
       if (sw.isEmpty()) {
         bridges.remove(b.dpid);
+        continue;
+      }
+      if (b.topology == before && b.unaffected(hostsOfChanges, networks)) {
+        b.topology = next; // none of its sections depends on what changed
         continue;
       }
       Delta d = b.topology == before ? b.update(next, sw.get(), names, networks) : null;
@@ -187,6 +196,8 @@ final class DesiredFlowCache {
     OverlayTopology topology;
     List<FlowEntry> base = List.of();
     List<OverlayNetwork> networksOn = List.of();
+    /** Names of the networks it reaches: its own and their routers' (endpoints elsewhere leave it as it is). */
+    Set<String> reachable = Set.of();
     final Map<String, List<FlowEntry>> networks = new HashMap<>();
     final Map<String, List<FlowEntry>> endpoints = new HashMap<>();
 
@@ -213,6 +224,7 @@ final class DesiredFlowCache {
       base.add(RouterFlows.continueToL2());
       b.base = List.copyOf(base);
       b.networksOn = s.networksOn;
+      b.reachable = Set.copyOf(s.reachable);
       for (OverlayNetwork n : s.networksOn) {
         b.networks.put(n.name(), s.network(n));
       }
@@ -225,6 +237,25 @@ final class DesiredFlowCache {
         }
       }
       return b;
+    }
+
+    /**
+     * True when endpoints of these hosts and networks changing leaves every section as it is: none is on its host
+     * (then its networks stay the same, and so do the networks it reaches), none is in a network it reaches.
+     */
+    boolean unaffected(Set<String> hosts, Set<String> networks) {
+      if (host == null) {
+        return true;
+      }
+      if (hosts.contains(host)) {
+        return false;
+      }
+      for (String n : networks) {
+        if (reachable.contains(n)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Whether the bridge still is as the sections saw it: same name, version, and the same port numbers. */
