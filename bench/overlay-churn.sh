@@ -8,7 +8,8 @@
 #                                    # are restarted and the reconciliation of every bridge is timed
 #
 # Environment: HOSTS, ENDPOINTS, NETWORKS (the overlay), RATE, DURATION (s), LIFETIME (s) (churn), INSTANCES (1-3
-# controllers in a Hazelcast cluster, every bridge connected to each), HEAP (controller heap, default 1g),
+# controllers in a Hazelcast cluster, every bridge connected to each), ROUTER_SIZE (0: two routers of the even and
+# the odd networks, as OverlayFlowsBenchmark; k: routers of k consecutive networks), HEAP (controller heap, default 1g),
 # DRIVER_HEAP (the emulated bridges, default 2g), BUILD=0 to skip the (offline) build. Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,7 @@ cleanup() {
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'exit 143' INT TERM
 
 # ports: a random base, so that runs beside other work do not collide
 base=$((21000 + RANDOM % 20000))
@@ -47,7 +49,7 @@ done
 head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > "$work/token"
 chmod 600 "$work/token"
 java -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --print-config --hosts "$hosts" --endpoints "$endpoints" \
-  --networks "$networks" > "$work/overlay.yaml"
+  --networks "$networks" --router-size "${ROUTER_SIZE:-0}" > "$work/overlay.yaml"
 for i in $(seq 0 $((instances - 1))); do
   {
     echo "apps: [vxlan-overlay]"

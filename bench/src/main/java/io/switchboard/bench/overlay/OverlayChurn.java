@@ -121,12 +121,23 @@ public final class OverlayChurn {
           n, 1000 + n, 16 + n, 16 + n));
     }
     b.append("  routers:\n");
-    for (int r = 0; r < 2; r++) {
-      StringBuilder nets = new StringBuilder();
-      for (int n = r; n < networks; n += 2) {
-        nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+    int routerSize = Integer.parseInt(opts.getOrDefault("router-size", "0"));
+    if (routerSize < 2) { // as OverlayFlowsBenchmark: two routers, of the even and of the odd networks
+      for (int r = 0; r < 2; r++) {
+        StringBuilder nets = new StringBuilder();
+        for (int n = r; n < networks; n += 2) {
+          nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+        }
+        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
       }
-      b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
+    } else { // routers joining routerSize consecutive networks each (tenants of a few subnets)
+      for (int first = 0; first + 1 < networks; first += routerSize) {
+        StringBuilder nets = new StringBuilder();
+        for (int n = first; n < Math.min(networks, first + routerSize); n++) {
+          nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+        }
+        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", first / routerSize, nets));
+      }
     }
     b.append("  endpoints:\n");
     for (int e = 0; e < endpoints; e++) {
