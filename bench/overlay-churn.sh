@@ -84,7 +84,7 @@ echo "overlay: $hosts hosts, $endpoints endpoints, $networks networks; $instance
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 start_controllers first
 driver=(java "-Xmx${DRIVER_HEAP:-2g}" -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --mode "$mode" --hosts "$hosts"
-  --endpoints "$endpoints" --networks "$networks" --openflow "$of_list" --rest "${rest_list%%,*}"
+  --endpoints "$endpoints" --networks "$networks" --openflow "$of_list" --rest "$rest_list"
   --token-file "$work/token" --pid "${cpids[0]}" --rate "${RATE:-200}" --seconds "${DURATION:-60}"
   --lifetime "${LIFETIME:-2}" --restart-signal "$work/restarted")
 if [ "$mode" = churn ]; then

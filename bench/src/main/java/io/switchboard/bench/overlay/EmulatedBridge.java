@@ -66,12 +66,10 @@ public final class EmulatedBridge {
   private volatile long lastFlowModAt;
   private volatile long lastStatsAt;
   private volatile long barriers;
-  /** Per controller (index of its connection): flow-stats requests answered, flow-mods applied. */
-  private final long[] statsByController;
+  /** Per controller (index of its connection): flow-mods applied. */
   private final long[] flowModsByController;
 
   public EmulatedBridge(long dpid, String name, List<String> portNames, int controllers, Listener listener) {
-    this.statsByController = new long[controllers];
     this.flowModsByController = new long[controllers];
     this.dpid = dpid;
     this.name = name;
@@ -130,10 +128,6 @@ public final class EmulatedBridge {
   /** A handler for one connection to controller number {@code controller}. */
   public ChannelInboundHandlerAdapter connection(int controller) {
     return new Connection(controller);
-  }
-
-  public synchronized long statsBy(int controller) {
-    return statsByController[controller];
   }
 
   public synchronized long flowModsBy(int controller) {
@@ -275,7 +269,6 @@ public final class EmulatedBridge {
           flowStats(xid).forEach(r -> ctx.write(r, ctx.voidPromise()));
           statsReplies++;
           lastStatsAt = System.nanoTime();
-          count(statsByController, controller);
         }
         case PORT_DESC -> ctx.write(F.buildPortDescStatsReply().setXid(xid).setEntries(ports).build(),
             ctx.voidPromise());

@@ -276,10 +276,26 @@ public final class OverlayChurn {
       }
       Thread.sleep(50);
     }
-    long programmed = waitQuiet(start, quiet, timeout);
+    List<String> rests = List.of(opts.getOrDefault("rest", "http://127.0.0.1:8080").split(","));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    while (rests.stream().mapToLong(r -> reconciliations(http, r)).sum() < bridges.size()) { // all sent
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("the controllers did not program every bridge within " + timeout + " ms");
+      }
+      Thread.sleep(100);
+    }
+    long programmed = waitQuiet(start, quiet, timeout); // and all received
     System.out.printf(Locale.ROOT, "programmed: %d bridges, %d entries, %d flow-mods, %.2f s from the first connect "
         + "to the last flow-mod (then %d ms without any)%n", bridges.size(), totalEntries(), totalFlowMods(),
         (programmed - start) / 1e9, quiet);
+    for (int c = 0; c < controllers.size(); c++) {
+      int n = 0;
+      for (EmulatedBridge b : bridges) {
+        n += b.flowModsBy(c) > 0 ? 1 : 0;
+      }
+      System.out.printf(Locale.ROOT, "controller %d (%s) programmed %d bridges%n", c,
+          String.join(":", controllers.get(c)), n);
+    }
     switch (mode) {
       case "churn" -> churn();
       case "restart" -> restart(quiet);
@@ -294,12 +310,6 @@ public final class OverlayChurn {
     for (int i = 0; i < bridges.size(); i++) {
       statsBefore[i] = bridges.get(i).statsReplies();
     }
-    long[][] statsByBefore = new long[bridges.size()][controllers.size()];
-    for (int i = 0; i < bridges.size(); i++) {
-      for (int c = 0; c < controllers.size(); c++) {
-        statsByBefore[i][c] = bridges.get(i).statsBy(c);
-      }
-    }
     System.out.println("READY: restart the controllers, then write the restart time (epoch ms) to " + signal);
     System.out.flush();
     while (!Files.exists(signal) || Files.readString(signal).isBlank()) {
@@ -310,28 +320,59 @@ public final class OverlayChurn {
     long restartedNanos = System.nanoTime() - (nowEpoch - restartedEpochMs) * 1_000_000;
     long timeout = Long.parseLong(opts.getOrDefault("program-timeout-ms", "900000"));
     long deadline = System.nanoTime() + timeout * 1_000_000;
-    int read = 0;
+    List<String> rests = List.of(opts.getOrDefault("rest", "http://127.0.0.1:8080").split(","));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // the restarted controllers say when they are done: their count of connect reconciliations (a flow table read,
+    // compared, and the difference sent) reaches the number of bridges
+    long done = 0;
+    long[] perController = new long[rests.size()];
     while (System.nanoTime() < deadline) {
-      read = 0;
-      for (int i = 0; i < bridges.size(); i++) {
-        read += bridges.get(i).statsReplies() > statsBefore[i] ? 1 : 0;
+      long sum = 0;
+      for (int c = 0; c < rests.size(); c++) {
+        perController[c] = reconciliations(http, rests.get(c));
+        sum += perController[c];
       }
-      if (read == bridges.size()) {
+      if (sum >= bridges.size()) {
+        done = System.nanoTime();
         break;
       }
-      Thread.sleep(20);
+      Thread.sleep(100);
     }
-    long done = waitQuiet(restartedNanos, quiet, timeout);
-    System.out.printf(Locale.ROOT, "restart: %d of %d bridges read again; reconciled %.2f s after the restart "
-        + "(JVM start included); %d flow-mods during it%n", read, bridges.size(), (done - restartedNanos) / 1e9,
+    if (done == 0) {
+      throw new IllegalStateException("the restarted controllers did not reconcile every bridge within " + timeout
+          + " ms");
+    }
+    int read = 0;
+    for (int i = 0; i < bridges.size(); i++) {
+      read += bridges.get(i).statsReplies() > statsBefore[i] ? 1 : 0;
+    }
+    Thread.sleep(quiet); // anything sent late still counts
+    System.out.printf(Locale.ROOT, "restart: every bridge reconciled %.2f s after the restart (JVM start included; "
+        + "from the controllers' switchboard_reconciliations_total{kind=\"connect\"}); %d of %d bridges had their "
+        + "tables read; %d flow-mods during it%n", (done - restartedNanos) / 1e9, read, bridges.size(),
         totalFlowMods() - flowModsBefore);
-    for (int c = 0; c < controllers.size(); c++) {
-      int n = 0;
-      for (int i = 0; i < bridges.size(); i++) {
-        n += bridges.get(i).statsBy(c) > statsByBefore[i][c] ? 1 : 0;
+    for (int c = 0; c < rests.size(); c++) {
+      System.out.printf(Locale.ROOT, "controller %d (%s): reconciled %d bridges%n", c, rests.get(c),
+          perController[c]);
+    }
+  }
+
+  /** A controller's count of reconciliations on connect, from its /metrics; 0 while it does not answer. */
+  private static long reconciliations(HttpClient http, String rest) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (String line : r.body().split("\n")) {
+        if (line.startsWith("switchboard_reconciliations_total{") && line.contains("kind=\"connect\"")) {
+          return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
       }
-      System.out.printf(Locale.ROOT, "controller %d (%s): read the tables of %d bridges%n", c,
-          String.join(":", controllers.get(c)), n);
+      return 0;
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
     }
   }
 
@@ -359,7 +400,7 @@ public final class OverlayChurn {
   }
 
   private void churn() throws Exception {
-    String rest = opts.getOrDefault("rest", "http://127.0.0.1:8080");
+    String rest = opts.getOrDefault("rest", "http://127.0.0.1:8080").split(",")[0];
     String token = Files.readString(Path.of(opts.getOrDefault("token-file", "rest-token"))).trim();
     int rate = Integer.parseInt(opts.getOrDefault("rate", "200"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
