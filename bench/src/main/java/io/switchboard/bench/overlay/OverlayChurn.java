@@ -423,6 +423,7 @@ public final class OverlayChurn {
     int total = rate * (seconds + lifetime);
     int counter = 0;
     String memBefore = memory(pid);
+    Map<String, long[]> histBefore = histogram(pid);
     long cpuBefore = cpuMillis(pid);
     long ownCpuBefore = cpuMillis(ProcessHandle.current().pid());
     long churnStart = System.nanoTime();
@@ -508,6 +509,7 @@ public final class OverlayChurn {
     long cpu = cpuMillis(pid) - cpuBefore;
     long ownCpu = cpuMillis(ProcessHandle.current().pid()) - ownCpuBefore;
     String memAfter = memory(pid);
+    Map<String, long[]> histAfter = histogram(pid);
     report(all, churnStart, measureFrom, end, outstandingByWindow, maxOutstanding, errors.get(), rate, seconds,
         total);
     double wall = (System.nanoTime() - churnStart) / 1e9;
@@ -516,6 +518,16 @@ public final class OverlayChurn {
         cpu / (double) Math.max(1, all.size() + countDeletes(all)), ownCpu / 1e3);
     System.out.println("controller memory before churn: " + memBefore);
     System.out.println("controller memory after churn:  " + memAfter);
+    if (!histAfter.isEmpty()) {
+      System.out.println("classes whose live bytes grew most (jcmd GC.class_histogram, after a full GC):");
+      histAfter.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1] - histBefore.getOrDefault(
+          b.getKey(), new long[2])[1], a.getValue()[1] - histBefore.getOrDefault(a.getKey(), new long[2])[1]))
+          .limit(8).forEach(e -> {
+            long[] was = histBefore.getOrDefault(e.getKey(), new long[2]);
+            System.out.printf(Locale.ROOT, "  %+9d instances %+8.1f MiB  %s%n", e.getValue()[0] - was[0],
+                (e.getValue()[1] - was[1]) / 1048576.0, e.getKey());
+          });
+    }
   }
 
   private void report(List<Change> all, long churnStart, long measureFrom, long end, List<int[]> outstandingByWindow,
@@ -682,6 +694,25 @@ public final class OverlayChurn {
     } catch (IOException | InterruptedException e) {
       return "(unavailable: " + e + ")";
     }
+  }
+
+  /** Live instances and bytes by class ({@code jcmd GC.class_histogram} collects first). */
+  private static Map<String, long[]> histogram(long pid) {
+    Map<String, long[]> out = new HashMap<>();
+    if (pid <= 0) {
+      return out;
+    }
+    try {
+      for (String line : run("jcmd", Long.toString(pid), "GC.class_histogram").split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length >= 4 && f[0].endsWith(":")) {
+          out.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+      }
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      out.clear();
+    }
+    return out;
   }
 
   private static String run(String... cmd) throws IOException, InterruptedException {
