@@ -55,6 +55,9 @@ for i in $(seq 0 $((instances - 1))); do
     echo "apps: [vxlan-overlay]"
     echo "openflow: {listen: 127.0.0.1:$((base + i))}"
     echo "rest: {listen: 127.0.0.1:$((base + 10 + i)), token-file: $work/token}"
+    if [ -n "${AUDIT:-}" ]; then
+      echo "reconcile: {audit-interval: $AUDIT}"
+    fi
     if [ "$instances" -gt 1 ]; then
       echo "cluster: {enabled: true, bind: 127.0.0.1:$((base + 20 + i)), members: [$members]}"
     fi

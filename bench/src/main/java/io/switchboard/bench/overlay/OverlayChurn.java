@@ -359,11 +359,16 @@ public final class OverlayChurn {
 
   /** A controller's count of reconciliations on connect, from its /metrics; 0 while it does not answer. */
   private static long reconciliations(HttpClient http, String rest) {
+    return metric(http, rest, "switchboard_reconciliations_total{", "kind=\"connect\"");
+  }
+
+  /** The value of the /metrics line that starts with {@code prefix} and contains {@code label}; 0 when none. */
+  private static long metric(HttpClient http, String rest, String prefix, String label) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
       for (String line : r.body().split("\n")) {
-        if (line.startsWith("switchboard_reconciliations_total{") && line.contains("kind=\"connect\"")) {
+        if (line.startsWith(prefix) && line.contains(label)) {
           return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
       }
@@ -422,6 +427,17 @@ public final class OverlayChurn {
     Deque<Change> live = new ArrayDeque<>();
     int total = rate * (seconds + lifetime);
     int counter = 0;
+    if (!opts.containsKey("no-audit-wait")) {
+      // a controller's first audit replaces what it assumed installed with what the switches report (a second set
+      // of entries in memory, for good): memory is compared from after it
+      List<String> rests = List.of(opts.getOrDefault("rest", "http://127.0.0.1:8080").split(","));
+      HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      long until = System.nanoTime() + 45_000_000_000L;
+      while (System.nanoTime() < until && rests.stream().mapToLong(r -> metric(probe, r,
+          "switchboard_reconciliations_total{", "kind=\"audit\"")).sum() < bridges.size()) {
+        Thread.sleep(200);
+      }
+    }
     String memBefore = memory(pid);
     Map<String, long[]> histBefore = histogram(pid);
     long cpuBefore = cpuMillis(pid);
