@@ -8,27 +8,67 @@ import java.util.OptionalLong;
  */
 public final class Dpid {
 
-  private static final java.util.regex.Pattern COLONS =
-      java.util.regex.Pattern.compile("([0-9A-Fa-f]{2}:){7}[0-9A-Fa-f]{2}");
-  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[0-9A-Fa-f]{16}");
-  private static final java.util.regex.Pattern PREFIXED = java.util.regex.Pattern.compile("0[xX][0-9A-Fa-f]{1,16}");
-
   private Dpid() {}
 
-  /** The dpid, or empty when the text is not written as one (then it is a bridge name). */
+  /**
+   * The dpid, or empty when the text is not written as one (then it is a bridge name). A scan of the characters,
+   * no regular expression: bridge names are looked up on every flow computation.
+   */
   public static OptionalLong parse(String text) {
     String t = text.trim();
-    String hex;
-    if (COLONS.matcher(t).matches()) {
-      hex = t.replace(":", "");
-    } else if (PLAIN.matcher(t).matches()) {
-      hex = t;
-    } else if (PREFIXED.matcher(t).matches()) {
-      hex = t.substring(2);
-    } else {
-      return OptionalLong.empty();
+    int n = t.length();
+    if (n == 23) { // 00:00:00:00:00:00:00:01
+      long v = 0;
+      for (int i = 0; i < n; i++) {
+        char c = t.charAt(i);
+        if (i % 3 == 2) {
+          if (c != ':') {
+            return OptionalLong.empty();
+          }
+          continue;
+        }
+        int d = hexDigit(c);
+        if (d < 0) {
+          return OptionalLong.empty();
+        }
+        v = (v << 4) | d;
+      }
+      return OptionalLong.of(v);
     }
-    return OptionalLong.of(Long.parseUnsignedLong(hex, 16));
+    if (n == 16) { // 0000000000000001
+      return hex(t, 0);
+    }
+    if (n >= 3 && n <= 18 && t.charAt(0) == '0' && (t.charAt(1) == 'x' || t.charAt(1) == 'X')) { // 0x1
+      return hex(t, 2);
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The hex digits of {@code t} from {@code from} on (at most 16), or empty when one is not a hex digit. */
+  private static OptionalLong hex(String t, int from) {
+    long v = 0;
+    for (int i = from; i < t.length(); i++) {
+      int d = hexDigit(t.charAt(i));
+      if (d < 0) {
+        return OptionalLong.empty();
+      }
+      v = (v << 4) | d;
+    }
+    return OptionalLong.of(v);
+  }
+
+  /** 0-9, a-f, A-F (ASCII only), or -1. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   /** 00:00:00:00:00:00:00:01 */

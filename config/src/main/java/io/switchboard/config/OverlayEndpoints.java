@@ -38,21 +38,33 @@ public final class OverlayEndpoints {
   }
 
   /**
+   * As above, against what {@code taken} holds: the caller builds it once and adds each accepted endpoint, so
+   * that validating n endpoints one after another takes linear time (it is not changed here).
+   */
+  public static Result<OverlayEndpoint> parseEndpoint(Map<String, ?> body, OverlayConfig overlay, Taken taken) {
+    Errors errors = new Errors(null);
+    Optional<OverlayEndpoint> e = parse(Node.fromJava(body), "", errors, overlay, taken, Set.of(), Set.of());
+    return errors.isEmpty() ? Result.ok(e.orElseThrow()) : Result.failed(errors.list());
+  }
+
+  /**
    * What accepted endpoints use and a new one must not: names, MACs and IPs within a network, ports of a host.
    * One lookup per check, so that a config of many endpoints validates in linear time.
    */
-  static final class Taken {
+  public static final class Taken {
     private final Map<String, OverlayEndpoint> names = new HashMap<>();
     private final Map<List<Object>, OverlayEndpoint> macs = new HashMap<>();
     private final Map<List<Object>, OverlayEndpoint> ips = new HashMap<>();
     private final Map<List<Object>, OverlayEndpoint> ports = new HashMap<>();
 
-    Taken(Collection<OverlayEndpoint> endpoints) {
+    public Taken() {}
+
+    public Taken(Collection<OverlayEndpoint> endpoints) {
       endpoints.forEach(this::add);
     }
 
     /** The first endpoint to use a name, MAC, IP or port stays the one reported. */
-    void add(OverlayEndpoint e) {
+    public void add(OverlayEndpoint e) {
       names.putIfAbsent(e.name(), e);
       if (!e.mac().isZero()) {
         macs.putIfAbsent(List.of(e.network(), e.mac()), e); // a dynamic MAC (zero until derived) takes none
@@ -61,6 +73,24 @@ public final class OverlayEndpoints {
         ips.putIfAbsent(List.of(e.network(), e.ip()), e); // nor does a dynamic address not yet allocated
       }
       ports.putIfAbsent(List.of(e.host(), e.port()), e);
+    }
+
+    /** Takes out what {@code e} uses (what another endpoint was first to use stays). */
+    public void remove(OverlayEndpoint e) {
+      names.remove(e.name(), e);
+      macs.remove(List.of(e.network(), e.mac()), e);
+      ips.remove(List.of(e.network(), e.ip()), e);
+      ports.remove(List.of(e.host(), e.port()), e);
+    }
+
+    /** Whether an endpoint added so far uses this address in this network. */
+    public boolean usesIp(String network, int ip) {
+      return ips.containsKey(List.of(network, ip));
+    }
+
+    /** Whether an endpoint added so far uses this MAC in this network. */
+    public boolean usesMac(String network, MacAddress mac) {
+      return macs.containsKey(List.of(network, mac));
     }
   }
 

@@ -106,6 +106,11 @@ class ValueTypesTest {
     assertEquals(OptionalLong.of(-1L), Dpid.parse("ff:ff:ff:ff:ff:ff:ff:ff"));
     assertEquals(OptionalLong.empty(), Dpid.parse("ovs0"));
     assertEquals(OptionalLong.empty(), Dpid.parse("deadbeef"));
+    assertEquals(OptionalLong.of(0xffffffffffffffffL), Dpid.parse(" 0xFFFFFFFFFFFFFFFF "));
+    for (String name : List.of("0x", "0x12345678901234567", "00:00:00:00:00:00:00:0g", "00-00-00-00-00-00-00-01",
+        "0000:00:00:00:00:00:0001", "abcdefghijklmnop", "000000000000002\u0661", "0xg")) {
+      assertEquals(OptionalLong.empty(), Dpid.parse(name), name);
+    }
     assertEquals("00:00:00:00:00:00:00:2a", Dpid.format(42));
     assertTrue(Dpid.sameBridge("0x2a", "00:00:00:00:00:00:00:2a"));
     assertFalse(Dpid.sameBridge("ovs0", "ovs1"));

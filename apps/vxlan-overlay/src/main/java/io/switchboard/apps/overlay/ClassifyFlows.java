@@ -4,6 +4,7 @@ import io.switchboard.config.OverlayEndpoint;
 import io.switchboard.config.OverlayNetwork;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
+import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.Stage;
@@ -38,21 +39,35 @@ final class ClassifyFlows {
   static void add(HostBridge bridge, FlowSink out) {
     OverlayTopology topo = bridge.topology();
     for (OverlayEndpoint e : topo.endpointsOn(bridge.hostName())) {
-      OverlayNetwork n = topo.network(e.network()).orElseThrow();
-      bridge.ofport(e).ifPresent(port -> endpointPort(e, n, port, out));
+      localEndpoint(bridge, e, out);
     }
     bridge.tunnelPort().ifPresent(tunnel -> {
       for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
         if (n.isLocalnet()) {
           continue; // bridged to the physical network, never in VXLAN (LocalnetFlows)
         }
-        FlowMatch m = FlowMatch.builder().inPort(tunnel).exact(Field.TUNNEL_ID, n.vni()).build();
-        out.add(OverlayFlows.entry(Stage.CLASSIFY, TUNNEL_VNI, m, n.vni())
-            .writeMetadata(n.vni(), -1L).next(Stage.ACL).build());
+        out.add(tunnelVni(n, tunnel));
       }
-      out.add(OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(tunnel).build(),
-          OverlayFlows.NO_NETWORK).build());
+      out.add(tunnelDrop(tunnel));
     });
+  }
+
+  /** The port security and DHCP entries of an endpoint of this host, once its port is on the bridge. */
+  static void localEndpoint(HostBridge bridge, OverlayEndpoint e, FlowSink out) {
+    OverlayNetwork n = bridge.topology().network(e.network()).orElseThrow();
+    bridge.ofport(e).ifPresent(port -> endpointPort(e, n, port, out));
+  }
+
+  /** From the tunnel with a network's VNI: that network (for the networks this host has ports in). */
+  static FlowEntry tunnelVni(OverlayNetwork n, long tunnel) {
+    FlowMatch m = FlowMatch.builder().inPort(tunnel).exact(Field.TUNNEL_ID, n.vni()).build();
+    return OverlayFlows.entry(Stage.CLASSIFY, TUNNEL_VNI, m, n.vni()).writeMetadata(n.vni(), -1L).next(Stage.ACL)
+        .build();
+  }
+
+  static FlowEntry tunnelDrop(long tunnel) {
+    return OverlayFlows.entry(Stage.CLASSIFY, DROP, FlowMatch.builder().inPort(tunnel).build(),
+        OverlayFlows.NO_NETWORK).build();
   }
 
   /** Only the endpoint's own MAC, and its own IP, may enter from its port. */

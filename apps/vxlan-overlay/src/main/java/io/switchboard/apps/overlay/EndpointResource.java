@@ -11,6 +11,7 @@ import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,33 +47,64 @@ final class EndpointResource implements RestResource {
   @Override
   public List<Map<String, Object>> list() {
     OverlayTopology topo = app.topology();
-    Collection<SwitchView> switches = app.switches();
+    Map<String, SwitchView> bridges = bridgesOfHosts(topo, app.switches());
     List<Map<String, Object>> out = new ArrayList<>();
     for (OverlayEndpoint e : topo.endpoints()) {
-      Map<String, Object> m = new LinkedHashMap<>(e.toMap());
-      m.put("source", topo.isFromConfig(e.name()) ? "config" : "api");
-      dynamic(e, m);
-      binding(topo, e, switches, m);
-      out.add(m);
+      out.add(inForce(topo, e, bridges));
     }
-    Map<String, String> why = app.pendingReasons();
-    topo.pending().forEach((name, e) -> {
-      Map<String, Object> m = new LinkedHashMap<>(e.toMap());
-      m.put("source", topo.isFromConfig(name) ? "config" : "api");
-      dynamic(e, m);
-      m.put("state", "pending");
-      m.put("bound", false);
-      m.put("reason", why.getOrDefault(name, "waiting for an address from network " + e.network()));
-      out.add(m);
-    });
-    topo.rejected().forEach((name, r) -> {
-      Map<String, Object> m = new LinkedHashMap<>(r.toMap());
-      m.put("source", "api");
-      m.put("state", "rejected");
-      m.put("bound", false);
-      m.put("reason", "not valid with the current config: " + topo.rejectedReason(name));
-      out.add(m);
-    });
+    topo.pending().forEach((name, e) -> out.add(pending(topo, name, e)));
+    topo.rejected().forEach((name, r) -> out.add(rejected(topo, name, r)));
+    return out;
+  }
+
+  /** One endpoint, without listing every other (the answer to a POST, too). */
+  @Override
+  public Optional<Map<String, Object>> get(String name) {
+    OverlayTopology topo = app.topology();
+    Optional<OverlayEndpoint> e = topo.endpoint(name);
+    if (e.isPresent()) {
+      return Optional.of(inForce(topo, e.get(), bridgesOfHosts(topo, app.switches())));
+    }
+    if (topo.pending().containsKey(name)) {
+      return Optional.of(pending(topo, name, topo.pending().get(name)));
+    }
+    return Optional.ofNullable(topo.rejected().get(name)).map(r -> rejected(topo, name, r));
+  }
+
+  private static Map<String, Object> inForce(OverlayTopology topo, OverlayEndpoint e,
+      Map<String, SwitchView> bridges) {
+    Map<String, Object> m = new LinkedHashMap<>(e.toMap());
+    m.put("source", topo.isFromConfig(e.name()) ? "config" : "api");
+    dynamic(e, m);
+    binding(topo, e, bridges, m);
+    return m;
+  }
+
+  private Map<String, Object> pending(OverlayTopology topo, String name, OverlayEndpoint e) {
+    Map<String, Object> m = new LinkedHashMap<>(e.toMap());
+    m.put("source", topo.isFromConfig(name) ? "config" : "api");
+    dynamic(e, m);
+    m.put("state", "pending");
+    m.put("bound", false);
+    m.put("reason", app.pendingReasons().getOrDefault(name, "waiting for an address from network " + e.network()));
+    return m;
+  }
+
+  private static Map<String, Object> rejected(OverlayTopology topo, String name, RuntimeEndpoint r) {
+    Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+    m.put("source", "api");
+    m.put("state", "rejected");
+    m.put("bound", false);
+    m.put("reason", "not valid with the current config: " + topo.rejectedReason(name));
+    return m;
+  }
+
+  /** The connected bridge of each overlay host (the first, should two name one host). */
+  private static Map<String, SwitchView> bridgesOfHosts(OverlayTopology topo, Collection<SwitchView> switches) {
+    Map<String, SwitchView> out = new HashMap<>();
+    for (SwitchView sw : switches) {
+      topo.hostOf(sw).ifPresent(h -> out.putIfAbsent(h.name(), sw));
+    }
     return out;
   }
 
@@ -83,11 +115,10 @@ final class EndpointResource implements RestResource {
   }
 
   /** bound/ofport/state: is the endpoint's port on its host's (connected) bridge. */
-  private static void binding(OverlayTopology topo, OverlayEndpoint e, Collection<SwitchView> switches,
+  private static void binding(OverlayTopology topo, OverlayEndpoint e, Map<String, SwitchView> bridges,
       Map<String, Object> m) {
     OverlayHost host = topo.host(e.host()).orElseThrow();
-    Optional<SwitchView> sw = switches.stream().filter(s -> topo.hostOf(s).filter(host::equals).isPresent())
-        .findFirst();
+    Optional<SwitchView> sw = Optional.ofNullable(bridges.get(host.name()));
     Optional<PortInfo> port = sw.flatMap(s -> s.port(e.port()));
     m.put("state", port.isPresent() ? "bound" : "unbound");
     m.put("bound", port.isPresent());
@@ -123,6 +154,6 @@ final class EndpointResource implements RestResource {
   }
 
   static Result<OverlayEndpoint> validate(Map<String, Object> body, OverlayTopology topo) {
-    return OverlayEndpoints.parseEndpoint(body, topo.overlay(), topo.endpoints());
+    return OverlayEndpoints.parseEndpoint(body, topo.overlay(), topo.taken());
   }
 }

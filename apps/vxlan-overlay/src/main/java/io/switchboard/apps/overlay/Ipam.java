@@ -73,6 +73,11 @@ final class Ipam {
     return out;
   }
 
+  /** The address a dynamic endpoint holds, or null. */
+  Assignment assignment(String endpoint) {
+    return Assignment.parse(endpoints.get(endpoint)).orElse(null);
+  }
+
   /** Who holds an address in a network, if anyone does. */
   Optional<String> holder(String network, int ip) {
     return Optional.ofNullable(addresses.get(new Assignment(network, ip).key()));
@@ -114,6 +119,20 @@ final class Ipam {
   Optional<String> claim(OverlayNetwork n, int ip, String endpoint) {
     String holder = addresses.putIfAbsent(new Assignment(n.name(), ip).key(), endpoint);
     return holder == null || holder.equals(endpoint) ? Optional.empty() : Optional.of(holder);
+  }
+
+  /**
+   * Gives back what an endpoint that was in force holds: its assignment and the claim of its address, two keyed
+   * removals (no scan of every claim). A stray claim that an interrupted allocation left is collected on the next
+   * start or reload ({@link #collect}).
+   */
+  void release(String endpoint, String network, int ip) {
+    String current = endpoints.get(endpoint);
+    if (current != null) {
+      endpoints.remove(endpoint, current);
+      Assignment.parse(current).ifPresent(a -> addresses.remove(a.key(), endpoint));
+    }
+    addresses.remove(new Assignment(network, ip).key(), endpoint);
   }
 
   /** Gives back everything the endpoint holds. */

@@ -9,7 +9,8 @@ import io.switchboard.config.OverlayNetwork;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +32,34 @@ public final class OverlayTopology {
   private final Map<String, RuntimeEndpoint> rejected;
   private final Map<String, String> rejectedReasons;
   private final Map<String, OverlayEndpoint> pending;
+  /** Lookups by name, network, host and port (the config's, and the endpoints in force). */
+  private final TopologyIndex index;
+  /** The runtime endpoints and the address assignments this snapshot was built from (to tell what changed). */
+  private final Map<String, RuntimeEndpoint> runtime;
+  private final Map<String, Ipam.Assignment> assignments;
+  /**
+   * What the endpoints in force use (names, MACs, IPs, ports), for validating a new one: built on first use, and
+   * handed on to the next snapshot by {@link #withRuntime} (which then leaves this one without).
+   */
+  private volatile OverlayEndpoints.Taken taken;
+  /** How many of {@link #endpoints} are config static, runtime static, config dynamic, runtime dynamic, in order. */
+  private final int[] segments;
 
   private OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
       Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons,
-      Map<String, OverlayEndpoint> pending) {
+      Map<String, OverlayEndpoint> pending, TopologyIndex index, Map<String, RuntimeEndpoint> runtime,
+      Map<String, Ipam.Assignment> assignments, int[] segments, OverlayEndpoints.Taken taken) {
+    this.segments = segments;
+    this.taken = taken;
     this.overlay = overlay;
     this.endpoints = List.copyOf(endpoints);
     this.fromConfig = Set.copyOf(fromConfig);
     this.rejected = Map.copyOf(rejected);
     this.rejectedReasons = Map.copyOf(rejectedReasons);
     this.pending = Map.copyOf(pending);
+    this.index = index;
+    this.runtime = runtime;
+    this.assignments = assignments;
   }
 
   public static OverlayTopology of(OverlayConfig overlay) {
@@ -61,6 +80,8 @@ public final class OverlayTopology {
    * address is still valid (assignable in its network, used by no endpoint before it), else it waits in
    * {@link #pending} for the overlay app to allocate one. Static endpoints come first, so a config change that
    * gives a static endpoint a dynamic one's address moves the dynamic one.
+   *
+   * <p>Linear in the number of endpoints: one set of what is taken grows as endpoints are accepted.
    */
   static OverlayTopology of(OverlayConfig overlay, Map<String, RuntimeEndpoint> runtime,
       Map<String, Ipam.Assignment> assignments) {
@@ -68,17 +89,20 @@ public final class OverlayTopology {
     Map<String, OverlayEndpoint> pending = new TreeMap<>();
     Set<String> fromConfig = new TreeSet<>();
     overlay.endpoints().forEach(e -> fromConfig.add(e.name()));
-    overlay.endpoints().stream().filter(OverlayEndpoint::hasAddress).forEach(accepted::add);
+    OverlayEndpoints.Taken taken = new OverlayEndpoints.Taken();
+    overlay.endpoints().stream().filter(OverlayEndpoint::hasAddress).forEach(e -> {
+      accepted.add(e);
+      taken.add(e);
+    });
+    overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(taken::add);
     Map<String, RuntimeEndpoint> rejected = new TreeMap<>();
     Map<String, String> reasons = new TreeMap<>();
     List<OverlayEndpoint> runtimeChecked = new ArrayList<>();
     for (RuntimeEndpoint r : new TreeMap<>(runtime).values()) {
-      List<OverlayEndpoint> existing = new ArrayList<>(accepted);
-      existing.addAll(runtimeChecked);
-      overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(existing::add);
-      Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(r.toMap(), overlay, existing);
+      Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(r.toMap(), overlay, taken);
       if (checked.isOk()) {
         runtimeChecked.add(checked.value());
+        taken.add(checked.value());
       } else {
         rejected.put(r.name(), r);
         reasons.put(r.name(), checked.errorText());
@@ -88,23 +112,149 @@ public final class OverlayTopology {
     List<OverlayEndpoint> dynamic = new ArrayList<>();
     overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
     runtimeChecked.stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
+    Set<List<Object>> inUse = new HashSet<>();
+    for (OverlayEndpoint x : accepted) {
+      inUse.add(List.of(x.network(), x.ip()));
+      inUse.add(List.of(x.network(), x.mac()));
+    }
+    TopologyIndex.Config config = TopologyIndex.Config.of(overlay);
     for (OverlayEndpoint e : dynamic) {
-      OverlayNetwork n = overlay.network(e.network()).orElseThrow();
+      OverlayNetwork n = config.network(e.network()).orElseThrow();
       Ipam.Assignment a = assignments.get(e.name());
       if (a == null || !a.network().equals(n.name()) || !n.assignable(a.ip())) {
         pending.put(e.name(), e);
         continue;
       }
       OverlayEndpoint resolved = e.withAddress(n, a.ip());
-      boolean clash = accepted.stream().anyMatch(x -> x.network().equals(n.name())
-          && (x.ip() == a.ip() || x.mac().equals(resolved.mac())));
+      boolean clash = inUse.contains(List.of(n.name(), a.ip())) || inUse.contains(List.of(n.name(), resolved.mac()));
       if (clash) {
         pending.put(e.name(), e);
       } else {
         accepted.add(resolved);
+        inUse.add(List.of(n.name(), resolved.ip()));
+        inUse.add(List.of(n.name(), resolved.mac()));
       }
     }
-    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending);
+    int[] segments = new int[4];
+    for (OverlayEndpoint e : accepted) {
+      segments[rank(e, fromConfig)]++;
+    }
+    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending,
+        TopologyIndex.of(config, accepted), new HashMap<>(runtime), new HashMap<>(assignments), segments, null);
+  }
+
+  /**
+   * This topology with runtime endpoint {@code name} now {@code input} (null: removed) and its address
+   * {@code assignment} (null: none), computed from this one in time independent of the number of endpoints where
+   * the answer is sure to equal {@link #of}'s from scratch: nothing is rejected or pending before or after, and
+   * the endpoint is added cleanly (valid against every endpoint in force, its address clashing with none) or
+   * removed. Empty otherwise: then build from scratch.
+   */
+  Optional<OverlayTopology> withRuntime(String name, RuntimeEndpoint input, Ipam.Assignment assignment) {
+    if (!rejected.isEmpty() || !pending.isEmpty() || fromConfig.contains(name)
+        || input != null && !input.name().equals(name)) {
+      return Optional.empty();
+    }
+    Map<String, Ipam.Assignment> used = new HashMap<>(assignments);
+    if (assignment == null) {
+      used.remove(name);
+    } else {
+      used.put(name, assignment);
+    }
+    OverlayEndpoints.Taken inForce = taken(); // handed on: this snapshot is superseded
+    taken = null;
+    List<OverlayEndpoint> list = new ArrayList<>(endpoints);
+    int[] sizes = segments.clone();
+    TopologyIndex idx = index;
+    Map<String, RuntimeEndpoint> inputs = new HashMap<>(runtime);
+    if (inputs.remove(name) != null) {
+      OverlayEndpoint old = index.endpoint(name).orElseThrow();
+      list.remove(position(list, sizes, old));
+      sizes[rank(old, fromConfig)]--;
+      idx = idx.with(old, null);
+      inForce.remove(old);
+    }
+    if (input == null) {
+      return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending, idx,
+          inputs, used, sizes, inForce));
+    }
+    Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(input.toMap(), overlay, inForce);
+    if (!checked.isOk()) {
+      return Optional.empty(); // rejected: from scratch, for the reasons
+    }
+    OverlayEndpoint e = checked.value();
+    if (!e.hasAddress()) {
+      OverlayNetwork n = index.config().network(e.network()).orElseThrow();
+      if (assignment == null || !assignment.network().equals(n.name()) || !n.assignable(assignment.ip())) {
+        return Optional.empty(); // pending: the app allocates, from scratch
+      }
+      e = e.withAddress(n, assignment.ip());
+      if (inForce.usesIp(n.name(), e.ip()) || inForce.usesMac(n.name(), e.mac())) {
+        return Optional.empty();
+      }
+    }
+    int at = position(list, sizes, e);
+    list.add(at < 0 ? -at - 1 : at, e);
+    sizes[rank(e, fromConfig)]++;
+    inForce.add(e);
+    inputs.put(name, input);
+    return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending,
+        idx.with(null, e), inputs, used, sizes, inForce));
+  }
+
+  /**
+   * Where a runtime endpoint is (or, as {@code -(insertion point) - 1}, would be) in the list: its segment is in
+   * name order, so a binary search.
+   */
+  private int position(List<OverlayEndpoint> list, int[] sizes, OverlayEndpoint e) {
+    int rank = rank(e, fromConfig);
+    int from = 0;
+    for (int r = 0; r < rank; r++) {
+      from += sizes[r];
+    }
+    int lo = from;
+    int hi = from + sizes[rank] - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = list.get(mid).name().compareTo(e.name());
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -lo - 1;
+  }
+
+  /** Where {@link #of} lists an endpoint: the config's static ones, runtime static, config dynamic, runtime dynamic. */
+  private static int rank(OverlayEndpoint e, Set<String> fromConfig) {
+    return (e.dynamicIp() ? 2 : 0) + (fromConfig.contains(e.name()) ? 0 : 1);
+  }
+
+  /** The runtime endpoint of that name this snapshot was built from, or null. */
+  RuntimeEndpoint runtimeInput(String name) {
+    return runtime.get(name);
+  }
+
+  /** The address assignment of that name this snapshot was built from, or null. */
+  Ipam.Assignment assignmentInput(String name) {
+    return assignments.get(name);
+  }
+
+  /** What the endpoints in force use: a new endpoint valid against it clashes with none of them. */
+  OverlayEndpoints.Taken taken() {
+    OverlayEndpoints.Taken t = taken;
+    if (t == null) {
+      t = new OverlayEndpoints.Taken(endpoints);
+      taken = t;
+    }
+    return t;
+  }
+
+  TopologyIndex index() {
+    return index;
   }
 
   /** Dynamic endpoints waiting for an address, by name. */
@@ -114,14 +264,14 @@ public final class OverlayTopology {
 
   /** Addresses in a network that endpoints in force use. */
   Set<Integer> addressesIn(String network) {
-    Set<Integer> out = new java.util.HashSet<>();
-    endpoints.stream().filter(e -> e.network().equals(network)).forEach(e -> out.add(e.ip()));
+    Set<Integer> out = new HashSet<>();
+    index.inNetwork(network).forEach(e -> out.add(e.ip()));
     return out;
   }
 
   /** The endpoint in force on a host's port, if any. */
   public Optional<OverlayEndpoint> endpointAt(String host, String port) {
-    return endpoints.stream().filter(e -> e.host().equals(host) && e.port().equals(port)).findFirst();
+    return index.onHost(host).stream().filter(e -> e.port().equals(port)).findFirst();
   }
 
   public OverlayConfig overlay() {
@@ -147,19 +297,19 @@ public final class OverlayTopology {
   }
 
   public Optional<OverlayEndpoint> endpoint(String name) {
-    return endpoints.stream().filter(e -> e.name().equals(name)).findFirst();
+    return index.endpoint(name);
   }
 
   public Optional<OverlayNetwork> network(String name) {
-    return overlay.network(name);
+    return index.config().network(name);
   }
 
   public Optional<OverlayHost> host(String name) {
-    return overlay.host(name);
+    return index.config().host(name);
   }
 
   public Optional<OverlayNetwork> networkByVni(long vni) {
-    return overlay.networks().stream().filter(n -> n.vni() == vni).findFirst();
+    return index.config().networkByVni(vni);
   }
 
   /**
@@ -172,7 +322,7 @@ public final class OverlayTopology {
   }
 
   public List<OverlayHost> hostsNaming(SwitchView sw) {
-    return overlay.hosts().stream().filter(h -> isBridge(h.bridge(), sw)).toList();
+    return index.config().hostsNaming(sw);
   }
 
   /** Whether {@code bridge} (a name, or a dpid in any form the config accepts) is this switch. */
@@ -183,29 +333,22 @@ public final class OverlayTopology {
 
   /** Endpoints of a network, by name. */
   public List<OverlayEndpoint> endpointsIn(String network) {
-    return endpoints.stream().filter(e -> e.network().equals(network))
-        .sorted(Comparator.comparing(OverlayEndpoint::name)).toList();
+    return index.inNetwork(network);
   }
 
   /** Endpoints placed on a host, by name. */
   public List<OverlayEndpoint> endpointsOn(String host) {
-    return endpoints.stream().filter(e -> e.host().equals(host))
-        .sorted(Comparator.comparing(OverlayEndpoint::name)).toList();
+    return index.onHost(host);
   }
 
   /** The networks that have at least one endpoint on this host, by VNI: the host "has ports in" them. */
   public List<OverlayNetwork> networksOn(String host) {
-    Set<String> names = new TreeSet<>();
-    endpointsOn(host).forEach(e -> names.add(e.network()));
-    return byVni(names);
+    return index.networksOn(host);
   }
 
   /** The other networks of the router that joins this one (empty when no router does), by VNI. */
   public List<OverlayNetwork> routedPeers(String network) {
-    Set<String> names = new TreeSet<>();
-    overlay.routerOf(network).ifPresent(r -> names.addAll(r.networks()));
-    names.remove(network);
-    return byVni(names);
+    return index.config().routedPeers(network);
   }
 
   /**
@@ -226,7 +369,7 @@ public final class OverlayTopology {
     Map<String, OverlayHost> out = new TreeMap<>();
     for (OverlayEndpoint e : endpointsIn(network)) {
       if (!e.host().equals(exceptHost)) {
-        overlay.host(e.host()).ifPresent(h -> out.put(h.name(), h));
+        host(e.host()).ifPresent(h -> out.put(h.name(), h));
       }
     }
     return List.copyOf(out.values());
@@ -235,7 +378,7 @@ public final class OverlayTopology {
   private List<OverlayNetwork> byVni(Set<String> names) {
     Map<Long, OverlayNetwork> out = new TreeMap<>();
     for (String n : names) {
-      overlay.network(n).ifPresent(net -> out.put(net.vni(), net));
+      network(n).ifPresent(net -> out.put(net.vni(), net));
     }
     return List.copyOf(out.values());
   }

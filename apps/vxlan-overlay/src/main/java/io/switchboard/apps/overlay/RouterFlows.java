@@ -40,8 +40,7 @@ final class RouterFlows {
 
   static void add(HostBridge bridge, FlowSink out) {
     OverlayTopology topo = bridge.topology();
-    bridge.tunnelPort().ifPresent(tunnel -> out.add(OverlayFlows.entry(Stage.L3, FROM_TUNNEL,
-        FlowMatch.builder().inPort(tunnel).build(), OverlayFlows.NO_NETWORK).next(Stage.L2).build()));
+    bridge.tunnelPort().ifPresent(tunnel -> out.add(fromTunnel(tunnel)));
     for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
       if (n.isLocalnet()) {
         continue; // a physical network's own hosts answer ARP there (LocalnetFlows, ExternalFlows)
@@ -52,23 +51,42 @@ final class RouterFlows {
       if (n.gateway().isEmpty()) {
         continue;
       }
-      int gw = n.gateway().getAsInt();
-      long gwMac = GatewayMac.of(gw);
-      out.add(arpResponder(n, gw, gwMac));
-      out.add(echoResponder(n, n));
       List<OverlayNetwork> peers = topo.routedPeers(n.name());
-      for (OverlayNetwork peer : peers) {
-        out.add(echoResponder(n, peer));
-      }
+      gateway(n, peers, out);
       for (OverlayNetwork peer : peers) {
         for (OverlayEndpoint e : topo.endpointsIn(peer.name())) {
           out.add(route(n, peer, e));
         }
       }
-      out.add(OverlayFlows.entry(Stage.L3, GATEWAY_DROP, OverlayFlows.inNetwork(n).ethDst(gwMac).build(), n.vni())
-          .build());
+      out.add(gatewayDrop(n));
     }
-    out.add(OverlayFlows.entry(Stage.L3, CONTINUE, FlowMatch.ALL, OverlayFlows.NO_NETWORK).next(Stage.L2).build());
+    out.add(continueToL2());
+  }
+
+  /** The sending host already routed what comes from the tunnel. */
+  static FlowEntry fromTunnel(long tunnel) {
+    return OverlayFlows.entry(Stage.L3, FROM_TUNNEL, FlowMatch.builder().inPort(tunnel).build(),
+        OverlayFlows.NO_NETWORK).next(Stage.L2).build();
+  }
+
+  static FlowEntry continueToL2() {
+    return OverlayFlows.entry(Stage.L3, CONTINUE, FlowMatch.ALL, OverlayFlows.NO_NETWORK).next(Stage.L2).build();
+  }
+
+  /** The router's own answers in a network with a gateway: ARP for the gateway, pings to it and to its peers'. */
+  static void gateway(OverlayNetwork n, List<OverlayNetwork> peers, FlowSink out) {
+    int gw = n.gateway().getAsInt();
+    out.add(arpResponder(n, gw, GatewayMac.of(gw)));
+    out.add(echoResponder(n, n));
+    for (OverlayNetwork peer : peers) {
+      out.add(echoResponder(n, peer));
+    }
+  }
+
+  /** What is sent to the router and matched no route. */
+  static FlowEntry gatewayDrop(OverlayNetwork n) {
+    return OverlayFlows.entry(Stage.L3, GATEWAY_DROP, OverlayFlows.inNetwork(n)
+        .ethDst(GatewayMac.of(n.gateway().getAsInt())).build(), n.vni()).build();
   }
 
   /** Answers "who has IP?" with MAC, back out of the port the request came in on. */

@@ -5,6 +5,7 @@ import io.switchboard.config.OverlayHost;
 import io.switchboard.config.OverlayNetwork;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
+import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.Stage;
@@ -42,31 +43,43 @@ final class SwitchFlows {
         continue; // LocalnetFlows
       }
       for (OverlayEndpoint e : topo.endpointsIn(n.name())) {
-        unicast(bridge, n, e, tunnel).ifPresent(actions -> out.add(OverlayFlows.entry(Stage.L2, UNICAST,
-            OverlayFlows.inNetwork(n).ethDst(e.mac().value()).build(), n.vni()).actions(actions).build()));
+        unicastEntry(bridge, n, e, tunnel).ifPresent(out::add);
       }
     }
     for (OverlayNetwork n : topo.networksOn(bridge.hostName())) {
       if (n.isLocalnet()) {
         continue;
       }
-      List<Action> local = new ArrayList<>();
-      bridge.localPorts(n).forEach(p -> local.add(Action.output(p)));
-      List<Action> all = new ArrayList<>(local);
-      tunnel.ifPresent(t -> {
-        List<OverlayHost> remote = topo.remoteHostsOf(n.name(), bridge.hostName());
-        if (!remote.isEmpty()) {
-          all.add(Action.setField(Field.TUNNEL_ID, n.vni()));
-        }
-        for (OverlayHost h : remote) {
-          all.add(Action.setField(Field.TUN_IPV4_DST, h.tunnelIp() & 0xffff_ffffL));
-          all.add(Action.output(t));
-        }
-        FlowMatch fromTunnel = OverlayFlows.inNetwork(n).inPort(t).build();
-        out.add(OverlayFlows.entry(Stage.L2, FLOOD_FROM_TUNNEL, fromTunnel, n.vni()).actions(local).build());
-      });
-      out.add(OverlayFlows.entry(Stage.L2, FLOOD, OverlayFlows.inNetwork(n).build(), n.vni()).actions(all).build());
+      flood(bridge, n, tunnel, out);
     }
+  }
+
+  /** Delivery to one endpoint of a network this bridge can send to; empty when it cannot deliver (yet). */
+  static Optional<FlowEntry> unicastEntry(HostBridge bridge, OverlayNetwork n, OverlayEndpoint e,
+      OptionalLong tunnel) {
+    return unicast(bridge, n, e, tunnel).map(actions -> OverlayFlows.entry(Stage.L2, UNICAST,
+        OverlayFlows.inNetwork(n).ethDst(e.mac().value()).build(), n.vni()).actions(actions).build());
+  }
+
+  /** Broadcast and unknown destinations in a network this host has ports in. */
+  static void flood(HostBridge bridge, OverlayNetwork n, OptionalLong tunnel, FlowSink out) {
+    OverlayTopology topo = bridge.topology();
+    List<Action> local = new ArrayList<>();
+    bridge.localPorts(n).forEach(p -> local.add(Action.output(p)));
+    List<Action> all = new ArrayList<>(local);
+    tunnel.ifPresent(t -> {
+      List<OverlayHost> remote = topo.remoteHostsOf(n.name(), bridge.hostName());
+      if (!remote.isEmpty()) {
+        all.add(Action.setField(Field.TUNNEL_ID, n.vni()));
+      }
+      for (OverlayHost h : remote) {
+        all.add(Action.setField(Field.TUN_IPV4_DST, h.tunnelIp() & 0xffff_ffffL));
+        all.add(Action.output(t));
+      }
+      FlowMatch fromTunnel = OverlayFlows.inNetwork(n).inPort(t).build();
+      out.add(OverlayFlows.entry(Stage.L2, FLOOD_FROM_TUNNEL, fromTunnel, n.vni()).actions(local).build());
+    });
+    out.add(OverlayFlows.entry(Stage.L2, FLOOD, OverlayFlows.inNetwork(n).build(), n.vni()).actions(all).build());
   }
 
   private static Optional<List<Action>> unicast(HostBridge bridge, OverlayNetwork n, OverlayEndpoint e,

@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -53,6 +54,8 @@ public final class VxlanOverlayApp implements ControllerApp {
   private volatile RouterExternals externals;
   private volatile ExternalState external = ExternalState.of(OverlayConfig.empty());
   private final NatResource natResource = new NatResource(this);
+  /** Every programmed bridge's entries, brought up to date change by change. */
+  private final DesiredFlowCache flows = new DesiredFlowCache(topology);
   /** Why pending endpoints have no address (a full subnet), by name. */
   private volatile Map<String, String> pendingReasons = Map.of();
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
@@ -99,7 +102,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       ipam = i;
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
-      s.addListener((name, endpoint) -> refresh());
+      s.addListener((name, endpoint) -> apply(name));
       dhcp.leases().addListener((name, lease) -> leaseResource.changed());
       RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
       externals = x;
@@ -107,11 +110,12 @@ public final class VxlanOverlayApp implements ControllerApp {
       x.nextHopStore().addListener((key, mac) -> refreshExternal());
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
-          refresh();
+          apply(name);
         }
       });
     }
     rebuild();
+    flows.reset(topology); // the core recomputes every bridge after a (re)start
     collectAddresses();
     log.info("overlay: {}", topology.counts());
   }
@@ -130,7 +134,17 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayFlows.compute(topology, external, sw, out);
+    OverlayTopology t = topology;
+    if (DesiredFlowCache.covers(t.overlay())) {
+      flows.desired(sw).forEach(out::add);
+    } else {
+      OverlayFlows.compute(t, external, sw, out);
+    }
+  }
+
+  @Override
+  public void onSwitchDown(long dpid) {
+    flows.forget(dpid);
   }
 
   /** The bridge's own limit on DHCP sent to the controller, ahead of the per-port budget in the controller. */
@@ -265,13 +279,45 @@ public final class VxlanOverlayApp implements ControllerApp {
     return c == null ? List.of() : c.switches();
   }
 
-  /** The inputs changed (an endpoint was added or removed, here or on another instance): new flows everywhere. */
-  private void refresh() {
-    rebuild();
+  /**
+   * Runtime endpoint {@code name}, or its address, changed (here or on another instance): the topology is updated
+   * for it alone where that gives the same answer as building it from scratch, else built from scratch; then only
+   * the bridges whose entries change are handed the entries that differ. Nothing happens when the topology already
+   * has the store's state of that endpoint (the REST path applies its own change at once, and the store's listener
+   * tells it again).
+   */
+  private synchronized void apply(String name) {
+    KeyValueStore<String, RuntimeEndpoint> s = store;
     AppContext c = ctx;
-    if (c != null) {
-      c.recomputeAll();
+    if (s == null || c == null) {
+      return;
     }
+    OverlayTopology before = topology;
+    RuntimeEndpoint input = s.get(name);
+    Ipam.Assignment assignment = ipam.assignment(name);
+    if (Objects.equals(before.runtimeInput(name), input) && Objects.equals(before.assignmentInput(name), assignment)) {
+      return;
+    }
+    Optional<OverlayTopology> next = before.withRuntime(name, input, assignment);
+    if (next.isPresent()) {
+      topology = next.get();
+      push(c, Set.of(name));
+    } else {
+      rebuild();
+      push(c, null);
+    }
+  }
+
+  /** Hands every bridge whose entries changed (those this instance programs) what differs. */
+  private void push(AppContext c, Set<String> changed) {
+    if (!DesiredFlowCache.covers(topology.overlay())) {
+      // localnet networks and routers' external sides are not kept in sections: every bridge is recomputed whole
+      c.recomputeAll();
+      return;
+    }
+    Map<Long, DesiredFlowCache.Delta> deltas = flows.update(topology, changed,
+        dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty());
+    deltas.forEach((dpid, d) -> c.update(dpid, d.added(), d.removed()));
   }
 
   /** A NAT rule was added or removed, or a next hop learned (here or on another instance). */
@@ -394,7 +440,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       }
       throw new ApiException(409, "name: an endpoint named '" + e.name() + "' already exists");
     }
-    refresh();
+    apply(e.name()); // at once, whether or not the store's listener has already
     OverlayEndpoint now = topology.endpoint(e.name()).orElse(e);
     log.info("overlay: endpoint {} added ({} {}{} on {} port {}, network {})", now.name(), now.macText(),
         now.ipText(), now.dynamicIp() ? " allocated" : "", now.host(), now.port(), now.network());
@@ -408,17 +454,22 @@ public final class VxlanOverlayApp implements ControllerApp {
       throw new ApiException(409, "endpoint '" + name + "' is defined in the config file; remove it there and "
           + "reload");
     }
+    Optional<OverlayEndpoint> was = topology.endpoint(name);
     if (s.remove(name) == null) {
       return false;
     }
     rebuilding.set(true);
     try {
-      ipam.release(name);
+      if (was.isPresent()) {
+        ipam.release(name, was.get().network(), was.get().ip());
+      } else {
+        ipam.release(name);
+      }
     } finally {
       rebuilding.set(false);
     }
     dhcp.leases().remove(name);
-    refresh();
+    apply(name);
     log.info("overlay: endpoint {} removed", name);
     return true;
   }

@@ -414,10 +414,18 @@ class NatEndToEndTest {
     return "no answer";
   }
 
+  /** As {@link #tcpPeer}, over UDP: a datagram may be lost (nothing retransmits it), so up to three tries. */
   private static String udpPeer(Container from) {
-    CommandResult r = from.run(Duration.ofSeconds(10), "sh", "-c",
-        "echo hi | timeout 3 socat -T 2 - UDP:" + OUTSIDE + ":7001");
-    return r.stdout().strip().replaceAll(":\\d+$", "");
+    String last = "";
+    for (int attempt = 0; attempt < 3; attempt++) {
+      CommandResult r = from.run(Duration.ofSeconds(10), "sh", "-c",
+          "echo hi | timeout 3 socat -T 2 - UDP:" + OUTSIDE + ":7001");
+      last = r.stdout().strip().replaceAll(":\\d+$", "");
+      if (last.contains("peer=")) {
+        return last;
+      }
+    }
+    return last;
   }
 
   private static int ticks(BackgroundProcess client) {

@@ -82,6 +82,13 @@ class NatFlowsTest {
     assertGolden("nat-host1.flows", dump(flows(host1(), s)));
   }
 
+  /** The incremental cache keeps plain overlays only; one with NAT and localnet is computed whole every time. */
+  @Test
+  void natAndLocalnetAreComputedWholeNotSectioned() {
+    assertFalse(DesiredFlowCache.covers(OVERLAY));
+    assertTrue(DesiredFlowCache.covers(Fixtures.config(Fixtures.YAML).overlay()));
+  }
+
   @Test
   void otherHost() {
     assertGolden("nat-host2.flows", dump(OverlayFlows.compute(TOPO, host2())));
