@@ -194,8 +194,9 @@ final class BridgeProgramming {
       if (a != null && apps.isEnabled(a)) {
         a.adoptFlows(s.view(), entries);
         List<FlowEntry> recomputed = AppRegistry.compute(a, s.view());
-        if (recomputed != null) {
-          s.programmer().setDesired(app, recomputed);
+        FlowProgrammer p = s.programmer(); // null once the bridge was unprogrammed meanwhile (mastership moved)
+        if (recomputed != null && p != null) {
+          p.setDesired(app, recomputed);
         }
       }
     }

@@ -3,6 +3,8 @@ package io.switchboard.controller.core;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,28 @@ public final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    pool.execute(this::drain);
+    schedule();
+  }
+
+  /**
+   * Hands the drain to the pool. A pool that is shutting down (the controller stops) refuses it: the tasks still
+   * queued are dropped with one quiet line, as a stop drops them anyway, instead of a failure in whoever queued.
+   */
+  private void schedule() {
+    try {
+      pool.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      int dropped;
+      synchronized (tasks) {
+        running = false;
+        dropped = tasks.size();
+        tasks.clear();
+      }
+      if (!(pool instanceof ExecutorService es && es.isShutdown())) {
+        throw e;
+      }
+      log.debug("{}: stopping; {} queued task(s) dropped", name, dropped);
+    }
   }
 
   /**
@@ -64,7 +87,7 @@ public final class SerialExecutor implements Executor {
       }
       running = true;
     }
-    pool.execute(this::drain);
+    schedule();
   }
 
   private void drain() {
@@ -84,7 +107,7 @@ public final class SerialExecutor implements Executor {
       }
     }
     // let other switches' work in between
-    pool.execute(this::drain);
+    schedule();
   }
 
   @Override

@@ -196,6 +196,22 @@ class SerialExecutorTest {
     }
   }
 
+  @Test
+  void aStoppedPoolDropsQueuedWorkQuietlyButAFullOneStillRefusesLoudly() {
+    ExecutorService stopped = Executors.newSingleThreadExecutor();
+    stopped.shutdown();
+    SerialExecutor w = new SerialExecutor(stopped, "w");
+    AtomicInteger ran = new AtomicInteger();
+    w.execute(ran::incrementAndGet); // no exception for whoever queued it: the controller is stopping
+    w.execute(ran::incrementAndGet);
+    assertEquals(0, ran.get());
+    SerialExecutor refused = new SerialExecutor(r -> {
+      throw new java.util.concurrent.RejectedExecutionException("full");
+    }, "r");
+    org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.RejectedExecutionException.class,
+        () -> refused.execute(ran::incrementAndGet));
+  }
+
   private static void await(CountDownLatch l) {
     try {
       l.await(5, TimeUnit.SECONDS);
