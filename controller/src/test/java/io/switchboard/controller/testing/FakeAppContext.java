@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An AppContext for apps' unit tests: a config from YAML, bridges, an in-memory store (or one given), canned flow
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * check that the deltas agree with a fresh {@code desiredFlows}.
  */
 public class FakeAppContext implements AppContext {
-  public record PacketOut(long dpid, long inPort, List<Action> actions) {}
+  public record PacketOut(long dpid, long inPort, List<Action> actions, byte[] data) {}
 
   /** Where an entry stands in a bridge's table: what the core keys desired entries by. */
   public record Key(Stage stage, int priority, FlowMatch match) {
@@ -47,6 +48,10 @@ public class FakeAppContext implements AppContext {
   public final Map<Long, Map<Key, FlowEntry>> desired = new LinkedHashMap<>();
   public final Map<Long, CompletableFuture<List<LiveFlow>>> liveFlows = new ConcurrentHashMap<>();
   public final AtomicInteger recomputeAll = new AtomicInteger();
+  /** How often the app asked for its entries to change: recompute, recomputeAll and update calls. */
+  public final AtomicInteger asked = new AtomicInteger();
+  /** Metrics the app incremented, as {@code name{label=value,...}}. */
+  public final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
   public volatile SwitchboardConfig config;
   private final StoreFactory stores;
   private ControllerApp app;
@@ -56,7 +61,11 @@ public class FakeAppContext implements AppContext {
   }
 
   public FakeAppContext(String yaml, StoreFactory stores) {
-    this.config = parse(yaml);
+    this(parse(yaml), stores);
+  }
+
+  public FakeAppContext(SwitchboardConfig config, StoreFactory stores) {
+    this.config = config;
     this.stores = stores;
   }
 
@@ -126,6 +135,11 @@ public class FakeAppContext implements AppContext {
 
   @Override
   public void recompute(long dpid) {
+    asked.incrementAndGet();
+    recomputeNow(dpid);
+  }
+
+  private void recomputeNow(long dpid) {
     if (app != null && switches.containsKey(dpid)) {
       desired.put(dpid, compute(switches.get(dpid)));
     }
@@ -133,12 +147,14 @@ public class FakeAppContext implements AppContext {
 
   @Override
   public void recomputeAll() {
+    asked.incrementAndGet();
     recomputeAll.incrementAndGet();
-    switches.keySet().forEach(this::recompute);
+    switches.keySet().forEach(this::recomputeNow);
   }
 
   @Override
   public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {
+    asked.incrementAndGet();
     Map<Key, FlowEntry> m = desired.computeIfAbsent(dpid, d -> new LinkedHashMap<>());
     removed.forEach(e -> m.remove(Key.of(e)));
     added.forEach(e -> m.put(Key.of(e), e));
@@ -152,12 +168,21 @@ public class FakeAppContext implements AppContext {
 
   @Override
   public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
-    packetOuts.add(new PacketOut(dpid, inPort, actions));
+    packetOuts.add(new PacketOut(dpid, inPort, actions, data));
   }
 
   @Override
   public void count(long dpid, String event) {
     counts.add(event);
+  }
+
+  @Override
+  public void increment(String metric, String... labels) {
+    StringBuilder k = new StringBuilder(metric).append('{');
+    for (int i = 0; i + 1 < labels.length; i += 2) {
+      k.append(i == 0 ? "" : ",").append(labels[i]).append('=').append(labels[i + 1]);
+    }
+    counters.computeIfAbsent(k.append('}').toString(), x -> new AtomicLong()).incrementAndGet();
   }
 
   @Override

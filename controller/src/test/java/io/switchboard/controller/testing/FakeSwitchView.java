@@ -39,16 +39,29 @@ public final class FakeSwitchView implements SwitchView {
     return v;
   }
 
-  /** A copy with one more port; this one is unchanged. */
+  /** A copy with the port added (a port of that name moves to the number); this one is unchanged. */
   public FakeSwitchView withPort(long number, String portName) {
-    FakeSwitchView v = new FakeSwitchView(dpid, name, multiTable);
-    v.ports.putAll(ports);
-    return v.addPort(number, portName);
+    return copy().addPort(number, portName);
   }
 
+  /** A copy without the port of that name; this one is unchanged. */
+  public FakeSwitchView withoutPort(String portName) {
+    FakeSwitchView v = copy();
+    v.ports.values().removeIf(p -> p.name().equals(portName));
+    return v;
+  }
+
+  /** Adds the port here (a port of that name moves to the number). */
   public FakeSwitchView addPort(long number, String portName) {
+    ports.values().removeIf(p -> p.name().equals(portName));
     ports.put(number, new PortInfo(number, portName, 0x0200_0000_0000L | number, true));
     return this;
+  }
+
+  private FakeSwitchView copy() {
+    FakeSwitchView v = new FakeSwitchView(dpid, name, multiTable);
+    v.ports.putAll(ports);
+    return v;
   }
 
   public PortInfo removePort(long number) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class DeltaTest {
 
   @Test
   void addingAnEndpointChangesOnlyWhatDependsOnIt() {
-    TestSwitch host2After = Fixtures.host2().withPort("con13-eth", 13);
+    FakeSwitchView host2After = Fixtures.host2().withPort(13, "con13-eth");
     List<String> onHost1 = diff(OverlayFlows.compute(before, Fixtures.host1()),
         OverlayFlows.compute(after, Fixtures.host1()));
     List<String> onHost2 = diff(OverlayFlows.compute(before, Fixtures.host2()),
@@ -47,7 +48,7 @@ class DeltaTest {
   @Test
   void anEndpointWhosePortIsNotThereYetGetsItsPortEntriesWhenItAppears() {
     List<FlowEntry> unbound = OverlayFlows.compute(after, Fixtures.host2());
-    List<FlowEntry> bound = OverlayFlows.compute(after, Fixtures.host2().withPort("con13-eth", 13));
+    List<FlowEntry> bound = OverlayFlows.compute(after, Fixtures.host2().withPort(13, "con13-eth"));
     List<String> d = diff(unbound, bound);
     assertTrue(d.stream().allMatch(l -> l.startsWith("+ ") && (l.contains("in_port=13") || l.contains(
         "output:13")) || l.contains("metadata=0x64 actions=")), lines(d));
@@ -57,7 +58,7 @@ class DeltaTest {
   @Test
   void removingItRestoresExactlyTheEntriesBefore() {
     OverlayTopology removed = OverlayTopology.of(before.overlay(), Map.of());
-    for (TestSwitch sw : List.of(Fixtures.host1(), Fixtures.host2())) {
+    for (FakeSwitchView sw : List.of(Fixtures.host1(), Fixtures.host2())) {
       assertEquals(new HashSet<>(OverlayFlows.compute(before, sw)), new HashSet<>(OverlayFlows.compute(removed, sw)));
     }
   }
@@ -67,8 +68,8 @@ class DeltaTest {
     OverlayTopology placed = OverlayTopology.of(before.overlay(), Map.of("con13", CON13));
     RuntimeEndpoint moved = new RuntimeEndpoint("con13", "net1", "host1", "con13-eth", CON13.mac(), CON13.ip());
     OverlayTopology movedTopo = OverlayTopology.of(before.overlay(), Map.of("con13", moved));
-    TestSwitch h1 = Fixtures.host1().withPort("con13-eth", 13);
-    TestSwitch h2 = Fixtures.host2().withPort("con13-eth", 13);
+    FakeSwitchView h1 = Fixtures.host1().withPort(13, "con13-eth");
+    FakeSwitchView h2 = Fixtures.host2().withPort(13, "con13-eth");
     List<String> onHost1 = diff(OverlayFlows.compute(placed, Fixtures.host1()), OverlayFlows.compute(movedTopo, h1));
     List<String> onHost2 = diff(OverlayFlows.compute(placed, h2), OverlayFlows.compute(movedTopo,
         Fixtures.host2()));

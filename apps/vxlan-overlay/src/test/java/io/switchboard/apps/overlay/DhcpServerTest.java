@@ -6,34 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.Ipv4;
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
-import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;
-import io.switchboard.controller.spi.LiveFlow;
 import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.Stage;
-import io.switchboard.controller.spi.StoreFactory;
-import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.store.InMemoryStoreFactory;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +61,6 @@ class DhcpServerTest {
   private RestResource endpoints;
   private RestResource leases;
 
-  record Out(long dpid, long inPort, List<Action> actions, byte[] data) {}
 
   @BeforeEach
   void start() {
@@ -91,13 +82,13 @@ class DhcpServerTest {
     return out;
   }
 
-  private List<Out> send(long port, byte[] frame) {
-    int before = ctx.outs.size();
+  private List<FakeAppContext.PacketOut> send(long port, byte[] frame) {
+    int before = ctx.packetOuts.size();
     app.onPacketIn(ctx.host1, new PacketIn(port, Stage.CLASSIFY, 100, 0, PacketIn.NO_BUFFER, frame), ctx);
-    return ctx.outs.subList(before, ctx.outs.size());
+    return ctx.packetOuts.subList(before, ctx.packetOuts.size());
   }
 
-  private static DhcpMessage reply(Out o) throws DhcpException {
+  private static DhcpMessage reply(FakeAppContext.PacketOut o) throws DhcpException {
     assertEquals(List.of(Action.output(Action.PORT_IN_PORT)), o.actions());
     return DhcpMessage.parse(java.util.Arrays.copyOfRange(o.data(), 42, o.data().length));
   }
@@ -126,7 +117,7 @@ class DhcpServerTest {
   @Test
   void capturedDhclientExchangeGetsTheEndpointsAddressAndOptions() throws Exception {
     Map<String, byte[]> cap = captures();
-    List<Out> offer = send(Fixtures.CON6, cap.get("dhclient-discover"));
+    List<FakeAppContext.PacketOut> offer = send(Fixtures.CON6, cap.get("dhclient-discover"));
     assertEquals(1, offer.size());
     DhcpMessage o = reply(offer.get(0));
     assertEquals(DhcpMessage.OFFER, o.type());
@@ -145,7 +136,7 @@ class DhcpServerTest {
     assertEquals(GW, f.ipSrc());
     assertEquals(Ipv4.parse("192.168.1.2"), f.ipDst());
 
-    List<Out> ack = send(Fixtures.CON6, cap.get("dhclient-init-reboot-request"));
+    List<FakeAppContext.PacketOut> ack = send(Fixtures.CON6, cap.get("dhclient-init-reboot-request"));
     assertEquals(DhcpMessage.ACK, reply(ack.get(0)).type());
     Map<String, Object> lease = leases.get("con6").orElseThrow();
     assertEquals("192.168.1.2", lease.get("ip"));
@@ -178,7 +169,7 @@ class DhcpServerTest {
   @Test
   void renewalIsUnicastAndReleaseDropsTheLease() throws Exception {
     int addr = Ipv4.parse("192.168.1.2");
-    Out ack = send(Fixtures.CON6, DhcpClients.dhclientRenew(8, addr, GW)).get(0);
+    FakeAppContext.PacketOut ack = send(Fixtures.CON6, DhcpClients.dhclientRenew(8, addr, GW)).get(0);
     assertEquals(DhcpMessage.ACK, reply(ack).type());
     assertEquals(addr, parseReply(ack.data()).ipDst());
     assertEquals(1, leases.list().size());
@@ -261,8 +252,8 @@ class DhcpServerTest {
   @Test
   void deletingAnEndpointRemovesItsLease() throws Exception {
     endpoints.create(body("web", "net1", "web-eth", "02:00:00:00:01:33", "dynamic"));
-    TestSwitch sw = ctx.host1.withPort("web-eth", 50);
-    ctx.host1 = sw;
+    FakeSwitchView sw = ctx.host1.withPort(50, "web-eth");
+    ctx.replaceHost1(sw);
     String ip = app.topology().endpoint("web").orElseThrow().ipText();
     byte[] req = DhcpClients.frame(0, -1, DhcpClients.bootp(1, 0, 0, 0x0200_0000_0133L, DhcpClients.opt(53, 3),
         DhcpClients.opt(50, DhcpClients.ip(Ipv4.parse(ip)))), true);
@@ -338,59 +329,19 @@ class DhcpServerTest {
     return DhcpFrames.parse(c);
   }
 
-  /** The parts of AppContext the app uses, recording packet-outs and counters. */
-  static final class Ctx implements AppContext {
-    SwitchboardConfig config = Fixtures.config(YAML);
-    volatile TestSwitch host1 = Fixtures.host1().withPort("dyn1-eth", DYN1);
-    final StoreFactory stores = new InMemoryStoreFactory();
-    final List<Out> outs = new ArrayList<>();
-    final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  /** The core as the app sees it: host1's bridge with the dynamic endpoint's port, packet-outs and counters. */
+  static final class Ctx extends FakeAppContext {
+    volatile FakeSwitchView host1 = Fixtures.host1().withPort(DYN1, "dyn1-eth");
 
-    public SwitchboardConfig config() {
-      return config;
+    Ctx() {
+      super(Fixtures.config(YAML), new InMemoryStoreFactory());
+      connect(host1);
     }
 
-    public Collection<SwitchView> switches() {
-      return List.of(host1);
-    }
-
-    public Optional<SwitchView> switchView(long dpid) {
-      return dpid == host1.dpid() ? Optional.of(host1) : Optional.empty();
-    }
-
-    public void recompute(long dpid) {}
-
-    public void recomputeAll() {}
-
-    public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {
-      throw new UnsupportedOperationException();
-    }
-
-    public CompletableFuture<List<LiveFlow>> liveFlows(long dpid) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-
-    public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
-      outs.add(new Out(dpid, inPort, actions, data));
-    }
-
-    public void count(long dpid, String event) {}
-
-    @Override
-    public void increment(String metric, String... labels) {
-      StringBuilder k = new StringBuilder(metric).append('{');
-      for (int i = 0; i < labels.length; i += 2) {
-        k.append(i == 0 ? "" : ",").append(labels[i]).append('=').append(labels[i + 1]);
-      }
-      counters.computeIfAbsent(k.append('}').toString(), x -> new AtomicLong()).incrementAndGet();
-    }
-
-    public StoreFactory stores() {
-      return stores;
-    }
-
-    public boolean isMaster(long dpid) {
-      return true;
+    /** The bridge's ports changed. */
+    void replaceHost1(FakeSwitchView sw) {
+      host1 = sw;
+      connect(sw);
     }
   }
 }

@@ -5,24 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
-import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.KeyValueStore;
-import io.switchboard.controller.spi.LiveFlow;
 import io.switchboard.controller.spi.RestResource;
-import io.switchboard.controller.spi.StoreFactory;
-import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.store.InMemoryStoreFactory;
-import java.util.Collection;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,12 +67,12 @@ class EndpointApiTest {
   @Test
   void anAddedEndpointGetsFlowsEverywhere() {
     app.desiredFlows(ctx.host1, e -> {}); // host1's bridge is programmed: the core asked for its entries
-    int before = ctx.recomputes.get();
+    int before = ctx.asked.get();
     Map<String, Object> created = api.create(con12());
     assertEquals("api", created.get("source"));
     assertEquals("unbound", created.get("state"), "con12-eth is not on host1's bridge yet");
-    assertTrue(ctx.recomputes.get() > before);
-    List<FlowEntry> flows = OverlayFlows.compute(app.topology(), ctx.host1.withPort("con12-eth", 12));
+    assertTrue(ctx.asked.get() > before);
+    List<FlowEntry> flows = OverlayFlows.compute(app.topology(), ctx.host1.withPort(12, "con12-eth"));
     assertTrue(flows.stream().anyMatch(e -> e.actions().contains(Action.output(12))));
   }
 
@@ -113,7 +107,7 @@ class EndpointApiTest {
     assertTrue(e.getMessage().contains("tunnel port"), e.getMessage());
 
     assertEquals(7, api.list().size(), "nothing half-applied");
-    assertEquals(0, ctx.stores.<String, RuntimeEndpoint>map(VxlanOverlayApp.STORE).snapshot().size());
+    assertEquals(0, ctx.stores().<String, RuntimeEndpoint>map(VxlanOverlayApp.STORE).snapshot().size());
   }
 
   @Test
@@ -143,13 +137,13 @@ class EndpointApiTest {
 
   @Test
   void anEndpointAddedOnAnotherInstanceIsSeenThroughTheStore() {
-    KeyValueStore<String, RuntimeEndpoint> store = ctx.stores.map(VxlanOverlayApp.STORE);
+    KeyValueStore<String, RuntimeEndpoint> store = ctx.stores().map(VxlanOverlayApp.STORE);
     app.desiredFlows(ctx.host1, e -> {});
-    int before = ctx.recomputes.get();
+    int before = ctx.asked.get();
     store.put("con12", new RuntimeEndpoint("con12", "net2", "host1", "con12-eth", "02:00:00:00:02:0c",
         "192.168.2.12"));
     assertTrue(app.topology().endpoint("con12").isPresent());
-    assertTrue(ctx.recomputes.get() > before);
+    assertTrue(ctx.asked.get() > before);
     store.remove("con12");
     assertTrue(app.topology().endpoint("con12").isEmpty());
   }
@@ -177,54 +171,13 @@ class EndpointApiTest {
     assertEquals(Optional.of("overlay tunnel"), app.describeTag(0));
   }
 
-  /** The parts of AppContext the app uses. */
-  static final class FakeContext implements AppContext {
-    SwitchboardConfig config = Fixtures.config(Fixtures.YAML);
-    final TestSwitch host1 = Fixtures.host1();
-    final StoreFactory stores = new InMemoryStoreFactory();
-    final AtomicInteger recomputes = new AtomicInteger();
+  /** The core as the app sees it, with host1's bridge connected. */
+  static final class FakeContext extends FakeAppContext {
+    final FakeSwitchView host1 = Fixtures.host1();
 
-    public SwitchboardConfig config() {
-      return config;
-    }
-
-    public Collection<SwitchView> switches() {
-      return List.of(host1);
-    }
-
-    public Optional<SwitchView> switchView(long dpid) {
-      return dpid == host1.dpid() ? Optional.of(host1) : Optional.empty();
-    }
-
-    public void recompute(long dpid) {
-      recomputes.incrementAndGet();
-    }
-
-    public void recomputeAll() {
-      recomputes.incrementAndGet();
-    }
-
-    /** The app's changes of a programmed bridge's entries count as recomputes too. */
-    public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {
-      recomputes.incrementAndGet();
-    }
-
-    public CompletableFuture<List<LiveFlow>> liveFlows(long dpid) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-
-    public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
-      throw new UnsupportedOperationException();
-    }
-
-    public void count(long dpid, String event) {}
-
-    public StoreFactory stores() {
-      return stores;
-    }
-
-    public boolean isMaster(long dpid) {
-      return true;
+    FakeContext() {
+      super(Fixtures.config(Fixtures.YAML), new InMemoryStoreFactory());
+      connect(host1);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.apps.overlay;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -65,14 +66,14 @@ final class Fixtures {
     return OverlayTopology.of(config(YAML).overlay());
   }
 
-  static TestSwitch host1() {
-    return TestSwitch.of(1, "br-int").withPort("vxlan0", TUNNEL).withPort("con6-eth", CON6)
-        .withPort("a1-eth", A1).withPort("b1-eth", B1);
+  static FakeSwitchView host1() {
+    return FakeSwitchView.of("br-int", 1).withPort(TUNNEL, "vxlan0").withPort(CON6, "con6-eth")
+        .withPort(A1, "a1-eth").withPort(B1, "b1-eth");
   }
 
-  static TestSwitch host2() {
-    return TestSwitch.of(2, "br-int").withPort("vxlan0", TUNNEL).withPort("con9-eth", CON9)
-        .withPort("con11-eth", CON11).withPort("a2-eth", A2).withPort("b2-eth", B2);
+  static FakeSwitchView host2() {
+    return FakeSwitchView.of("br-int", 2).withPort(TUNNEL, "vxlan0").withPort(CON9, "con9-eth")
+        .withPort(CON11, "con11-eth").withPort(A2, "a2-eth").withPort(B2, "b2-eth");
   }
 
   /** One entry a line, in pipeline order: stage, then priority (highest first), then text. */

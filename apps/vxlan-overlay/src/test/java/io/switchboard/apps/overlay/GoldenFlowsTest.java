@@ -5,6 +5,7 @@ import static io.switchboard.apps.overlay.Fixtures.dump;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class GoldenFlowsTest {
 
   @Test
   void bridgesThatAreNoOverlayHostGetNothing() {
-    assertEquals(List.of(), OverlayFlows.compute(topo, TestSwitch.of(3, "ovs0").withPort("vxlan0", 1)));
+    assertEquals(List.of(), OverlayFlows.compute(topo, FakeSwitchView.of("ovs0", 3).withPort(1, "vxlan0")));
   }
 
   @Test

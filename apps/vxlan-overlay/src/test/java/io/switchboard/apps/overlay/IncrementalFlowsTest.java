@@ -15,6 +15,7 @@ import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.StoreFactory;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.store.InMemoryStoreFactory;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -117,13 +118,13 @@ class IncrementalFlowsTest {
       }
       ctx.config = parse();
       for (int h = 0; h < model.hosts; h++) {
-        TestSwitch sw = TestSwitch.of(h + 1, "br-h" + h);
+        FakeSwitchView sw = FakeSwitchView.of("br-h" + h, h + 1);
         if (h != 1 || rnd.nextBoolean()) {
-          sw = sw.withPort("vxlan0", 100);
+          sw = sw.withPort(100, "vxlan0");
         }
         for (int p = 0; p < 8; p++) {
           if (rnd.nextInt(4) != 0) {
-            sw = sw.withPort("p" + p, 10 + p);
+            sw = sw.withPort(10 + p, "p" + p);
           }
         }
         ctx.bridges.put(sw.dpid(), sw);
@@ -264,14 +265,14 @@ class IncrementalFlowsTest {
 
     private void changePort() {
       long dpid = 1 + rnd.nextInt(model.hosts);
-      TestSwitch sw = ctx.bridges.get(dpid);
+      FakeSwitchView sw = ctx.bridges.get(dpid);
       String port = rnd.nextInt(10) == 0 ? "vxlan0" : "p" + rnd.nextInt(12);
       boolean there = sw.port(port).isPresent();
       long number;
       do {
         number = 10 + rnd.nextInt(40); // a number no other port of the bridge has, as OVS gives them
       } while (sw.port(number).isPresent());
-      TestSwitch next = there && rnd.nextBoolean() ? sw.withoutPort(port) : sw.withPort(port, number);
+      FakeSwitchView next = there && rnd.nextBoolean() ? sw.withoutPort(port) : sw.withPort(number, port);
       ctx.bridges.put(dpid, next);
       if (rnd.nextInt(3) == 0) {
         addThroughRest(); // a change that reaches the app before the core's recompute for the port does
@@ -298,7 +299,7 @@ class IncrementalFlowsTest {
       assertEquals(scratch.pending().keySet(), kept.pending().keySet(), where + ": pending");
       assertEquals(scratch.rejected().keySet(), kept.rejected().keySet(), where + ": rejected");
       for (long dpid : ctx.connected.keySet()) {
-        TestSwitch sw = ctx.bridges.get(dpid);
+        FakeSwitchView sw = ctx.bridges.get(dpid);
         Map<String, FlowEntry> expected = byKey(OverlayFlows.compute(scratch, sw), where);
         Map<String, FlowEntry> held = ctx.connected.get(dpid);
         if (!expected.equals(held)) {
@@ -328,7 +329,7 @@ class IncrementalFlowsTest {
   static final class Ctx implements AppContext {
     SwitchboardConfig config;
     final StoreFactory stores = new InMemoryStoreFactory();
-    final Map<Long, TestSwitch> bridges = new TreeMap<>();
+    final Map<Long, FakeSwitchView> bridges = new TreeMap<>();
     /** Programmed bridges: their entries by key, as the core's FlowProgrammer holds an app's set. */
     final Map<Long, Map<String, FlowEntry>> connected = new TreeMap<>();
     VxlanOverlayApp app;

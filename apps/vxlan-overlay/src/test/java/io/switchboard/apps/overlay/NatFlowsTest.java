@@ -12,6 +12,7 @@ import io.switchboard.config.NatRule;
 import io.switchboard.config.OverlayConfig;
 import io.switchboard.config.OverlayRouter;
 import io.switchboard.controller.spi.FlowEntry;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +54,14 @@ class NatFlowsTest {
   static final OverlayConfig OVERLAY = Fixtures.config(YAML).overlay();
   static final OverlayTopology TOPO = OverlayTopology.of(OVERLAY);
 
-  static TestSwitch host1() {
-    return TestSwitch.of(1, "br-int").withPort("vxlan0", 1).withPort("int-br-eth", 2).withPort("c1-eth", 3)
-        .withPort("l1-eth", 4);
+  static FakeSwitchView host1() {
+    return FakeSwitchView.of("br-int", 1).withPort(1, "vxlan0").withPort(2, "int-br-eth").withPort(3, "c1-eth")
+        .withPort(4, "l1-eth");
   }
 
-  static TestSwitch host2() {
-    return TestSwitch.of(2, "br-int2").withPort("vxlan0", 1).withPort("int-br-eth", 2).withPort("c2-eth", 3)
-        .withPort("fip-eth", 4).withPort("l2-eth", 5);
+  static FakeSwitchView host2() {
+    return FakeSwitchView.of("br-int2", 2).withPort(1, "vxlan0").withPort(2, "int-br-eth").withPort(3, "c2-eth")
+        .withPort(4, "fip-eth").withPort(5, "l2-eth");
   }
 
   static ExternalState state(List<NatRule> rules, Map<Integer, Long> bindings) {
@@ -69,7 +70,7 @@ class NatFlowsTest {
 
   static final long GATEWAY_MAC = 0x02_00_00_00_66_01L;
 
-  static List<FlowEntry> flows(TestSwitch sw, ExternalState s) {
+  static List<FlowEntry> flows(FakeSwitchView sw, ExternalState s) {
     List<FlowEntry> out = new ArrayList<>();
     OverlayFlows.compute(TOPO, s, sw, out::add);
     return out;
@@ -129,7 +130,7 @@ class NatFlowsTest {
   }
 
   /** host1 as a bridge that negotiated OpenFlow 1.5. */
-  record Of15(TestSwitch sw) implements io.switchboard.controller.spi.SwitchView {
+  record Of15(FakeSwitchView sw) implements io.switchboard.controller.spi.SwitchView {
     public long dpid() {
       return sw.dpid();
     }
@@ -176,7 +177,7 @@ class NatFlowsTest {
     List<NatRule> more = new ArrayList<>(r.nat());
     more.add(new NatRule(NatRule.Type.DNAT_AND_SNAT, Ipv4Prefix.parse("172.66.1.102/32"),
         Ipv4.parse("192.168.66.47")));
-    for (TestSwitch sw : List.of(host1(), host2())) {
+    for (FakeSwitchView sw : List.of(host1(), host2())) {
       List<String> diff = Fixtures.diff(flows(sw, state(r.nat(), Map.of())), flows(sw, state(more, Map.of())));
       assertTrue(diff.stream().allMatch(l -> l.startsWith("+ ")), diff.toString());
       assertTrue(diff.stream().allMatch(l -> l.contains("172.66.1.102") || l.contains("192.168.66.47")),

@@ -5,25 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
-import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.Frame;
-import io.switchboard.controller.spi.LiveFlow;
 import io.switchboard.controller.spi.PacketIn;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.StoreFactory;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.store.InMemoryStoreFactory;
+import io.switchboard.controller.testing.FakeAppContext;
+import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -32,53 +28,13 @@ class NatRuntimeTest {
   static final long GATEWAY_MAC = 0x02_00_00_00_66_01L;
   static final long EMAC = GatewayMac.of((192 << 24) | (168 << 16) | (66 << 8) | 45);
 
-  /** A context with the NAT fixture's config, host1's bridge, and the packet-outs it was asked to send. */
-  static final class Ctx implements AppContext {
-    final SwitchboardConfig config = Fixtures.config(NatFlowsTest.YAML);
-    final TestSwitch host1 = NatFlowsTest.host1();
-    final StoreFactory stores;
-    final List<List<Action>> packetOutActions = new ArrayList<>();
-    final List<byte[]> packetOuts = new ArrayList<>();
+  /** The core as the app sees it: the NAT fixture's config and host1's bridge connected. */
+  static final class Ctx extends FakeAppContext {
+    final FakeSwitchView host1 = NatFlowsTest.host1();
 
     Ctx(StoreFactory stores) {
-      this.stores = stores;
-    }
-
-    public SwitchboardConfig config() {
-      return config;
-    }
-
-    public Collection<SwitchView> switches() {
-      return List.of(host1);
-    }
-
-    public Optional<SwitchView> switchView(long dpid) {
-      return Optional.of(host1);
-    }
-
-    public void recompute(long dpid) {}
-
-    public void recomputeAll() {}
-
-    public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {}
-
-    public CompletableFuture<List<LiveFlow>> liveFlows(long dpid) {
-      return CompletableFuture.completedFuture(List.of());
-    }
-
-    public void packetOut(long dpid, long inPort, List<Action> actions, byte[] data) {
-      packetOutActions.add(actions);
-      packetOuts.add(data);
-    }
-
-    public void count(long dpid, String event) {}
-
-    public StoreFactory stores() {
-      return stores;
-    }
-
-    public boolean isMaster(long dpid) {
-      return true;
+      super(Fixtures.config(NatFlowsTest.YAML), stores);
+      connect(host1);
     }
   }
 
@@ -135,11 +91,11 @@ class NatRuntimeTest {
     app.onPacketIn(ctx.host1, in, ctx);
     app.onPacketIn(ctx.host1, in, ctx);
     assertEquals(1, ctx.packetOuts.size(), "asked once, not for every packet");
-    Frame ask = Frame.parse(ctx.packetOuts.get(0));
+    Frame ask = Frame.parse(ctx.packetOuts.get(0).data());
     assertEquals(1, ask.arpOp());
     assertEquals(ip("192.168.66.1") & 0xffffffffL, ask.ipv4Dst(), "the default route's next hop");
     assertEquals(EMAC, ask.ethSrc());
-    assertEquals(List.of(Action.output(2)), ctx.packetOutActions.get(0), "out of int-br-eth");
+    assertEquals(List.of(Action.output(2)), ctx.packetOuts.get(0).actions(), "out of int-br-eth");
 
     byte[] answer = RouterExternals.arpRequest(GATEWAY_MAC, ip("192.168.66.1"), ip("192.168.66.45"),
         java.util.OptionalInt.empty());
