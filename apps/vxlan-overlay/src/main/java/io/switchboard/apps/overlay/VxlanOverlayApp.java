@@ -302,6 +302,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (next.isPresent()) {
       topology = next.get();
       push(c, Set.of(name));
+      resource.changed(); // the console's live topology (a rebuild says so itself)
     } else {
       rebuild();
       push(c, null);
