@@ -13,7 +13,8 @@
 # CASES ("lat1 lat16 tput16": latency or throughput mode, then the number of switches).
 # Needs bench/target/benchmarks.jar and dist/target/switchboard.jar (mvn -B -o -q -pl dist,bench -am -DskipTests
 # package). Output: one line per run, e.g.
-#   who=this case=lat16 load=6.38 answered=503815 median=69979 p50_us=77.8 cpu_us_per_answer=13.7 ctxsw_per_answer=0.04
+#   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 ctxsw_per_answer=0.00 cpu_busy=100%
+# (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU)
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -107,20 +108,21 @@ run() {
     >"$out" 2>&1 &
   local gen=$!
   sleep "$((warmup + 1)).5" # connected and warmed up
-  local t0 c0 t1 c1
-  t0=$(ticks); c0=$(switches)
+  local t0 c0 t1 c1 w0 w1
+  t0=$(ticks); c0=$(switches); w0=$(date +%s%N)
   for _ in $(seq 100); do grep -q "while measuring" "$out" && break; sleep 0.1; done
-  t1=$(ticks); c1=$(switches)
+  t1=$(ticks); c1=$(switches); w1=$(date +%s%N)
   wait "$gen"
   local answered result
   answered=$(sed -n 's/.*while measuring: [0-9,]* packet-ins, \([0-9,]*\) answered.*/\1/p' "$out" | tr -d ,)
   result=$(grep '^RESULT' "$out" | tail -1)
-  awk -v who="$who" -v c="$c" -v dt=$((t1 - t0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" \
+  awk -v who="$who" -v c="$c" -v dt=$((t1 - t0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
     -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     -v med="$(sed -n 's/.* answered_median=\([^ ]*\).*/\1/p' <<<"$result")" \
     -v p50="$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$result")" \
-    'BEGIN { printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f ctxsw_per_answer=%.2f\n",
-             who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1) }'
+    'BEGIN { printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%%\n",
+             who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1),
+             (wall > 0 ? 100 * dt / hz / (wall / 1e9) : -1) }'
 }
 
 whos="this"
