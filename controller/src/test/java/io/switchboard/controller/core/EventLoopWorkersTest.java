@@ -143,8 +143,6 @@ class EventLoopWorkersTest {
       long before = sw.packetOuts.get();
       sw.send(sw.packetIn(1, 0x0200_0000_0002L, 0x0200_00ff_0000L));
       ControllerHarness.awaitTrue("still served", Duration.ofSeconds(10), () -> sw.packetOuts.get() > before);
-      assertEquals(1, ctl.controller().metrics().counter("switchboard_switch_limit_hits_total", "limit",
-          "event_loop_stall"), "a quick packet-in is no stall");
     }
   }
 
