@@ -258,13 +258,18 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     }
     long dpid = features.getDatapathId().getLong();
     SerialExecutor worker = workers.acquire(dpid, "switch " + Values.dpid(dpid), ctx.channel().eventLoop());
-    SwitchSession candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits,
-        new Reads());
-    candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
-    if (listener.refusal(candidate) != null) {
-      workers.release(dpid);
-      ctx.close(); // the listener logged why, once per source per interval
-      return;
+    SwitchSession candidate;
+    try {
+      candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits, new Reads());
+      candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
+      if (listener.refusal(candidate) != null) {
+        workers.release(dpid);
+        ctx.close(); // the listener logged why, once per source per interval
+        return;
+      }
+    } catch (RuntimeException e) {
+      workers.release(dpid); // the worker lives only as long as a session of its dpid
+      throw e;
     }
     session = candidate;
     ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);

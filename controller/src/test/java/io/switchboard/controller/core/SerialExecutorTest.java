@@ -120,4 +120,87 @@ class SerialExecutorTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void aHeldWorkerFinishesWhatWasQueuedThenParksUntilResumed() {
+    ManualPool pool = new ManualPool();
+    SerialExecutor worker = new SerialExecutor(pool, "w");
+    List<String> ran = new ArrayList<>();
+    worker.execute(() -> ran.add("before"));
+    worker.hold(() -> ran.add("parked"));
+    worker.execute(() -> ran.add("after"));
+    while (pool.runOne()) {
+      // drain
+    }
+    assertEquals(List.of("before", "parked"), ran, "what came after the hold waits");
+    worker.execute(() -> ran.add("later"));
+    assertTrue(pool.queued.isEmpty(), "a held worker schedules nothing");
+    worker.resume();
+    while (pool.runOne()) {
+      // drain
+    }
+    assertEquals(List.of("before", "parked", "after", "later"), ran);
+  }
+
+  @Test
+  void aResumeThatComesBeforeTheWorkerReachedItsHoldDoesNotStrandIt() {
+    ManualPool pool = new ManualPool();
+    SerialExecutor worker = new SerialExecutor(pool, "w");
+    List<String> ran = new ArrayList<>();
+    worker.execute(() -> ran.add("busy"));
+    worker.hold(() -> ran.add("parked late"));
+    worker.resume(); // the holder gave up waiting before the worker got there
+    worker.execute(() -> ran.add("after"));
+    while (pool.runOne()) {
+      // drain
+    }
+    assertEquals(List.of("busy", "parked late", "after"), ran, "the late hold does not park it for good");
+  }
+
+  @Test
+  void workersAreOnePerDpidAndGoWithTheirLastConnection() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Workers workers = new Workers(pool);
+      SerialExecutor a = workers.acquire(1, "a");
+      assertTrue(a == workers.acquire(1, "a2"), "a second connection of the dpid shares the worker");
+      SerialExecutor b = workers.acquire(2, "b");
+      assertTrue(a != b);
+      assertEquals(2, workers.size());
+      workers.release(1);
+      assertEquals(2, workers.size(), "one connection of dpid 1 is left");
+      workers.release(1);
+      workers.release(2);
+      assertEquals(0, workers.size());
+      SerialExecutor c = workers.acquire(1, "c");
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      c.execute(() -> {
+        inside.countDown();
+        await(release);
+      });
+      assertTrue(inside.await(5, TimeUnit.SECONDS));
+      AtomicInteger during = new AtomicInteger(-1);
+      Thread holder = new Thread(() -> workers.whileHeld(java.time.Duration.ofSeconds(5), () -> during.set(1)));
+      holder.start();
+      Thread.sleep(200);
+      assertEquals(-1, during.get(), "the work waits for the busy worker to park");
+      release.countDown();
+      holder.join(5000);
+      assertEquals(1, during.get());
+      CountDownLatch after = new CountDownLatch(1);
+      c.execute(after::countDown);
+      assertTrue(after.await(5, TimeUnit.SECONDS), "resumed");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void await(CountDownLatch l) {
+    try {
+      l.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }
