@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * each do one job: {@link AppRegistry} (the apps and their contexts), {@link BridgeProgramming} (when flows are
  * computed and reconciled), {@link SwitchEvents} (what a bridge says, decoded for the apps), {@link
  * SwitchTakeover} (who may replace a connected bridge) and the {@link Mastership}. Apps' work runs on per-switch
- * workers, never on Netty's event loops.
+ * workers ({@link Workers}): on the connection's Netty event loop when the store and every enabled app say they
+ * never block, otherwise on a worker pool.
  */
 public final class Controller implements SwitchListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
@@ -111,6 +112,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
   /** Starts the enabled apps, the OpenFlow listener and the periodic audit. */
   public InetSocketAddress start() throws InterruptedException {
     apps.enable(config);
+    workers.runOnLoops(nothingBlocks());
     server = new OpenFlowServer();
     var of = config.openflow();
     OpenFlowTls tls = of.tls().map(files -> OpenFlowTls.load(files,
@@ -366,6 +368,20 @@ public final class Controller implements SwitchListener, AutoCloseable {
     }
   }
 
+  /**
+   * Whether a bridge's work may run on its connection's event loop: the store and every enabled app say they never
+   * block (a clustered store does not: Hazelcast writes wait on the network). The mastership's calls on a worker
+   * must not block either way (its contract).
+   */
+  private boolean nothingBlocks() {
+    return stores.nonBlocking() && apps.enabled().stream().allMatch(ControllerApp::nonBlocking);
+  }
+
+  /** Whether bridges' work runs on their connections' event loops now (else on the worker pool). */
+  public boolean bridgeWorkOnEventLoops() {
+    return workers.runsOnLoops();
+  }
+
   /** The bridges' workers (one per dpid); tests hold them. */
   Workers workers() {
     return workers;
@@ -380,6 +396,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       app.stop();
     }
     apps.enable(next);
+    workers.runOnLoops(nothingBlocks()); // every worker is parked: each resumes where the new app set allows
     for (ControllerApp app : before) {
       if (!apps.isEnabled(app)) {
         log.info("app {} disabled", app.name());

@@ -12,11 +12,14 @@ import org.slf4j.LoggerFactory;
  * Runs tasks one at a time, in order, on a shared pool: the per-switch worker. It can be held ({@link #hold}): it
  * finishes what was queued before, then parks (tasks queued meanwhile wait) until {@link #resume}; the controller
  * does this around a config reload so that no app runs for a bridge while the apps restart.
+ *
+ * <p>The pool may be a single thread (a connection's event loop) or a shared pool; {@link #runOn} changes it, which
+ * the controller does only while the worker is held.
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
   private final Queue<Runnable> tasks = new ArrayDeque<>();
-  private final Executor pool;
+  private volatile Executor pool;
   private final String name;
   private boolean running;
   /** Holds asked for and not resumed; while positive, the worker parks at its next hold task. */
@@ -26,6 +29,16 @@ public final class SerialExecutor implements Executor {
   public SerialExecutor(Executor pool, String name) {
     this.pool = pool;
     this.name = name;
+  }
+
+  /** Runs the next turns on {@code next}; a turn already handed to the old pool still runs there. */
+  public void runOn(Executor next) {
+    this.pool = next;
+  }
+
+  /** Where its turns run now. */
+  public Executor pool() {
+    return pool;
   }
 
   @Override

@@ -18,21 +18,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #whileHeld} parks every worker (each finishes what it was doing) and runs a piece of work while none
  * runs: the controller restarts the apps that way on a config reload.
+ *
+ * <p>Where a worker runs: on the shared pool, or — when nothing in a bridge's work can block ({@link #runOnLoops})
+ * — on the event loop of the connection that made it, so a packet-in is read, handled and answered on one thread.
+ * Both are serial per dpid. A worker stays on the loop it was made on while any connection of its dpid lives (a
+ * replacement connection on another loop still hands its work over, one hop, as on the pool).
  */
 public final class Workers {
   private static final Logger log = LoggerFactory.getLogger(Workers.class);
 
   private final Executor pool;
   private final Map<Long, Entry> byDpid = new HashMap<>();
+  /** Whether new and existing workers run on their connection's event loop rather than the pool. */
+  private boolean onLoops;
   /** While a hold is on: the workers it parked (and the ones made meanwhile), to resume. */
   private List<SerialExecutor> held;
 
   private static final class Entry {
     final SerialExecutor worker;
+    /** The event loop of the connection that made it; null when it has none (tests). */
+    final Executor loop;
     int users;
 
-    Entry(SerialExecutor worker) {
+    Entry(SerialExecutor worker, Executor loop) {
       this.worker = worker;
+      this.loop = loop;
     }
   }
 
@@ -42,8 +52,16 @@ public final class Workers {
 
   /** The dpid's worker, for one more connection; {@link #release} it when that connection is done. */
   public synchronized SerialExecutor acquire(long dpid, String name) {
+    return acquire(dpid, name, null);
+  }
+
+  /**
+   * The dpid's worker, for one more connection whose event loop is {@code loop} (null: none); {@link #release} it
+   * when that connection is done. A new worker runs on {@code loop} while {@link #runOnLoops} is on.
+   */
+  public synchronized SerialExecutor acquire(long dpid, String name, Executor loop) {
     Entry e = byDpid.computeIfAbsent(dpid, d -> {
-      Entry made = new Entry(new SerialExecutor(pool, name));
+      Entry made = new Entry(new SerialExecutor(where(loop), name), loop);
       if (held != null) {
         held.add(made.worker);
         made.worker.hold(() -> { });
@@ -60,6 +78,27 @@ public final class Workers {
     if (e != null && --e.users <= 0) {
       byDpid.remove(dpid);
     }
+  }
+
+  private Executor where(Executor loop) {
+    return onLoops && loop != null ? loop : pool;
+  }
+
+  /**
+   * Whether the workers run on their connections' event loops (true) or on the shared pool. Call it while the
+   * workers are held ({@link #whileHeld}): each then continues on its new thread when resumed.
+   */
+  public synchronized void runOnLoops(boolean on) {
+    if (on != onLoops) {
+      onLoops = on;
+      byDpid.values().forEach(e -> e.worker.runOn(where(e.loop)));
+      log.info("bridges' work now runs on {}", on ? "their connections' event loops (nothing in it blocks)"
+          : "the worker pool (an enabled app or the store may block)");
+    }
+  }
+
+  public synchronized boolean runsOnLoops() {
+    return onLoops;
   }
 
   /** The number of dpids with a worker. */

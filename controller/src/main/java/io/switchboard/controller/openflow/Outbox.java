@@ -27,7 +27,10 @@ final class Outbox {
   private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean writeScheduled = new AtomicBoolean();
-  private final Runnable writeTask = this::writeAll;
+  private final Runnable writeTask = () -> {
+    writeScheduled.set(false);
+    writeAll();
+  };
   private volatile boolean shut;
 
   /**
@@ -108,9 +111,22 @@ final class Outbox {
     }
   }
 
+  /**
+   * Writes and flushes the queue now when called on the channel's event loop (the end of a batch the worker handled
+   * there: one flush per read batch, no task); elsewhere the same as {@link #flush}.
+   */
+  void flushNow() {
+    if (channel.eventLoop().inEventLoop()) {
+      if (!queue.isEmpty()) {
+        writeAll();
+      }
+    } else {
+      flush();
+    }
+  }
+
   /** On the event loop. */
   private void writeAll() {
-    writeScheduled.set(false);
     ByteBuf b;
     boolean wrote = false;
     while ((b = queue.poll()) != null) {

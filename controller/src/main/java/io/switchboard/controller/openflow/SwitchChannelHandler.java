@@ -257,7 +257,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       handshakeTimer.cancel(false);
     }
     long dpid = features.getDatapathId().getLong();
-    SerialExecutor worker = workers.acquire(dpid, "switch " + Values.dpid(dpid));
+    SerialExecutor worker = workers.acquire(dpid, "switch " + Values.dpid(dpid), ctx.channel().eventLoop());
     SwitchSession candidate;
     try {
       candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits, new Reads());

@@ -42,6 +42,8 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
   /** Messages one worker turn handles before it lets other switches' work run. */
   private static final int BATCH = 256;
+  /** A batch run on the event loop that takes longer than this is logged: something in it blocked. */
+  static final long LOOP_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** The largest message the 16-bit length field can describe. */
   public static final int MAX_MESSAGE = Outbox.MAX_MESSAGE;
 
@@ -280,9 +282,16 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     }
   }
 
-  /** On the worker: handles a batch of queued messages, then sends what they produced with one flush. */
+  /**
+   * On the worker: handles a batch of queued messages, then sends what they produced with one flush. When the worker
+   * runs on the connection's event loop, the flush is written at once (no task) and a batch that held the loop
+   * longer than {@link #LOOP_STALL_NANOS} is reported: an app that said it never blocks did.
+   */
   private void drainInbox() {
     batchThread = Thread.currentThread();
+    boolean onLoop = channel.eventLoop().inEventLoop();
+    long started = onLoop ? System.nanoTime() : 0;
+    int handled = 0;
     try {
       for (int i = 0; i < BATCH; i++) {
         Object m = inbox.poll();
@@ -292,6 +301,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
         if (closed) {
           continue; // the switch is gone: what it said last changes nothing
         }
+        handled++;
         try {
           if (m instanceof Undecodable u) {
             listener.undecodable(this, u);
@@ -304,7 +314,15 @@ public final class SwitchSession implements FlowProgrammer.Channel {
       }
     } finally {
       batchThread = null;
-      flush();
+      outbox.flushNow();
+      if (onLoop) {
+        long took = System.nanoTime() - started;
+        if (took > LOOP_STALL_NANOS) {
+          listener.limitHit(this, "event_loop_stall", "handling " + handled + " message(s) held the connection's"
+              + " event loop for " + took / 1_000_000 + " ms (more than " + LOOP_STALL_NANOS / 1_000_000 + " ms);"
+              + " every switch on that loop waited: an app or store that says it never blocks did");
+        }
+      }
       if (inbox.releaseDrain()) {
         worker.execute(drainTask);
       }

@@ -7,7 +7,8 @@ import java.util.List;
  * Apps are found with {@link java.util.ServiceLoader} and enabled by the {@code apps:} config list.
  *
  * <p>Threading: every call about one bridge is made on that bridge's worker, one at a time; calls about
- * different bridges may run concurrently, so shared state must be thread-safe.
+ * different bridges may run concurrently, so shared state must be thread-safe. Those calls may block (wait on I/O or a
+ * lock) unless the app says {@link #nonBlocking}.
  */
 public interface ControllerApp {
   /** The name used in config ({@code apps: [...]}), REST and cookies. */
@@ -17,6 +18,18 @@ public interface ControllerApp {
   default void start(AppContext ctx) {}
 
   default void stop() {}
+
+  /**
+   * True when none of this app's calls about a bridge ever waits: no I/O, no sleeping, no lock held for long by
+   * another thread, no waiting on a future; store calls aside (the store says for itself, {@link
+   * StoreFactory#nonBlocking}). When every enabled app and the store say so, the core runs each bridge's work on
+   * its connection's Netty event loop, which saves two thread hops per packet-in; a call that blocks there would
+   * stall every switch on that loop (the core logs such stalls as the {@code event_loop_stall} limit). Default
+   * false: the bridge's work runs on the worker pool, where blocking delays only that bridge.
+   */
+  default boolean nonBlocking() {
+    return false;
+  }
 
   /**
    * The app's complete set of entries for one bridge. Pure and deterministic: no I/O, no clock; the core

@@ -20,6 +20,12 @@ public final class InMemoryStoreFactory implements StoreFactory {
     return (KeyValueStore<K, V>) maps.computeIfAbsent(name, n -> new InMemoryStore<>());
   }
 
+  /** Plain maps: nothing waits (listeners run on the writer's thread, and must not block either). */
+  @Override
+  public boolean nonBlocking() {
+    return true;
+  }
+
   static final class InMemoryStore<K extends Serializable, V extends Serializable> implements KeyValueStore<K, V> {
     private final Map<K, V> map = new ConcurrentHashMap<>();
     private final List<BiConsumer<K, V>> listeners = new CopyOnWriteArrayList<>();

@@ -44,6 +44,16 @@ class HostilePeerTest {
   static final class EchoApp implements ControllerApp {
     volatile int bigFlowOutputs;
     final AtomicInteger packetIns = new AtomicInteger();
+    final boolean nonBlocking;
+
+    EchoApp(boolean nonBlocking) {
+      this.nonBlocking = nonBlocking;
+    }
+
+    @Override
+    public boolean nonBlocking() {
+      return nonBlocking;
+    }
 
     public String name() {
       return "echo";
@@ -89,8 +99,9 @@ class HostilePeerTest {
 
   @BeforeEach
   void start() throws Exception {
-    app = new EchoApp();
+    app = new EchoApp(onEventLoops());
     ctl = ControllerHarness.start(CONFIG, app);
+    assertEquals(onEventLoops(), ctl.controller().bridgeWorkOnEventLoops());
     logs = new ListAppender<>();
     logs.start();
     // the core's and the OpenFlow layer's loggers (the limits are logged by the classes that enforce them)
@@ -107,6 +118,11 @@ class HostilePeerTest {
     ctl.close();
   }
 
+  /** Whether the app says it never blocks, so its work runs on the connections' event loops (a subclass: true). */
+  boolean onEventLoops() {
+    return false;
+  }
+
   /** The good switch still gets answers: a packet-in is answered by a packet-out within a second or two. */
   void goodSwitchIsServed() throws Exception {
     long before = good.packetOuts.get();
@@ -116,11 +132,16 @@ class HostilePeerTest {
     assertEquals(200, ctl.get("/switches").status(), "REST answers");
   }
 
-  long logged(String dpidText, String text) {
-    synchronized (logs) { // the controller's threads append (under this lock) while the test reads
-      return logs.list.stream().filter(e -> e.getFormattedMessage().contains(dpidText)
-          && e.getFormattedMessage().contains(text)).count();
+  /** What was logged so far: a copy, since the appender adds (under its own lock) from other threads meanwhile. */
+  List<ILoggingEvent> lines() {
+    synchronized (logs) {
+      return new ArrayList<>(logs.list);
     }
+  }
+
+  long logged(String dpidText, String text) {
+    return lines().stream().filter(e -> e.getFormattedMessage().contains(dpidText)
+        && e.getFormattedMessage().contains(text)).count();
   }
 
   @Test
@@ -208,7 +229,7 @@ class HostilePeerTest {
     Thread.sleep(1_500);
     assertNull(good.corrupt, "the switch never saw a message with a wrapped length");
     assertTrue(!good.closedByPeer(), "the switch stays connected");
-    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("refusing to send the flow")
+    assertTrue(lines().stream().anyMatch(e -> e.getFormattedMessage().contains("refusing to send the flow")
         && e.getFormattedMessage().contains("00:00:00:00:00:00:90:0d")), "the flow is named in an error");
     assertTrue(good.count(OFType.FLOW_MOD) >= 1, "the other entries were sent");
     goodSwitchIsServed();
@@ -236,7 +257,7 @@ class HostilePeerTest {
         ctl.awaitSwitch("00:00:00:00:00:00:07:07", Duration.ofSeconds(10));
       }
       assertTrue(ctl.get("/metrics").body().contains("switchboard_openflow_connections_refused_total"));
-      assertTrue(logs.list.stream().filter(e -> e.getFormattedMessage().contains("refusing OpenFlow connections"))
+      assertTrue(lines().stream().filter(e -> e.getFormattedMessage().contains("refusing OpenFlow connections"))
           .count() <= 2, "refusals are logged once per source and reason");
       goodSwitchIsServed();
     } finally {

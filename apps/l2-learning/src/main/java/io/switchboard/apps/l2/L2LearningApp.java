@@ -96,6 +96,15 @@ public final class L2LearningApp implements ControllerApp {
     return NAME;
   }
 
+  /**
+   * Nothing here waits: the MAC table's and budget's locks guard a few map operations, packet-outs and flow updates
+   * are queued, the forget timer is its own thread. (Its stores are whatever the controller's are.)
+   */
+  @Override
+  public boolean nonBlocking() {
+    return true;
+  }
+
   @Override
   public void start(AppContext ctx) {
     this.ctx = ctx;

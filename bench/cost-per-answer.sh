@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# What one answered packet-in costs the controller: CPU time and context switches per answer, on cbench's workload
+# (OpenFlow 1.0, 1,000 MACs, buffer ids): latency mode (one packet-in outstanding per switch) and throughput mode (no
+# window), for this tree's Switchboard, an
+# optional second tree's (BASE=/path/to/other/checkout, its dist/target/switchboard.jar built), and
+# ovs-testcontroller, alternated for ROUNDS rounds. Rates on a busy machine follow whatever else runs; the cost per
+# answer, read from the controller's own /proc counters, much less so. docs/performance.md shows results.
+#
+#   bench/cost-per-answer.sh                         # this tree and ovs-testcontroller, 2 rounds
+#   BASE=/tmp/base ROUNDS=3 bench/cost-per-answer.sh # and another checkout, e.g. `git archive main | tar -x -C /tmp/base`
+#
+# Environment: OF_PORT (16653), REST_PORT (18080), CONTROLLER_CPUS ("0"), GENERATOR_CPUS ("1"),
+# CASES ("lat1 lat16 tput16": latency or throughput mode, then the number of switches).
+# Needs bench/target/benchmarks.jar and dist/target/switchboard.jar (mvn -B -o -q -pl dist,bench -am -DskipTests
+# package). Output: one line per run, e.g.
+#   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 ctxsw_per_answer=0.00 cpu_busy=100%
+# (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU)
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+bench_jar="$here/target/benchmarks.jar"
+ROUNDS="${ROUNDS:-2}"
+OF_PORT="${OF_PORT:-16653}"
+REST_PORT="${REST_PORT:-18080}"
+CONTROLLER_CPUS="${CONTROLLER_CPUS-0}"
+GENERATOR_CPUS="${GENERATOR_CPUS-1}"
+CASES="${CASES:-lat1 lat16 tput16}"
+BASE="${BASE:-}"
+
+die() { printf 'cost-per-answer: %s\n' "$*" >&2; exit 1; }
+[ -f "$bench_jar" ] || die "build $bench_jar first (see the header)"
+[ -f "$root/dist/target/switchboard.jar" ] || die "build dist/target/switchboard.jar first (see the header)"
+[ -z "$BASE" ] || [ -f "$BASE/dist/target/switchboard.jar" ] || die "$BASE/dist/target/switchboard.jar is missing"
+command -v ovs-testcontroller >/dev/null || die "ovs-testcontroller is needed: apt-get install openvswitch-testcontroller"
+for p in "$OF_PORT" "$REST_PORT"; do
+  [ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ] || die "port $p is in use (set OF_PORT / REST_PORT)"
+done
+cprefix=(); gprefix=()
+if [ -n "$CONTROLLER_CPUS" ] && command -v taskset >/dev/null; then cprefix=(taskset -c "$CONTROLLER_CPUS"); fi
+if [ -n "$GENERATOR_CPUS" ] && command -v taskset >/dev/null; then gprefix=(taskset -c "$GENERATOR_CPUS"); fi
+
+work="$(mktemp -d /tmp/switchboard-cost.XXXXXX)"
+cat >"$work/switchboard.yaml" <<EOF
+openflow:
+  listen: 127.0.0.1:$OF_PORT
+rest:
+  listen: 127.0.0.1:$REST_PORT
+apps: [l2-learning]
+l2-learning:
+  packet-in-budget: 1000000
+  max-hosts-per-port: 1000000
+  max-hosts-per-vlan: 1000000
+  max-hosts-per-switch: 1000000
+reconcile:
+  audit-interval: 24h
+EOF
+
+pid=""   # what this script started
+cpid=""  # the process that listens (the launcher execs java, so usually the same)
+stop() {
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    pid=""
+  fi
+  for _ in $(seq 50); do [ -z "$(ss -ltnH "sport = :$OF_PORT")" ] && break; sleep 0.1; done
+}
+trap 'stop; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+
+start() {
+  case "$1" in
+    this) "${cprefix[@]}" "$root/switchboard" run --config "$work/switchboard.yaml" >"$work/this.log" 2>&1 & ;;
+    base) "${cprefix[@]}" "$BASE/switchboard" run --config "$work/switchboard.yaml" >"$work/base.log" 2>&1 & ;;
+    ovs-testcontroller) "${cprefix[@]}" ovs-testcontroller -O OpenFlow10,OpenFlow13 -vconsole:warn \
+      --unixctl="$work/otc.ctl" "ptcp:$OF_PORT:127.0.0.1" >"$work/otc.log" 2>&1 & ;;
+  esac
+  pid=$!
+  for _ in $(seq 300); do
+    [ -n "$(ss -ltnH "sport = :$OF_PORT" 2>/dev/null)" ] && break
+    sleep 0.1
+  done
+  if [ "$1" != ovs-testcontroller ]; then
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$REST_PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  cpid="$(ss -ltnpH "sport = :$OF_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
+  [ -n "$cpid" ] || cpid="$pid"
+}
+
+ticks() { awk '{print $14 + $15}' "/proc/$cpid/stat"; }   # utime + stime, all threads, in clock ticks
+switches() { cat /proc/"$cpid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
+
+# one run: a warm-up (3 s; 10 s in throughput mode, where the pair entries are installed first), then 8 loops of
+# 1 s; the counters are read across the loops
+run() {
+  local who="$1" c="$2" out="$work/gen.out" n mode warmup
+  n="${c#lat}"; n="${n#tput}"
+  case "$c" in
+    lat*) mode=(--mode latency); warmup=3 ;;
+    tput*) mode=(--mode throughput --window 0); warmup=10 ;;
+    *) die "a case is lat<N> or tput<N>, not $c" ;;
+  esac
+  "${gprefix[@]}" java -Xmx1g -cp "$bench_jar" io.switchboard.bench.LoadGenerator --controller "127.0.0.1:$OF_PORT" \
+    "${mode[@]}" --switches "$n" --of 1.0 --macs 1000 --buffered --loop-seconds 1 --loops 8 --warmup "$warmup" \
+    >"$out" 2>&1 &
+  local gen=$!
+  sleep "$((warmup + 1)).5" # connected and warmed up
+  local t0 c0 t1 c1 w0 w1
+  t0=$(ticks); c0=$(switches); w0=$(date +%s%N)
+  for _ in $(seq 100); do grep -q "while measuring" "$out" && break; sleep 0.1; done
+  t1=$(ticks); c1=$(switches); w1=$(date +%s%N)
+  wait "$gen"
+  local answered result
+  answered=$(sed -n 's/.*while measuring: [0-9,]* packet-ins, \([0-9,]*\) answered.*/\1/p' "$out" | tr -d ,)
+  result=$(grep '^RESULT' "$out" | tail -1)
+  awk -v who="$who" -v c="$c" -v dt=$((t1 - t0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
+    -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    -v med="$(sed -n 's/.* answered_median=\([^ ]*\).*/\1/p' <<<"$result")" \
+    -v p50="$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$result")" \
+    'BEGIN { printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%%\n",
+             who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1),
+             (wall > 0 ? 100 * dt / hz / (wall / 1e9) : -1) }'
+}
+
+whos="this"
+[ -n "$BASE" ] && whos="base this"
+for r in $(seq "$ROUNDS"); do
+  for who in $whos ovs-testcontroller; do
+    start "$who"
+    for c in $CASES; do
+      run "$who" "$c"
+    done
+    stop
+  done
+done
