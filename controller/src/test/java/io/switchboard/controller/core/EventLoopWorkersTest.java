@@ -147,8 +147,8 @@ class EventLoopWorkersTest {
   }
 
   static SwitchboardConfig withApps(SwitchboardConfig c, List<String> apps) {
-    return new SwitchboardConfig(c.openflow(), c.rest(), c.cluster(), apps, c.bridges(), c.l2Learning(), c.acl(),
-        c.overlay(), c.reconcile(), c.source());
+    return new SwitchboardConfig(c.openflow(), c.rest(), c.cluster(), apps, c.bridges(), c.reconcile(), c.sections(),
+        c.source());
   }
 
   /** Says it never blocks; answers each packet-in with a packet-out, and can be made to block (for the tests). */
