@@ -3,10 +3,7 @@ package io.switchboard.bench.compute;
 import io.switchboard.apps.overlay.VxlanOverlayApp;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.controller.flow.FlowOp;
 import io.switchboard.controller.flow.FlowProgrammer;
-import io.switchboard.controller.flow.InstalledFlow;
-import io.switchboard.controller.pipeline.Pipeline;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.FlowEntry;
@@ -89,13 +86,13 @@ public class EndpointChurnBenchmark {
     app.start(ctx);
     ctx.connectAll();
     api = app.resources().stream().filter(r -> r.path().contains("endpoints")).findFirst().orElseThrow();
-    long before = ctx.flowMods;
+    long before = ctx.switches.opsSent();
     String name = addOne();
-    long add = ctx.flowMods - before;
+    long add = ctx.switches.opsSent() - before;
     int bridgesTouched = ctx.bridgesTouched;
     api.delete(name);
     System.out.printf(Locale.ROOT, "%noverlay: %d entries on %d bridges; adding one endpoint sends %d flow-mods to %d "
-        + "bridges, deleting it %d%n", ctx.installed(), hosts, add, bridgesTouched, ctx.flowMods - before - add);
+        + "bridges, deleting it %d%n", ctx.installed(), hosts, add, bridgesTouched, ctx.switches.opsSent() - before - add);
     cpuPerChange(200, "cold");
     cpuPerChange(1000, "warm");
   }
@@ -133,7 +130,7 @@ public class EndpointChurnBenchmark {
   @Benchmark
   public long add() {
     pending = addOne();
-    return ctx.flowMods;
+    return ctx.switches.opsSent();
   }
 
   @TearDown(Level.Invocation)
@@ -157,13 +154,13 @@ public class EndpointChurnBenchmark {
   @Benchmark
   public long delete(ToDelete d) {
     api.delete(d.name);
-    return ctx.flowMods;
+    return ctx.switches.opsSent();
   }
 
   @Benchmark
   public long addThenDelete() {
     api.delete(addOne());
-    return ctx.flowMods;
+    return ctx.switches.opsSent();
   }
 
   /**
@@ -176,7 +173,7 @@ public class EndpointChurnBenchmark {
     private final Map<Long, FlowProgrammer> programmers = new HashMap<>();
     private final StoreFactory stores = new InMemoryStoreFactory();
     private final VxlanOverlayApp app;
-    long flowMods;
+    final CountingSwitches switches = new CountingSwitches();
     int bridgesTouched;
 
     ProgrammedContext(SwitchboardConfig config, List<BenchSwitch> list, VxlanOverlayApp app) {
@@ -187,28 +184,7 @@ public class EndpointChurnBenchmark {
 
     void connectAll() {
       for (BenchSwitch b : bridges.values()) {
-        FlowProgrammer p = new FlowProgrammer(Long.toHexString(b.dpid()), Pipeline.MULTI_TABLE,
-            new FlowProgrammer.Channel() {
-              @Override
-              public void apply(List<FlowOp> ops) {
-                flowMods += ops.size();
-              }
-
-              @Override
-              public CompletableFuture<List<InstalledFlow>> readFlows() {
-                return CompletableFuture.completedFuture(List.of());
-              }
-            }, new FlowProgrammer.Listener() {
-              @Override
-              public void adopt(String app, List<FlowEntry> entries) {}
-
-              @Override
-              public void expired(String app, FlowEntry entry) {}
-
-              @Override
-              public void reconciled(boolean initial, int ops, long nanos) {}
-            }, Runnable::run);
-        p.registerApp(VxlanOverlayApp.NAME);
+        FlowProgrammer p = switches.programmer(b.dpid(), VxlanOverlayApp.NAME);
         programmers.put(b.dpid(), p);
         recompute(b.dpid());
         p.reconcile();

@@ -3,10 +3,7 @@ package io.switchboard.bench.compute;
 import io.switchboard.apps.overlay.VxlanOverlayApp;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.controller.flow.FlowOp;
 import io.switchboard.controller.flow.FlowProgrammer;
-import io.switchboard.controller.flow.InstalledFlow;
-import io.switchboard.controller.pipeline.Pipeline;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.RestResource;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,7 +51,7 @@ public class NatFlowsBenchmark {
   RestResource natApi;
   List<BenchSwitch> bridges;
   List<FlowProgrammer> programmers;
-  long opsSent;
+  final CountingSwitches switches = new CountingSwitches();
   boolean added;
 
   @Setup(Level.Trial)
@@ -80,9 +76,7 @@ public class NatFlowsBenchmark {
     natApi = app.resources().stream().filter(r -> r.path().endsWith("/nat")).findFirst().orElseThrow();
     programmers = new ArrayList<>();
     for (BenchSwitch b : bridges) {
-      FlowProgrammer p = new FlowProgrammer(Long.toHexString(b.dpid()), Pipeline.MULTI_TABLE, new CountingChannel(),
-          new QuietListener(), Runnable::run);
-      p.registerApp(VxlanOverlayApp.NAME);
+      FlowProgrammer p = switches.programmer(b.dpid(), VxlanOverlayApp.NAME);
       p.setDesired(VxlanOverlayApp.NAME, compute(b));
       p.reconcile();
       programmers.add(p);
@@ -146,7 +140,7 @@ public class NatFlowsBenchmark {
   /** One FIP over REST (the endpoint without one), then every bridge brought up to date. Returns the flow-mods. */
   @Benchmark
   public long fipAddedThroughRest() {
-    long before = opsSent;
+    long before = switches.opsSent();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "dnat-and-snat");
     body.put("logical-ip", logical(fips));
@@ -154,7 +148,7 @@ public class NatFlowsBenchmark {
     natApi.create(Map.of("router", "r1"), body);
     added = true;
     recomputeAll();
-    return opsSent - before;
+    return switches.opsSent() - before;
   }
 
   @TearDown(Level.Invocation)
@@ -169,28 +163,5 @@ public class NatFlowsBenchmark {
     for (int i = 0; i < bridges.size(); i++) {
       programmers.get(i).setDesired(VxlanOverlayApp.NAME, compute(bridges.get(i)));
     }
-  }
-
-  private final class CountingChannel implements FlowProgrammer.Channel {
-    @Override
-    public void apply(List<FlowOp> ops) {
-      opsSent += ops.size();
-    }
-
-    @Override
-    public CompletableFuture<List<InstalledFlow>> readFlows() {
-      return CompletableFuture.completedFuture(List.of());
-    }
-  }
-
-  private static final class QuietListener implements FlowProgrammer.Listener {
-    @Override
-    public void adopt(String app, List<FlowEntry> entries) {}
-
-    @Override
-    public void expired(String app, FlowEntry entry) {}
-
-    @Override
-    public void reconciled(boolean initial, int ops, long nanos) {}
   }
 }

@@ -4,10 +4,7 @@ import io.switchboard.apps.overlay.RuntimeEndpoint;
 import io.switchboard.apps.overlay.VxlanOverlayApp;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.controller.flow.FlowOp;
 import io.switchboard.controller.flow.FlowProgrammer;
-import io.switchboard.controller.flow.InstalledFlow;
-import io.switchboard.controller.pipeline.Pipeline;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.RestResource;
@@ -16,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,7 +57,7 @@ public class OverlayFlowsBenchmark {
   RestResource endpointsApi;
   List<BenchSwitch> bridges;
   List<FlowProgrammer> programmers;
-  long opsSent;
+  final CountingSwitches switches = new CountingSwitches();
   int added;
   /** The endpoint the last invocation added, to take out again before the next. */
   String toRemove;
@@ -86,9 +82,7 @@ public class OverlayFlowsBenchmark {
     endpointsApi = app.resources().stream().filter(r -> r.path().contains("endpoints")).findFirst().orElseThrow();
     programmers = new ArrayList<>();
     for (BenchSwitch b : bridges) {
-      FlowProgrammer p = new FlowProgrammer(Long.toHexString(b.dpid()), Pipeline.MULTI_TABLE, new CountingChannel(),
-          new QuietListener(), Runnable::run);
-      p.registerApp(VxlanOverlayApp.NAME);
+      FlowProgrammer p = switches.programmer(b.dpid(), VxlanOverlayApp.NAME);
       p.setDesired(VxlanOverlayApp.NAME, compute(b));
       p.reconcile();   // the switch holds nothing: everything is sent once, then only differences
       programmers.add(p);
@@ -168,21 +162,21 @@ public class OverlayFlowsBenchmark {
   /** One endpoint appears in the store, and every bridge is brought up to date. Returns the flow-mods it takes. */
   @Benchmark
   public long endpointAdded() {
-    long before = opsSent;
+    long before = switches.opsSent();
     Map<String, Object> e = newEndpoint();
     store.put((String) e.get("name"), new RuntimeEndpoint((String) e.get("name"), (String) e.get("network"),
         (String) e.get("host"), (String) e.get("port"), (String) e.get("mac"), (String) e.get("ip")));
     recomputeAll();
-    return opsSent - before;
+    return switches.opsSent() - before;
   }
 
   /** The same through {@code POST /api/v1/overlay/endpoints}'s resource: validation and the answer included. */
   @Benchmark
   public long endpointAddedThroughRest() {
-    long before = opsSent;
+    long before = switches.opsSent();
     endpointsApi.create(newEndpoint());
     recomputeAll();
-    return opsSent - before;
+    return switches.opsSent() - before;
   }
 
   @TearDown(Level.Invocation)
@@ -205,29 +199,5 @@ public class OverlayFlowsBenchmark {
     for (int i = 0; i < bridges.size(); i++) {
       programmers.get(i).setDesired(VxlanOverlayApp.NAME, compute(bridges.get(i)));
     }
-  }
-
-  /** A switch that holds nothing at first and takes every change. */
-  private final class CountingChannel implements FlowProgrammer.Channel {
-    @Override
-    public void apply(List<FlowOp> ops) {
-      opsSent += ops.size();
-    }
-
-    @Override
-    public CompletableFuture<List<InstalledFlow>> readFlows() {
-      return CompletableFuture.completedFuture(List.of());
-    }
-  }
-
-  private static final class QuietListener implements FlowProgrammer.Listener {
-    @Override
-    public void adopt(String app, List<FlowEntry> entries) {}
-
-    @Override
-    public void expired(String app, FlowEntry entry) {}
-
-    @Override
-    public void reconciled(boolean initial, int ops, long nanos) {}
   }
 }
