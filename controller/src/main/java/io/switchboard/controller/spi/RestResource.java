@@ -40,7 +40,8 @@ public interface RestResource {
    * Asks to be told when the collection's items change: one added, removed or changed in what {@link #list} shows
    * (ages and counters moving on do not count), here or on another instance. {@code listener} is quick and
    * thread-safe (the console's event stream marks the collection as changed); call it from any thread, as often as
-   * changes happen. The default tells nothing: such a collection is shown as of its last read.
+   * changes happen ({@link ChangeListeners} keeps them). The default tells nothing: such a collection is shown as
+   * of its last read.
    */
   default void onChange(Runnable listener) {}
 

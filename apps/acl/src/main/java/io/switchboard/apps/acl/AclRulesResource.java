@@ -3,6 +3,7 @@ package io.switchboard.apps.acl;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.spi.ChangeListeners;
 import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.SwitchView;
@@ -24,7 +25,7 @@ final class AclRulesResource implements RestResource {
   static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
 
   private final AclApp app;
-  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChangeListeners listeners = new ChangeListeners();
 
   AclRulesResource(AclApp app) {
     this.app = app;
@@ -37,7 +38,7 @@ final class AclRulesResource implements RestResource {
 
   /** The rules were rebuilt (a REST change here or on another instance, a reload, a group or endpoint change). */
   void changed() {
-    listeners.forEach(Runnable::run);
+    listeners.fire();
   }
 
   @Override

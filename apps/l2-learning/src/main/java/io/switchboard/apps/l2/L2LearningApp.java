@@ -6,6 +6,7 @@ import io.switchboard.apps.l2.LearningFlows.HostAt;
 import io.switchboard.apps.l2.SingleTableFlows.Pair;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
+import io.switchboard.controller.spi.ChangeListeners;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowSink;
@@ -64,7 +65,7 @@ public final class L2LearningApp implements ControllerApp {
   private volatile AppContext ctx;
   private volatile MacTable table;
   /** Told when a host appears, goes or moves (GET /hosts changed): the console's live updates. */
-  private final List<Runnable> hostListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChangeListeners hostListeners = new ChangeListeners();
   private volatile KeyValueStore<Long, Long> departed;
   private volatile PacketInBudget budget;
 
@@ -109,7 +110,7 @@ public final class L2LearningApp implements ControllerApp {
   public void start(AppContext ctx) {
     this.ctx = ctx;
     if (table == null || !table.isOver(ctx.stores())) { // a reload keeps the table (and its index)
-      this.table = new MacTable(ctx.stores(), () -> hostListeners.forEach(Runnable::run));
+      this.table = new MacTable(ctx.stores(), hostListeners::fire);
       this.departed = ctx.stores().map(DEPARTED_STORE);
     }
     int perSecond = L2Section.of(ctx.config()).packetInBudget();

@@ -6,6 +6,7 @@ import io.switchboard.config.OverlayEndpoints;
 import io.switchboard.config.OverlayHost;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
+import io.switchboard.controller.spi.ChangeListeners;
 import io.switchboard.controller.spi.PortInfo;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.SwitchView;
@@ -23,7 +24,7 @@ import java.util.Optional;
  */
 final class EndpointResource implements RestResource {
   private final VxlanOverlayApp app;
-  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChangeListeners listeners = new ChangeListeners();
 
   EndpointResource(VxlanOverlayApp app) {
     this.app = app;
@@ -36,7 +37,7 @@ final class EndpointResource implements RestResource {
 
   /** The endpoints were rebuilt (a REST change here or on another instance, a reload, an address given). */
   void changed() {
-    listeners.forEach(Runnable::run);
+    listeners.fire();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.switchboard.apps.overlay;
 
+import io.switchboard.controller.spi.ChangeListeners;
 import io.switchboard.controller.spi.RestResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
  */
 final class LeaseResource implements RestResource {
   private final VxlanOverlayApp app;
-  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ChangeListeners listeners = new ChangeListeners();
 
   LeaseResource(VxlanOverlayApp app) {
     this.app = app;
@@ -26,7 +27,7 @@ final class LeaseResource implements RestResource {
 
   /** A lease was given, renewed or ended. */
   void changed() {
-    listeners.forEach(Runnable::run);
+    listeners.fire();
   }
 
   @Override
