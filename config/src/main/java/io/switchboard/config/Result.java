@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * Either a value or the errors that prevented it; used where a REST body is parsed
- * (the ACL app's rules, {@link OverlayEndpoints#parseEndpoint}, {@link PacketMatch#parse(java.util.Map)}).
+ * (an app's REST bodies, e.g. ACL rules and overlay endpoints; {@link PacketMatch#parse(java.util.Map)}).
  * Error paths are relative to the body, e.g. {@code match.tcp-dst}.
  */
 public final class Result<T> {

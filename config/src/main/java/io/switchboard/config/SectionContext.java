@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * What a section's parser may use besides its own tree: the errors of this parse, the file it came from, and the
  * names the other sections declared. Kinds used today: {@link #BRIDGE} (every bridge named under {@code bridges:},
- * plus those an app declares, e.g. the overlay's host bridges) and {@link #NETWORK} (the overlay's networks).
+ * plus those an app declares, e.g. the hosts' bridges of a {@link LogicalTopology}) and {@link #NETWORK} (its logical
+ * networks).
  * One instance per parse; not thread-safe.
  */
 public final class SectionContext {

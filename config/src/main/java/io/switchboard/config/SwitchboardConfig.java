@@ -11,6 +11,11 @@ import java.util.Optional;
 /**
  * The whole configuration, validated. Immutable.
  *
+ * <p>The core's settings have fields of their own; each app's section is kept, parsed by the app, in
+ * {@code sections} and read by that app with {@link #section}. This module names no app: what one app's settings
+ * say that others need (the overlay's hosts, networks and endpoints, for the ACL, l2-learning and the web console)
+ * reaches them as a {@link LogicalTopology} ({@link #topology()}).
+ *
  * @param sections the apps' sections ({@link AppSection}) present in the file, parsed, by section key; read them
  *                 with {@link #section}
  * @param source the file it was loaded from, or {@code "<default>"}
@@ -56,11 +61,22 @@ public record SwitchboardConfig(OpenFlowSettings openflow, RestSettings rest, Cl
   }
 
   /**
-   * The overlay's section. The overlay's types still live in this module (to be moved into the vxlan-overlay app);
-   * until then the ACL's security groups, the l2 app and the web console read the overlay's hosts through this.
+   * The logical topologies the sections describe: each parsed section whose settings implement
+   * {@link LogicalTopology}, in section order, whether its app is enabled or not (usually one: the vxlan-overlay
+   * app's). Check {@link #appEnabled} with {@link LogicalTopology#app()} before treating a host's bridge as that
+   * app's.
    */
-  public OverlayConfig overlay() {
-    return section(OverlaySection.INSTANCE);
+  public List<LogicalTopology> topologies() {
+    return sections.values().stream().filter(LogicalTopology.class::isInstance).map(LogicalTopology.class::cast)
+        .toList();
+  }
+
+  /**
+   * All the {@linkplain #topologies() topologies} as one: the hosts, networks, routers and endpoints other apps may
+   * refer to and the web console draws; {@linkplain LogicalTopology#empty() empty} when no section describes one.
+   */
+  public LogicalTopology topology() {
+    return LogicalTopology.union(topologies());
   }
 
   public boolean appEnabled(String app) {

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every file in config/examples loads, and the seed scenarios say what docs/demo.md says. */
+/**
+ * Every file in config/examples loads (an app's section checked only as far as {@link TestApps} does), and the
+ * seed scenarios say what docs/demo.md says.
+ */
 class ExamplesTest {
 
   static final Path EXAMPLES = Path.of("examples");
@@ -44,13 +47,6 @@ class ExamplesTest {
   }
 
   @Test
-  void nat() throws ConfigException {
-    OverlayRouter r1 = load("nat.yaml").overlay().router("r1").orElseThrow();
-    assertEquals(2, r1.nat().size());
-    assertEquals("host1", r1.external().orElseThrow().host());
-  }
-
-  @Test
   void scenario2() throws ConfigException {
     SwitchboardConfig c = load("scenario2-two-hosts.yaml");
     for (String bridge : List.of("ovs1", "ovs2")) {
@@ -65,31 +61,5 @@ class ExamplesTest {
     assertTrue(c.sections().containsKey("acl")); // its rules: apps/acl AclSectionTest
   }
 
-  @Test
-  void scenario4() throws ConfigException {
-    OverlayConfig o = load("scenario4-routing.yaml").overlay();
-    assertEquals(List.of("net1", "net2"), o.router("r1").orElseThrow().networks());
-    assertEquals(List.of("con6", "con9", "con11"), o.endpoints().stream().map(OverlayEndpoint::name).toList());
-    assertEquals("host2", o.endpoint("con9").orElseThrow().host());
-    assertEquals("192.168.2.1", o.network("net2").orElseThrow().gatewayText().orElseThrow());
-  }
-
-  @Test
-  void scenario5() throws ConfigException {
-    OverlayConfig o = load("scenario5-overlapping.yaml").overlay();
-    assertEquals(o.network("tenant-a").orElseThrow().subnet(), o.network("tenant-b").orElseThrow().subnet());
-    assertTrue(o.routers().isEmpty());
-    assertEquals(o.endpoint("a1").orElseThrow().ip(), o.endpoint("b1").orElseThrow().ip());
-  }
-
-  @Test
-  void theSeedsDhcpExperiments() throws ConfigException {
-    OverlayConfig o = load("dhcp.yaml").overlay();
-    OverlayNetwork vpc1 = o.network("vpc1").orElseThrow();
-    assertEquals(java.time.Duration.ofHours(1), vpc1.dhcpEnabled().orElseThrow().leaseTime());
-    assertEquals("172.66.1.107", o.endpoint("vpc1-vm1").orElseThrow().ipText());
-    OverlayEndpoint dynamic = o.endpoint("vpc2-vm1").orElseThrow();
-    assertTrue(dynamic.dynamicIp() && !dynamic.dynamicMac() && !dynamic.hasAddress());
-    assertTrue(!o.network("vpc2").orElseThrow().assignable(Ipv4.parse("172.66.2.5")), "excluded");
-  }
+  // the overlay's examples (nat, scenario4, scenario5, dhcp): apps/vxlan-overlay OverlayExamplesTest
 }

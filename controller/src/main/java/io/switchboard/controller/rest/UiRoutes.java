@@ -1,10 +1,6 @@
 package io.switchboard.controller.rest;
 
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayHost;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.config.OverlayRouter;
+import io.switchboard.config.LogicalTopology;
 import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.openflow.SwitchSession;
 import io.switchboard.controller.spi.PortInfo;
@@ -178,9 +174,12 @@ final class UiRoutes {
     }
   }
 
-  /** Bridges as connected now, and the overlay's hosts, tunnels, networks, routers and endpoints as configured. */
+  /**
+   * Bridges as connected now, and the logical topology's hosts, tunnels, networks, routers and endpoints as
+   * configured (the overlay's, published by its section: {@link io.switchboard.config.SwitchboardConfig#topology()}).
+   */
   Map<String, Object> topology() {
-    OverlayConfig overlay = controller.config().overlay();
+    LogicalTopology overlay = controller.config().topology();
     List<SwitchSession> sessions = new ArrayList<>(controller.sessions());
     sessions.sort(Comparator.comparing(SwitchSession::name));
     List<Object> bridges = new ArrayList<>();
@@ -192,7 +191,7 @@ final class UiRoutes {
       b.put("master", controller.mastership().masterOf(s.dpid()));
       var p = s.programmer();
       b.put("reconciled", p != null && p.synced());
-      b.put("host", overlay.hosts().stream().filter(h -> names(h, s)).map(OverlayHost::name).findFirst()
+      b.put("host", overlay.hosts().stream().filter(h -> names(h, s)).map(LogicalTopology.Host::name).findFirst()
           .orElse(null));
       List<Object> ports = new ArrayList<>();
       s.ports().stream().sorted(Comparator.comparingLong(PortInfo::number)).forEach(port -> ports.add(Map.of(
@@ -201,11 +200,11 @@ final class UiRoutes {
       bridges.add(b);
     }
     List<Object> hosts = new ArrayList<>();
-    for (OverlayHost h : overlay.hosts()) {
+    for (LogicalTopology.Host h : overlay.hosts()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", h.name());
       m.put("bridge", h.bridge());
-      m.put("tunnel-ip", h.tunnelIpText());
+      m.put("tunnel-ip", io.switchboard.config.Ipv4.format(h.tunnelIp()));
       m.put("dpid", sessions.stream().filter(s -> names(h, s)).map(SwitchSession::dpidText).findFirst()
           .orElse(null));
       hosts.add(m);
@@ -217,15 +216,15 @@ final class UiRoutes {
       }
     }
     List<Object> networks = new ArrayList<>();
-    for (OverlayNetwork n : overlay.networks()) {
+    for (LogicalTopology.Network n : overlay.networks()) {
       networks.add(Map.of("name", n.name(), "vni", n.vni(), "subnet", n.subnet().toString()));
     }
     List<Object> routers = new ArrayList<>();
-    for (OverlayRouter r : overlay.routers()) {
+    for (LogicalTopology.Router r : overlay.routers()) {
       routers.add(Map.of("name", r.name(), "networks", r.networks()));
     }
     List<Object> endpoints = new ArrayList<>();
-    for (OverlayEndpoint e : overlay.endpoints()) {
+    for (LogicalTopology.Endpoint e : overlay.endpoints()) {
       endpoints.add(Map.of("name", e.name(), "network", e.network(), "host", e.host(), "port", e.port(),
           "ip", io.switchboard.config.Ipv4.format(e.ip())));
     }
@@ -239,7 +238,7 @@ final class UiRoutes {
     return m;
   }
 
-  private static boolean names(OverlayHost h, SwitchSession s) {
+  private static boolean names(LogicalTopology.Host h, SwitchSession s) {
     return h.bridge().equals(s.name()) || Values.parseDpid(h.bridge()) == s.dpid();
   }
 }

@@ -1,14 +1,14 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.PacketMatch;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.Dpid;
 import io.switchboard.config.Errors;
 import io.switchboard.config.EthType;
 import io.switchboard.config.KeyPath;
+import io.switchboard.config.LogicalTopology;
 import io.switchboard.config.MapView;
 import io.switchboard.config.Node;
-import io.switchboard.config.OverlayConfig;
+import io.switchboard.config.PacketMatch;
 import io.switchboard.config.Result;
 import io.switchboard.config.Suggest;
 import io.switchboard.config.SwitchboardConfig;
@@ -57,7 +57,7 @@ public final class AclRules {
    * networks are prepared once, not for every rule.
    */
   public static Function<Map<String, ?>, Result<AclRule>> parser(SwitchboardConfig config) {
-    KnownNames known = new KnownNames(knownBridges(config), knownNetworks(config.overlay()));
+    KnownNames known = new KnownNames(knownBridges(config), knownNetworks(config.topology()));
     return body -> {
       Errors errors = new Errors(null);
       Optional<AclRule> rule = parse(Node.fromJava(body), "", errors, known);
@@ -67,20 +67,21 @@ public final class AclRules {
 
   /** {@link #parseRule(Map, Set, Set)} with the bridges and networks of {@code config}. */
   public static Result<AclRule> parseRule(Map<String, ?> body, SwitchboardConfig config) {
-    return parseRule(body, knownBridges(config), knownNetworks(config.overlay()));
+    return parseRule(body, knownBridges(config), knownNetworks(config.topology()));
   }
 
-  /** The bridges under {@code bridges:} and the overlay hosts' bridges. */
+  /** The bridges under {@code bridges:} and the logical topology's hosts' bridges (the overlay's). */
   public static Set<String> knownBridges(SwitchboardConfig config) {
     Set<String> out = new LinkedHashSet<>();
     config.bridges().forEach(b -> out.add(b.bridge()));
-    config.overlay().hosts().forEach(h -> out.add(h.bridge()));
+    config.topology().hosts().forEach(h -> out.add(h.bridge()));
     return Collections.unmodifiableSet(out);
   }
 
-  public static Set<String> knownNetworks(OverlayConfig overlay) {
+  /** The logical topology's networks (the overlay's). */
+  public static Set<String> knownNetworks(LogicalTopology topology) {
     Set<String> out = new LinkedHashSet<>();
-    overlay.networks().forEach(n -> out.add(n.name()));
+    topology.networks().forEach(n -> out.add(n.name()));
     return Collections.unmodifiableSet(out);
   }
 

@@ -1,8 +1,6 @@
 package io.switchboard.apps.acl;
 
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.config.OverlayRouter;
+import io.switchboard.config.LogicalTopology;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,25 +31,25 @@ final class ConntrackZones {
     this.zoneOfVni = zoneOfVni;
   }
 
-  static ConntrackZones of(OverlayConfig overlay) {
+  static ConntrackZones of(LogicalTopology overlay) {
     Map<String, String> parent = new HashMap<>();
     Map<String, Long> vni = new HashMap<>();
-    for (OverlayNetwork n : overlay.networks()) {
+    for (LogicalTopology.Network n : overlay.networks()) {
       parent.put(n.name(), n.name());
       vni.put(n.name(), n.vni());
     }
-    for (OverlayRouter r : overlay.routers()) {
+    for (LogicalTopology.Router r : overlay.routers()) {
       List<String> nets = r.networks().stream().filter(parent::containsKey).toList();
       for (int i = 1; i < nets.size(); i++) {
         parent.put(root(parent, nets.get(i)), root(parent, nets.get(0)));
       }
     }
     Map<String, Long> lowest = new HashMap<>();
-    for (OverlayNetwork n : overlay.networks()) {
+    for (LogicalTopology.Network n : overlay.networks()) {
       lowest.merge(root(parent, n.name()), n.vni(), Math::min);
     }
     Map<Long, Integer> zones = new LinkedHashMap<>();
-    for (OverlayNetwork n : overlay.networks()) {
+    for (LogicalTopology.Network n : overlay.networks()) {
       zones.put(n.vni(), fold(lowest.get(root(parent, n.name()))));
     }
     return new ConntrackZones(zones);

@@ -1,7 +1,7 @@
 package io.switchboard.apps.acl;
 
 import io.switchboard.config.Ipv4;
-import io.switchboard.config.OverlayEndpoint;
+import io.switchboard.config.LogicalTopology;
 import io.switchboard.config.SwitchboardConfig;
 import java.io.Serializable;
 import java.lang.reflect.RecordComponent;
@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Endpoint name to IPv4 address, for security groups: the overlay endpoints of the config file, and those added
+ * Endpoint name to IPv4 address, for security groups: the endpoints of the config file's logical topology (the
+ * overlay's, {@link SwitchboardConfig#topology()}), and those added
  * at run time through {@code /api/v1/overlay/endpoints}, which the vxlan-overlay app keeps in the shared store
  * {@value #OVERLAY_STORE}. Apps share no types, so the store's values are read by their record components
  * {@code name} and {@code ip} (text): that store's contract, as much as a REST body's field names are.
@@ -31,7 +32,7 @@ final class EndpointDirectory {
 
   static EndpointDirectory of(SwitchboardConfig config, Map<String, ? extends Serializable> runtime) {
     Map<String, Integer> ips = new HashMap<>();
-    for (OverlayEndpoint e : config.overlay().endpoints()) {
+    for (LogicalTopology.Endpoint e : config.topology().endpoints()) {
       ips.put(e.name(), e.ip());
     }
     runtime.forEach((name, value) -> ipOf(value).ifPresent(ip -> ips.putIfAbsent(name, ip)));

@@ -1,7 +1,7 @@
 package io.switchboard.apps.acl;
 
 import io.switchboard.config.ConfigError;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.config.LogicalTopology;
 import io.switchboard.config.Result;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.SwitchView;
@@ -68,9 +68,9 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
     }
     compiled.retain(stored.keySet());
     active.sort(ORDER);
-    List<String> overlayBridges = config.overlay().hosts().stream().map(h -> h.bridge()).toList();
+    List<String> overlayBridges = config.topology().hosts().stream().map(h -> h.bridge()).toList();
     return new RuleBook(AclSection.of(config).defaultAction(), List.copyOf(active), List.copyOf(rejected),
-        compiled.analysis.update(active), overlayBridges, config.source(), ConntrackZones.of(config.overlay()),
+        compiled.analysis.update(active), overlayBridges, config.source(), ConntrackZones.of(config.topology()),
         SecurityGroups.NONE, List.copyOf(active));
   }
 
@@ -107,7 +107,7 @@ record RuleBook(AclAction defaultAction, List<ActiveRule> rules, List<RejectedRu
       config = c;
       parser = AclRules.parser(c);
       vnis.clear();
-      for (OverlayNetwork n : c.overlay().networks()) {
+      for (LogicalTopology.Network n : c.topology().networks()) {
         vnis.put(n.name(), n.vni());
       }
       stored.clear();

@@ -163,7 +163,7 @@ class AclRulesTest {
   void knownNamesComeFromTheConfig() {
     SwitchboardConfig c = AclSectionTest.load(DESIGN_EXAMPLE);
     assertEquals(Set.of("ovs0", "br-int"), AclRules.knownBridges(c));
-    assertEquals(Set.of("net1", "net2"), AclRules.knownNetworks(c.overlay()));
+    assertEquals(Set.of("net1", "net2"), AclRules.knownNetworks(c.topology()));
     assertTrue(AclRules.parseRule(body("name", "n", "priority", 5, "action", "drop", "network", "net2",
         "bridge", "br-int"), c).isOk());
   }

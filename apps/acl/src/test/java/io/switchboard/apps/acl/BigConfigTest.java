@@ -81,7 +81,7 @@ class BigConfigTest {
     System.out.printf("config of %d bytes: %d ms; of %d bytes: %d ms%n", small.length(), (t1 - t0) / 1_000_000,
         big.length(), (t2 - t1) / 1_000_000);
     assertEquals(10_000, AclSection.of(c).rules().size());
-    assertEquals(10_000, c.overlay().endpoints().size());
+    assertEquals(10_000, c.topology().endpoints().size());
     assertTrue(t2 - t1 < 20_000_000_000L, "a linear parse of a few MB takes well under 20 s");
   }
 

@@ -126,7 +126,7 @@ class StatefulAclFlowsTest {
           routers:
             - {name: r1, networks: [a, b]}
         """, "t.yaml");
-    assertEquals(Map.of(300L, 200, 200L, 200, 100L, 100, 70000L, 4465), ConntrackZones.of(config.overlay()).zoneOfVni());
+    assertEquals(Map.of(300L, 200, 200L, 200, 100L, 100, 70000L, 4465), ConntrackZones.of(config.topology()).zoneOfVni());
     assertEquals(65535, ConntrackZones.fold(65535));
     assertEquals(1, ConntrackZones.fold(65536));
   }

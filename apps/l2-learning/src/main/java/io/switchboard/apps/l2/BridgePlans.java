@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each bridge's port plan (the roles of its ports) and whether the bridge is left to vxlan-overlay, kept while its
+ * Each bridge's port plan (the roles of its ports) and whether the bridge is left to another app (a host bridge of
+ * the {@linkplain SwitchboardConfig#topologies() logical topology} of an enabled app: vxlan-overlay's), kept while its
  * view (the core hands out one instance until ports change) and the config stay the same: the packet-in path must
  * not rebuild it per packet.
  */
@@ -25,7 +26,7 @@ final class BridgePlans {
       return p;
     }
     BridgeConfig config = c.bridge(sw.name(), sw.dpid()).orElse(null);
-    boolean overlay = c.appEnabled("vxlan-overlay") && c.overlay().hosts().stream()
+    boolean overlay = c.topologies().stream().filter(t -> c.appEnabled(t.app())).flatMap(t -> t.hosts().stream())
         .anyMatch(h -> sw.isCalled(h.bridge()) || Dpid.parse(h.bridge()).stream().anyMatch(d -> d == sw.dpid()));
     p = new Planned(sw, c, PortPlan.of(sw, config), overlay);
     plans.put(sw.dpid(), p);

@@ -1,7 +1,7 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.PortInfo;
@@ -55,7 +55,7 @@ final class DesiredFlowCache {
   }
 
   /** Whether the sections make up all of an overlay's entries: no localnet network, no router's external side. */
-  static boolean covers(io.switchboard.config.OverlayConfig overlay) {
+  static boolean covers(io.switchboard.apps.overlay.config.OverlayConfig overlay) {
     return overlay.networks().stream().noneMatch(n -> n.isLocalnet())
         && overlay.routers().stream().allMatch(r -> r.external().isEmpty() && r.routes().isEmpty()
             && r.nat().isEmpty());

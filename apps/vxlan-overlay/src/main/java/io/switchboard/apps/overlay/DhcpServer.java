@@ -1,11 +1,11 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.DhcpSettings;
+import io.switchboard.apps.overlay.config.DhcpSettings;
 import io.switchboard.config.Ipv4;
 import io.switchboard.config.Ipv4Prefix;
 import io.switchboard.config.MacAddress;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.KeyValueStore;

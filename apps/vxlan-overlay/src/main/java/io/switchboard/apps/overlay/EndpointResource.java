@@ -1,9 +1,9 @@
 package io.switchboard.apps.overlay;
 
 import io.switchboard.config.ConfigError;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayEndpoints;
-import io.switchboard.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayEndpoints;
+import io.switchboard.apps.overlay.config.OverlayHost;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.ChangeListeners;

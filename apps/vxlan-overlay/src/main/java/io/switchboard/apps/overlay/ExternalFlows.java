@@ -1,12 +1,12 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.Localnet;
-import io.switchboard.config.NatRule;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayHost;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.config.OverlayRouter;
-import io.switchboard.config.RouterExternal;
+import io.switchboard.apps.overlay.config.Localnet;
+import io.switchboard.apps.overlay.config.NatRule;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayRouter;
+import io.switchboard.apps.overlay.config.RouterExternal;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.spi.Field;

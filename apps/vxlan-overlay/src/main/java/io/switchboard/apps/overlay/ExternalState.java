@@ -1,10 +1,10 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.NatRule;
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayRouter;
-import io.switchboard.config.RouterExternal;
-import io.switchboard.config.StaticRoute;
+import io.switchboard.apps.overlay.config.NatRule;
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayRouter;
+import io.switchboard.apps.overlay.config.RouterExternal;
+import io.switchboard.apps.overlay.config.StaticRoute;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,7 +1,7 @@
 package io.switchboard.apps.overlay;
 
 import io.switchboard.config.Dpid;
-import io.switchboard.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayHost;
 import io.switchboard.controller.spi.RestResource;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.switchboard.apps.overlay;
 
 import io.switchboard.config.Ipv4;
 import io.switchboard.config.Ipv4Prefix;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.StoreFactory;

@@ -1,9 +1,9 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.Localnet;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.config.OverlayRouter;
+import io.switchboard.apps.overlay.config.Localnet;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayRouter;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowMatch;

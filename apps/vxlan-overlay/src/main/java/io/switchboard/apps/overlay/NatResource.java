@@ -1,6 +1,6 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.NatRule;
+import io.switchboard.apps.overlay.config.NatRule;
 import io.switchboard.controller.spi.RestResource;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.DhcpSettings;
+import io.switchboard.apps.overlay.config.DhcpSettings;
 import io.switchboard.config.Ipv4;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.RestResource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;

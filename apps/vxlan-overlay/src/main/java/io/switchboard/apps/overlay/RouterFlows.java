@@ -1,7 +1,7 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.FlowEntry;

@@ -1,6 +1,6 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;

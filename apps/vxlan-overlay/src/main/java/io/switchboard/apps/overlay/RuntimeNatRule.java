@@ -1,6 +1,6 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.NatRule;
+import io.switchboard.apps.overlay.config.NatRule;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package io.switchboard.apps.overlay;
 
 import io.switchboard.config.Dpid;
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayHost;
-import io.switchboard.config.OverlayNetwork;
-import io.switchboard.config.OverlayRouter;
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayRouter;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayHost;
 import io.switchboard.controller.spi.ControllerApp.TraceHop;
 import io.switchboard.controller.spi.Field;
 import io.switchboard.controller.spi.Values;

@@ -1,9 +1,10 @@
 package io.switchboard.apps.overlay;
 
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayEndpoint;
-import io.switchboard.config.OverlayHost;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayEndpoint;
+import io.switchboard.apps.overlay.config.OverlayHost;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlaySection;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.spi.AppContext;
@@ -76,7 +77,7 @@ public final class VxlanOverlayApp implements ControllerApp {
   /** The app's {@code overlay:} config section. */
   @Override
   public java.util.Optional<io.switchboard.config.AppSection<?>> configSection() {
-    return java.util.Optional.of(io.switchboard.config.OverlaySection.INSTANCE);
+    return java.util.Optional.of(OverlaySection.INSTANCE);
   }
 
   /** For traces: an output to the tunnel port leads to the tunnel destination's host bridge ({@link TunnelHops}). */
@@ -84,7 +85,7 @@ public final class VxlanOverlayApp implements ControllerApp {
   public java.util.Optional<TraceHop> traceHop(SwitchView sw, String port,
       java.util.Map<io.switchboard.controller.spi.Field, Long> packet) {
     AppContext c = ctx;
-    return c == null ? java.util.Optional.empty() : TunnelHops.hop(c.config().overlay(), port, packet);
+    return c == null ? java.util.Optional.empty() : TunnelHops.hop(OverlaySection.of(c.config()), port, packet);
   }
 
   @Override
@@ -123,7 +124,7 @@ public final class VxlanOverlayApp implements ControllerApp {
   /** After a config change: addresses and leases of endpoints that exist no more are given back. */
   private synchronized void collectAddresses() {
     Set<String> known = new HashSet<>(store.snapshot().keySet());
-    ctx.config().overlay().endpoints().forEach(e -> known.add(e.name()));
+    OverlaySection.of(ctx.config()).endpoints().forEach(e -> known.add(e.name()));
     int n = ipam.collect(known);
     dhcp.leases().snapshot().keySet().stream().filter(name -> !known.contains(name))
         .forEach(name -> dhcp.leases().remove(name));
@@ -240,7 +241,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
-    Optional<io.switchboard.config.OverlayRouter> router = topology.overlay().routers().stream()
+    Optional<io.switchboard.apps.overlay.config.OverlayRouter> router = topology.overlay().routers().stream()
         .filter(r -> r.external().flatMap(x -> topology.network(x.network())).map(n -> n.vni() == tag)
             .orElse(false)).findFirst();
     if (router.isPresent()) { // the external side's entries: ARP to learn from, or a next hop not resolved yet
@@ -330,7 +331,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
     OverlayTopology t;
     synchronized (this) {
-      external = x.state(c.config().overlay());
+      external = x.state(OverlaySection.of(c.config()));
       t = topology;
     }
     // NAT rules and next hops shape only the gateway hosts' entries
@@ -372,7 +373,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     rebuilding.set(true);
     try {
       Map<String, String> reasons = new TreeMap<>();
-      OverlayConfig overlay = ctx.config().overlay();
+      OverlayConfig overlay = OverlaySection.of(ctx.config());
       OverlayTopology t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
       for (int round = 0; round < 3 && !t.pending().isEmpty(); round++) {
         boolean allocated = false;
@@ -476,9 +477,9 @@ public final class VxlanOverlayApp implements ControllerApp {
   }
 
   /** Validates and stores a NAT rule of a router; 400/404/409 with the reason; nothing changes on an error. */
-  synchronized io.switchboard.config.NatRule addNatRule(String router, Map<String, Object> body) {
+  synchronized io.switchboard.apps.overlay.config.NatRule addNatRule(String router, Map<String, Object> body) {
     requireStarted();
-    io.switchboard.config.NatRule r = externals.add(topology.overlay(), external, router, body);
+    io.switchboard.apps.overlay.config.NatRule r = externals.add(topology.overlay(), external, router, body);
     refreshExternal();
     log.info("overlay: router {} NAT rule {} -> {} added", router, r.key(), r.externalText());
     return r;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.config.DhcpSettings;
+import io.switchboard.apps.overlay.config.DhcpSettings;
 import io.switchboard.config.Ipv4;
 import io.switchboard.config.Ipv4Prefix;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.switchboard.apps.overlay;
 
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlaySection;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.FlowEntry;
@@ -62,8 +64,13 @@ final class Fixtures {
     }
   }
 
+  /** The overlay section of {@code yaml}. */
+  static OverlayConfig overlay(String yaml) {
+    return OverlaySection.of(config(yaml));
+  }
+
   static OverlayTopology topology() {
-    return OverlayTopology.of(config(YAML).overlay());
+    return OverlayTopology.of(overlay(YAML));
   }
 
   static FakeSwitchView host1() {

@@ -35,9 +35,8 @@ class GoldenFlowsTest {
 
   @Test
   void aBridgeThatTwoHostsNameGetsNothing() {
-    OverlayTopology ambiguous = OverlayTopology.of(Fixtures.config(Fixtures.YAML
-        .replace("\"00:00:00:00:00:00:00:01\"", "br-int").replace("\"00:00:00:00:00:00:00:02\"", "br-int"))
-        .overlay());
+    OverlayTopology ambiguous = OverlayTopology.of(Fixtures.overlay(Fixtures.YAML
+        .replace("\"00:00:00:00:00:00:00:01\"", "br-int").replace("\"00:00:00:00:00:00:00:02\"", "br-int")));
     assertEquals(2, ambiguous.hostsNaming(Fixtures.host1()).size());
     assertEquals(List.of(), OverlayFlows.compute(ambiguous, Fixtures.host1()));
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.switchboard.apps.overlay.config.OverlaySection;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
@@ -291,7 +292,7 @@ class IncrementalFlowsTest {
     }
 
     private void check() {
-      OverlayTopology scratch = OverlayTopology.of(ctx.config.overlay(), store.snapshot(),
+      OverlayTopology scratch = OverlayTopology.of(OverlaySection.of(ctx.config), store.snapshot(),
           new Ipam(ctx.stores).assignments());
       OverlayTopology kept = app.topology();
       String where = "seed " + seed + " step " + step;

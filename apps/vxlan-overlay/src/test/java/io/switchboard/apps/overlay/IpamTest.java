@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.IpRange;
 import io.switchboard.config.Ipv4;
 import io.switchboard.config.Ipv4Prefix;
-import io.switchboard.config.OverlayNetwork;
+import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.controller.spi.ApiException;
 import io.switchboard.controller.store.InMemoryStoreFactory;
 import java.util.ArrayList;

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.Ipv4;
 import io.switchboard.config.Ipv4Prefix;
-import io.switchboard.config.NatRule;
-import io.switchboard.config.OverlayConfig;
-import io.switchboard.config.OverlayRouter;
+import io.switchboard.apps.overlay.config.NatRule;
+import io.switchboard.apps.overlay.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayRouter;
 import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.testing.FakeSwitchView;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ class NatFlowsTest {
           - {name: l2, network: wan, host: host2, port: l2-eth, mac: "02:00:00:00:42:0b", ip: 192.168.66.11}
       """;
 
-  static final OverlayConfig OVERLAY = Fixtures.config(YAML).overlay();
+  static final OverlayConfig OVERLAY = Fixtures.overlay(YAML);
   static final OverlayTopology TOPO = OverlayTopology.of(OVERLAY);
 
   static FakeSwitchView host1() {
@@ -87,7 +87,7 @@ class NatFlowsTest {
   @Test
   void natAndLocalnetAreComputedWholeNotSectioned() {
     assertFalse(DesiredFlowCache.covers(OVERLAY));
-    assertTrue(DesiredFlowCache.covers(Fixtures.config(Fixtures.YAML).overlay()));
+    assertTrue(DesiredFlowCache.covers(Fixtures.overlay(Fixtures.YAML)));
   }
 
   @Test
@@ -162,8 +162,8 @@ class NatFlowsTest {
 
   @Test
   void aVlanProviderNetworkIsTaggedOnThePatchPort() {
-    OverlayTopology tagged = OverlayTopology.of(Fixtures.config(YAML.replace("physical-network: wanNet}",
-        "physical-network: wanNet, vlan: 70}")).overlay());
+    OverlayTopology tagged = OverlayTopology.of(Fixtures.overlay(YAML.replace("physical-network: wanNet}",
+        "physical-network: wanNet, vlan: 70}")));
     String flows = dump(OverlayFlows.compute(tagged, host2()));
     assertTrue(flows.contains("in_port=2,vlan_vid=0x1046") || flows.contains("vlan_vid=4166"), flows);
     assertTrue(flows.contains("push_vlan"), flows);

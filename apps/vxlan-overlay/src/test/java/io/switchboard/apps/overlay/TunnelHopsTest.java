@@ -2,7 +2,7 @@ package io.switchboard.apps.overlay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.switchboard.config.OverlayConfig;
+import io.switchboard.apps.overlay.config.OverlayConfig;
 import io.switchboard.controller.spi.ControllerApp.TraceHop;
 import io.switchboard.controller.spi.Field;
 import java.util.Map;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** Where the tracer's packet goes after the overlay's tunnel port: the host of the tunnel destination. */
 class TunnelHopsTest {
-  private final OverlayConfig overlay = Fixtures.config(Fixtures.YAML).overlay();
+  private final OverlayConfig overlay = Fixtures.overlay(Fixtures.YAML);
 
   @Test
   void theTunnelLeadsToTheDestinationHostsBridgeAndItsTunnelPort() {

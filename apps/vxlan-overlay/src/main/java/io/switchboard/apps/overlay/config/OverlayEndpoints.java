@@ -1,5 +1,13 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Errors;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.MacAddress;
+import io.switchboard.config.MapView;
+import io.switchboard.config.Node;
+import io.switchboard.config.Result;
+import io.switchboard.config.Suggest;
+import io.switchboard.config.Values;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

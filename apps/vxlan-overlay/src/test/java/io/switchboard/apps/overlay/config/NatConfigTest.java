@@ -1,12 +1,17 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
-import static io.switchboard.config.Check.error;
-import static io.switchboard.config.Check.errors;
-import static io.switchboard.config.Check.load;
+import static io.switchboard.apps.overlay.config.Check.error;
+import static io.switchboard.apps.overlay.config.Check.errors;
+import static io.switchboard.apps.overlay.config.Check.load;
+import static io.switchboard.apps.overlay.config.Check.overlay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.Result;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -44,7 +49,7 @@ class NatConfigTest {
 
   @Test
   void theSeedsClassicNetworkAndFloatingIpParse() {
-    OverlayConfig o = load(GOOD).overlay();
+    OverlayConfig o = overlay(GOOD);
     assertEquals(Map.of("wanNet", "br-eth"), o.host("host1").orElseThrow().bridgeMappings());
     assertEquals("int-br-eth", o.host("host1").orElseThrow().patchPortFor("wanNet").orElseThrow());
     assertTrue(o.host("host2").orElseThrow().patchPortFor("wanNet").isEmpty());
@@ -123,7 +128,7 @@ class NatConfigTest {
         "192.168.66.45 is router r1's external address");
     error(GOOD.replace("ip: 192.168.66.10}", "ip: 192.168.66.46}"), 23, "overlay.endpoints[1].ip",
         "is the external address of router r1's NAT rule dnat-and-snat:172.66.1.103");
-    OverlayConfig o = load(GOOD).overlay();
+    OverlayConfig o = overlay(GOOD);
     OverlayRouter r = o.router("r1").orElseThrow();
     Result<NatRule> onEndpoint = OverlayNat.parseRule(Map.of("type", "dnat-and-snat", "logical-ip", "172.66.1.2",
         "external-ip", "192.168.66.10"), o, r, r.nat());
@@ -144,7 +149,7 @@ class NatConfigTest {
         + "    - {name: net1, vni: 100,");
     error(clash, 16, "overlay.routers[0].external.network", "NAT conntrack zone 57410",
         "acl app's zone of network odd");
-    OverlayConfig fixed = load(clash.replace("host: host1}", "host: host1, zone: 4000}")).overlay();
+    OverlayConfig fixed = overlay(clash.replace("host: host1}", "host: host1, zone: 4000}"));
     assertEquals(4000, fixed.router("r1").orElseThrow().external().orElseThrow().zone());
     error(clash.replace("host: host1}", "host: host1, zone: 100}"), 16, "overlay.routers[0].external.zone",
         "acl app's zone of network net1");
@@ -172,7 +177,7 @@ class NatConfigTest {
 
   @Test
   void natRulesFromRestAreCheckedAgainstTheRouter() {
-    OverlayConfig o = load(GOOD).overlay();
+    OverlayConfig o = overlay(GOOD);
     OverlayRouter r = o.router("r1").orElseThrow();
     Result<NatRule> ok = OverlayNat.parseRule(Map.of("type", "dnat-and-snat", "logical-ip", "172.66.1.104",
         "external-ip", "192.168.66.47"), o, r, r.nat());

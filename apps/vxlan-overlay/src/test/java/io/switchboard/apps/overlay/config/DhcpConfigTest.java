@@ -1,12 +1,20 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
-import static io.switchboard.config.Check.error;
-import static io.switchboard.config.Check.errors;
-import static io.switchboard.config.Check.load;
+import static io.switchboard.apps.overlay.config.Check.error;
+import static io.switchboard.apps.overlay.config.Check.errors;
+import static io.switchboard.apps.overlay.config.Check.load;
+import static io.switchboard.apps.overlay.config.Check.overlay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.ConfigError;
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.IpRange;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.Result;
+import io.switchboard.config.SwitchboardConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +48,7 @@ class DhcpConfigTest {
           - {name: a, network: net1, host: host1, port: a-eth, mac: dynamic, ip: dynamic}
           - {name: b, network: net1, host: host1, port: b-eth, mac: dynamic, ip: 192.168.1.30}
       """);
-    OverlayNetwork n = c.overlay().network("net1").orElseThrow();
+    OverlayNetwork n = OverlaySection.of(c).network("net1").orElseThrow();
     assertEquals(List.of(new IpRange(Ipv4.parse("192.168.1.2"), Ipv4.parse("192.168.1.2")),
         IpRange.parse("192.168.1.10..192.168.1.20"), IpRange.parse("192.168.1.128..192.168.1.255")), n.excludeIps());
     DhcpSettings d = n.dhcpEnabled().orElseThrow();
@@ -56,11 +64,11 @@ class DhcpConfigTest {
     assertFalse(n.assignable(Ipv4.parse("192.168.1.200")));
     assertTrue(n.assignable(Ipv4.parse("192.168.1.3")));
 
-    OverlayEndpoint a = c.overlay().endpoint("a").orElseThrow();
+    OverlayEndpoint a = OverlaySection.of(c).endpoint("a").orElseThrow();
     assertTrue(a.dynamicIp() && a.dynamicMac() && !a.hasAddress());
     assertEquals("dynamic", a.toMap().get("ip"));
     assertEquals("dynamic", a.toMap().get("mac"));
-    OverlayEndpoint b = c.overlay().endpoint("b").orElseThrow();
+    OverlayEndpoint b = OverlaySection.of(c).endpoint("b").orElseThrow();
     assertTrue(b.hasAddress() && b.dynamicMac() && !b.dynamicIp());
     assertEquals("0a:64:c0:a8:01:1e", b.mac().toString());
     assertEquals("0a:64:c0:a8:01:05", a.withAddress(n, Ipv4.parse("192.168.1.5")).mac().toString());
@@ -72,9 +80,9 @@ class DhcpConfigTest {
           - {name: net1, vni: 100, subnet: 192.168.1.0/24, gateway: 192.168.1.1, dhcp: {}}
           - {name: net2, vni: 200, subnet: 192.168.2.0/24, dhcp: {enabled: false}}
       """);
-    DhcpSettings d = c.overlay().network("net1").orElseThrow().dhcpEnabled().orElseThrow();
+    DhcpSettings d = OverlaySection.of(c).network("net1").orElseThrow().dhcpEnabled().orElseThrow();
     assertEquals(DhcpSettings.defaults(), d);
-    assertTrue(c.overlay().network("net2").orElseThrow().dhcpEnabled().isEmpty());
+    assertTrue(OverlaySection.of(c).network("net2").orElseThrow().dhcpEnabled().isEmpty());
   }
 
   @Test
@@ -119,11 +127,11 @@ class DhcpConfigTest {
 
   @Test
   void dynamicEndpointsOverRest() throws ConfigException {
-    OverlayConfig o = load(HEAD + """
+    OverlayConfig o = overlay(HEAD + """
           - {name: net1, vni: 100, subnet: 192.168.1.0/24, gateway: 192.168.1.1}
         endpoints:
           - {name: a, network: net1, host: host1, port: a-eth, mac: "0a:64:c0:a8:01:07", ip: 192.168.1.8}
-      """).overlay();
+      """);
     Result<OverlayEndpoint> ok = OverlayEndpoints.parseEndpoint(Map.of("name", "b", "network", "net1", "host",
         "host1", "port", "b-eth", "mac", "dynamic", "ip", "dynamic"), o, o.endpoints());
     assertTrue(ok.isOk(), ok::errorText);

@@ -1,5 +1,7 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
 import java.util.Objects;
 
 /**

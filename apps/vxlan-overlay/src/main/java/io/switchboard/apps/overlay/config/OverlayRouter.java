@@ -1,5 +1,6 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.LogicalTopology;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * @param nat      the config file's NAT rules ({@code nat}); more are added at run time through REST
  */
 public record OverlayRouter(String name, List<String> networks, Optional<RouterExternal> external,
-    List<StaticRoute> routes, List<NatRule> nat) {
+    List<StaticRoute> routes, List<NatRule> nat) implements LogicalTopology.Router {
   public OverlayRouter {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(external, "external");

@@ -1,5 +1,6 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Ipv4Prefix;
 import java.util.Objects;
 
 /** A router's static route: packets to {@code prefix} go to {@code nextHop}, an address on its external network. */

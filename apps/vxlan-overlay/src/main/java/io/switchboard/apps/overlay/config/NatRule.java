@@ -1,5 +1,8 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.Values;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.LogicalTopology;
+import io.switchboard.config.Ipv4;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,7 +14,8 @@ import java.util.Optional;
  * @param bridgeMappings physical network name -> the host's physical bridge ({@code bridge-mappings}); the
  *                 integration bridge reaches that bridge through the patch port {@link #patchPort}
  */
-public record OverlayHost(String name, String bridge, int tunnelIp, Map<String, String> bridgeMappings) {
+public record OverlayHost(String name, String bridge, int tunnelIp, Map<String, String> bridgeMappings)
+    implements LogicalTopology.Host {
   public OverlayHost {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(bridge, "bridge");

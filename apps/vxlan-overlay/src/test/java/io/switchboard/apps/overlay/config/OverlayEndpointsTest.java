@@ -1,8 +1,11 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.Result;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OverlayEndpointsTest {
 
   private static OverlayConfig overlay() throws ConfigException {
-    return ConfigLoader.load(Path.of("examples/scenario4-routing.yaml")).overlay();
+    return OverlaySection.of(ConfigLoader.load(Check.EXAMPLES.resolve("scenario4-routing.yaml")));
   }
 
   private static Map<String, Object> endpoint(String name, String network, String host, String port, String mac,

@@ -1,16 +1,25 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.AppSection;
+import io.switchboard.config.Node;
+import io.switchboard.config.SectionContext;
+import io.switchboard.config.SwitchboardConfig;
 import java.util.Optional;
 
 /**
- * The vxlan-overlay app's section, {@code overlay:}. It lives here, beside the overlay's types, until they move
- * into the app; the app declares it through its {@code configSection()} like any other. Declares the hosts'
- * bridges ({@link SectionContext#BRIDGE}) and the networks ({@link SectionContext#NETWORK}) for the ACL's references.
+ * The vxlan-overlay app's section, {@code overlay:}, declared through the app's {@code configSection()}. Declares
+ * the hosts' bridges ({@link SectionContext#BRIDGE}) and the networks ({@link SectionContext#NETWORK}) for the ACL's
+ * references; the parsed {@link OverlayConfig} is the config's {@link io.switchboard.config.LogicalTopology}.
  */
 public final class OverlaySection implements AppSection<OverlayConfig> {
   public static final OverlaySection INSTANCE = new OverlaySection();
 
   private OverlaySection() {}
+
+  /** The overlay of {@code config}: as parsed from its file, or empty when it has no {@code overlay:} section. */
+  public static OverlayConfig of(SwitchboardConfig config) {
+    return config.section(INSTANCE);
+  }
 
   @Override
   public String key() {

@@ -1,4 +1,4 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
 import java.util.Objects;
 import java.util.OptionalInt;

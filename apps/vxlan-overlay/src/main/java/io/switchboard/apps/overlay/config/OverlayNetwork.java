@@ -1,5 +1,9 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.LogicalTopology;
+import io.switchboard.config.IpRange;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,7 +21,7 @@ import java.util.OptionalInt;
  *                   then only names it inside the bridges, never on the wire)
  */
 public record OverlayNetwork(String name, long vni, Ipv4Prefix subnet, OptionalInt gateway, List<IpRange> excludeIps,
-    Optional<DhcpSettings> dhcp, Optional<Localnet> localnet) {
+    Optional<DhcpSettings> dhcp, Optional<Localnet> localnet) implements LogicalTopology.Network {
 
   public static final long MAX_VNI = 16_777_215L;
 

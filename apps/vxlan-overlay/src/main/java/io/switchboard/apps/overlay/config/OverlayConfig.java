@@ -1,18 +1,21 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.LogicalTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The VXLAN overlay: hosts, logical networks, routers and endpoints.
+ * The VXLAN overlay: hosts, logical networks, routers and endpoints; the vxlan-overlay app's {@code overlay:}
+ * section. Published to the other apps as their {@link LogicalTopology} (the ACL's network scopes and security
+ * groups, l2-learning leaving the hosts' bridges alone, the web console's drawing).
  *
  * @param tunnelPort the VXLAN port on every host bridge
  *                   ({@code type=vxlan options:remote_ip=flow options:key=flow})
  */
 public record OverlayConfig(String tunnelPort, List<OverlayHost> hosts, List<OverlayNetwork> networks,
-    List<OverlayRouter> routers, List<OverlayEndpoint> endpoints) {
+    List<OverlayRouter> routers, List<OverlayEndpoint> endpoints) implements LogicalTopology {
 
   public static final String DEFAULT_TUNNEL_PORT = "vxlan0";
 
@@ -22,6 +25,14 @@ public record OverlayConfig(String tunnelPort, List<OverlayHost> hosts, List<Ove
     networks = List.copyOf(networks);
     routers = List.copyOf(routers);
     endpoints = List.copyOf(endpoints);
+  }
+
+  /** The app that owns the {@code overlay:} section and programs its hosts' bridges. */
+  public static final String APP = "vxlan-overlay";
+
+  @Override
+  public String app() {
+    return APP;
   }
 
   public static OverlayConfig empty() {

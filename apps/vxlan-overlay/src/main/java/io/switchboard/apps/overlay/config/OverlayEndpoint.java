@@ -1,5 +1,8 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.LogicalTopology;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.MacAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +20,7 @@ import java.util.Objects;
  *                   0 until then ({@link #hasAddress})
  */
 public record OverlayEndpoint(String name, String network, String host, String port, MacAddress mac, int ip,
-    boolean dynamicMac, boolean dynamicIp) {
+    boolean dynamicMac, boolean dynamicIp) implements LogicalTopology.Endpoint {
 
   public static final String DYNAMIC = "dynamic";
 

@@ -1,5 +1,13 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Errors;
+import io.switchboard.config.IpRange;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.KeyPath;
+import io.switchboard.config.MapView;
+import io.switchboard.config.Node;
+import io.switchboard.config.Values;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

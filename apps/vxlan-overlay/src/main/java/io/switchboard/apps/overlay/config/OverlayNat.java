@@ -1,5 +1,12 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Errors;
+import io.switchboard.config.Ipv4;
+import io.switchboard.config.Ipv4Prefix;
+import io.switchboard.config.MapView;
+import io.switchboard.config.Node;
+import io.switchboard.config.Result;
+import io.switchboard.config.Values;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package io.switchboard.config;
+package io.switchboard.apps.overlay.config;
 
+import io.switchboard.config.Ipv4Prefix;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
