@@ -1,6 +1,7 @@
 package io.switchboard.apps.l2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -213,6 +214,17 @@ class LearningTest {
     assertTrue(overlay.dump(1).isEmpty(), "no entries on an overlay host bridge");
     other.onPacketIn(sw, Frames.fromLearn(1, A, Frames.BROADCAST, Frame.NO_VLAN), overlay);
     assertTrue(new MacTable(overlay.stores()).all().isEmpty());
+
+    // the same topology while its app is not enabled: the bridge is l2-learning's
+    FakeAppContext disabled = new FakeAppContext("""
+        apps: [l2-learning]
+        overlay:
+          hosts:
+            - {name: host1, bridge: br0, tunnel-ip: 10.99.0.1}
+        """);
+    L2LearningApp mine = new L2LearningApp();
+    disabled.start(mine, sw);
+    assertFalse(disabled.dump(1).isEmpty(), "l2-learning programs a host bridge whose overlay app is off");
   }
 
   @Test
