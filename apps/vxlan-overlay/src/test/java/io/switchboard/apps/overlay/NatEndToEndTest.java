@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.ControllerHarness.Response;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
@@ -20,13 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The seed's classic network and floating IP on real Open vSwitch (userspace conntrack with NAT): two hosts joined by
@@ -75,6 +76,9 @@ class NatEndToEndTest {
   static final Duration SETTLE = Duration.ofSeconds(10);
   static final Duration SECOND = Duration.ofSeconds(1);
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("nate");
+
   TestBed bed;
   SimHost h1;
   ControllerHarness ctl;
@@ -96,7 +100,7 @@ class NatEndToEndTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    bed = TestBed.create("nate");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     SimHost h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -140,23 +144,8 @@ class NatEndToEndTest {
         "SYSTEM:i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
     fipEcho = fip.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
 
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
-  }
-
-  @AfterAll
-  void tearDown() {
-    for (BackgroundProcess p : new BackgroundProcess[] {peerEcho, udpEcho, ticker, fipEcho}) {
-      if (p != null) {
-        p.stop();
-      }
-    }
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
@@ -358,8 +347,7 @@ class NatEndToEndTest {
       Thread.sleep(2000);
       assertTrue(ticks(client) >= atReload + 4, "the server's data still arrives after a reload: " + atReload
           + " -> " + ticks(client));
-      ctl.close();
-      ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+      ctl = e2e.start(YAML, new VxlanOverlayApp());
       ctl.connect(br1, br2);
       int atRestart = ticks(client);
       Thread.sleep(2000);
