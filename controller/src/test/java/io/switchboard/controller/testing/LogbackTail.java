@@ -1,5 +1,6 @@
 package io.switchboard.controller.testing;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -12,7 +13,10 @@ import java.util.ArrayDeque;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** {@link LogTail} over logback: an appender on the root logger keeping the last lines in a bounded ring. */
+/**
+ * {@link LogTail} over logback: an appender on the root logger keeping the last lines in a bounded ring, INFO and
+ * above, without the test bed's own command trace.
+ */
 final class LogbackTail extends LogTail {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
@@ -56,6 +60,9 @@ final class LogbackTail extends LogTail {
 
     @Override
     protected void append(ILoggingEvent e) {
+      if (!e.getLevel().isGreaterOrEqual(Level.INFO) || e.getLoggerName().startsWith("io.switchboard.testbed")) {
+        return; // the controller's story, not libraries' debug output or the bed's command trace
+      }
       StringBuilder sb = new StringBuilder(TIME.format(Instant.ofEpochMilli(e.getTimeStamp()))).append(' ')
           .append(e.getLevel()).append(" [").append(e.getThreadName()).append("] ")
           .append(e.getLoggerName().substring(e.getLoggerName().lastIndexOf('.') + 1)).append(" - ")
