@@ -66,8 +66,6 @@ class StatefulAclEndToEndTest {
   static Container con9;
   static Container con8;
   static ControllerHarness ctl;
-  static BackgroundProcess sshOnCon9;
-  static BackgroundProcess sshOnCon7;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -78,9 +76,9 @@ class StatefulAclEndToEndTest {
     con9 = bed.container(host, "con9", "ovs0", "192.168.2.2/16", "02:00:00:00:02:02");
     con8 = bed.container(host, "con8", "ovs0", "192.168.1.4/16", "02:00:00:00:01:04");
     // con9's server says "ok", then a tick every 0.3 s for three minutes: the server speaks without being asked
-    sshOnCon9 = con9.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr",
+    con9.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr",
         "SYSTEM:echo ok; i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
-    sshOnCon7 = con7.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr", "SYSTEM:echo ok");
+    con7.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr", "SYSTEM:echo ok");
     ctl = e2e.start(YAML.formatted(""), new FloodApp(), new AclApp());
     ctl.connect(ovs0);
     ControllerHarness.awaitTrue("the ACL's conntrack entries are on ovs0", SETTLE,

@@ -93,10 +93,6 @@ class NatEndToEndTest {
   Container v1;
   Container pv;
   Container out;
-  BackgroundProcess peerEcho;
-  BackgroundProcess udpEcho;
-  BackgroundProcess ticker;
-  BackgroundProcess fipEcho;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -137,12 +133,13 @@ class NatEndToEndTest {
       c.addDefaultRoute("172.66.1.1");
     }
     c3.addDefaultRoute("172.66.2.1");
-    // the outside's servers tell each client the address it came from; the ticker speaks without being asked
-    peerEcho = out.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
-    udpEcho = out.spawn("socat", "UDP-RECVFROM:7001,bind=" + OUTSIDE + ",fork", "SYSTEM:echo peer=$SOCAT_PEERADDR");
-    ticker = out.spawn("socat", "TCP-LISTEN:7002,fork,reuseaddr",
+    // the outside's servers tell each client the address it came from; the ticker speaks without being asked (the
+    // bed stops them all when it closes)
+    out.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    out.spawn("socat", "UDP-RECVFROM:7001,bind=" + OUTSIDE + ",fork", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    out.spawn("socat", "TCP-LISTEN:7002,fork,reuseaddr",
         "SYSTEM:i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
-    fipEcho = fip.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    fip.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
 
     ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
