@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -118,6 +120,9 @@ class ClusterProcessesEndToEndTest {
     }
   }
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("clup");
+
   @TempDir
   static Path dir;
   static TestBed bed;
@@ -183,7 +188,7 @@ class ClusterProcessesEndToEndTest {
     b = instance("b", hzA, hzB, hzB);
     a.start(dir);
     b.start(dir);
-    bed = TestBed.create("clup");
+    bed = e2e.bed();
     host = bed.host("h1");
     bridges.put("ovs1", host.addBridge("ovs1", OVS1));
     bridges.put("ovs2", host.addBridge("ovs2", OVS2));
@@ -219,9 +224,6 @@ class ClusterProcessesEndToEndTest {
         }
         i.process.destroyForcibly();
       }
-    }
-    if (bed != null) {
-      bed.close();
     }
   }
 

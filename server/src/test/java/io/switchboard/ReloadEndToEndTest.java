@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.controller.flow.Cookies;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -18,12 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Hot reload on real OVS: only the difference reaches the switch; a bad file changes nothing. */
@@ -46,6 +47,9 @@ class ReloadEndToEndTest {
           - {name: no-telnet, priority: 100, match: {tcp-dst: 23}, action: drop}
       """;
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("reload");
+
   @TempDir
   static Path dir;
   static Path file;
@@ -59,7 +63,7 @@ class ReloadEndToEndTest {
   static void up() throws Exception {
     file = dir.resolve("switchboard.yaml");
     Files.writeString(file, BASE.formatted("l2-learning, acl", 300));
-    bed = TestBed.create("reload");
+    bed = e2e.bed();
     SimHost h = bed.host("h1");
     bridge = h.addBridge("ovs0", 0xabcdL);
     int i = 6;
@@ -67,7 +71,7 @@ class ReloadEndToEndTest {
       c.put(n, bed.container(h, n, "ovs0", "192.168.1." + i + "/24", "02:00:00:00:00:0" + i));
       i++;
     }
-    sb = Switchboard.start(ConfigLoader.load(file), file);
+    sb = e2e.closeAtEnd(Switchboard.start(ConfigLoader.load(file), file));
     http = new Http(sb);
     bridge.setController(sb.openflowPort());
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -77,16 +81,6 @@ class ReloadEndToEndTest {
       Thread.sleep(100);
     }
     assertTrue(c.get("con6").ping(c.get("con8").ip(), 2, Duration.ofSeconds(5)).allReceived());
-  }
-
-  @AfterAll
-  static void down() {
-    if (sb != null) {
-      sb.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   /** cookie,table,priority,match -> {duration, n_packets} of every flow on the bridge. */

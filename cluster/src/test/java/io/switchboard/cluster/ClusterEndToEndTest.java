@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.controller.openflow.OpenFlowErrorException;
 import io.switchboard.controller.openflow.SwitchSession;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.PingResult;
@@ -24,12 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.projectfloodlight.openflow.protocol.OFControllerRole;
 import org.projectfloodlight.openflow.protocol.OFRoleRequestFailedCode;
 import org.projectfloodlight.openflow.protocol.errormsg.OFRoleRequestFailedErrorMsg;
@@ -45,6 +46,9 @@ class ClusterEndToEndTest {
   private static final Duration CONNECT = Duration.ofSeconds(20);
   private static final Pattern DURATION = Pattern.compile("duration=([0-9.]+)s");
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("clue");
+
   static TestBed bed;
   static SimHost host;
   static Bridge br0;
@@ -59,7 +63,7 @@ class ClusterEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    bed = TestBed.create("clue");
+    bed = e2e.bed();
     host = bed.host("h1");
     br0 = host.addBridge("br0", 0xc0L);
     br1 = host.addBridge("br1", 0xc1L);
@@ -69,22 +73,12 @@ class ClusterEndToEndTest {
     b = bed.container(host, "b", "br0", "10.30.0.2/24", "02:00:00:00:00:0b");
     c = bed.container(host, "c", "br1", "10.31.0.1/24", "02:00:00:00:00:0c");
     d = bed.container(host, "d", "br1", "10.31.0.2/24", "02:00:00:00:00:0d");
-    cluster = new TestCluster(5807, 5808);
+    cluster = e2e.closeAtEnd(new TestCluster(5807, 5808));
     cluster.startAll();
     br0.setController(cluster.openflowPorts());
     br1.setController(cluster.openflowPorts());
     br2.setController(cluster.openflowPorts());
     awaitOneMasterEach();
-  }
-
-  @AfterAll
-  static void down() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   /** Both bridges connected to every live controller, each mastered (and reconciled) by exactly one. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.overlay.VxlanOverlayApp;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
@@ -24,13 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The plugin as a runtime drives it, on real Open vSwitch: two simulated hosts joined by VXLAN, the controller with
@@ -66,6 +67,9 @@ class CniEndToEndTest {
       "bandwidth", Map.of("ingressRate", 100_000_000L, "ingressBurst", 1_000_000L,
           "egressRate", 100_000_000L, "egressBurst", 1_000_000L));
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("cnie");
+
   TestBed bed;
   ControllerHarness ctl;
   SimHost h1;
@@ -80,7 +84,7 @@ class CniEndToEndTest {
   @BeforeAll
   void setUp() throws Exception {
     ensureReferencePlugins();
-    bed = TestBed.create("cnie");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -88,7 +92,7 @@ class CniEndToEndTest {
     br2 = h2.addBridge("br-int", 0x2);
     br1.addVxlanPort("vxlan0", "flow", "flow");
     br2.addVxlanPort("vxlan0", "flow", "flow");
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
 
     tokenFile = bed.stateDir().resolve("rest-token");
@@ -122,16 +126,6 @@ class CniEndToEndTest {
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
       pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
       assertEquals(0, pb.start().waitFor(), String.join(" ", cmd));
-    }
-  }
-
-  @AfterAll
-  void tearDown() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
     }
   }
 
@@ -503,7 +497,7 @@ class CniEndToEndTest {
   @Order(9)
   void withTheControllerStoppedAddFailsWithTryAgainLaterAndLeavesNothing() throws Exception {
     String z = netns("z1");
-    ctl.close();
+    e2e.stopController();
     ctl = null;
     Map<String, Object> conf = conflist("ovl1", "net1", h1, true, null);
     CniRuntime.Exec r = add(h1, conf, "ctr-z1", z);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.overlay.VxlanOverlayApp;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
@@ -16,10 +17,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ADD and DEL latency of the installed plugin as a runtime sees it: the wall time of one exec, JVM start included,
@@ -40,6 +41,9 @@ class CniLatencyTest {
           - {name: net1, vni: 100, subnet: 192.168.0.0/16, gateway: 192.168.0.1}
       """;
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("cnil");
+
   TestBed bed;
   ControllerHarness ctl;
   SimHost h1;
@@ -48,10 +52,10 @@ class CniLatencyTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    bed = TestBed.create("cnil");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     Bridge br1 = h1.addBridge("br-int", 0x1);
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1);
     Path token = bed.stateDir().resolve("rest-token");
     Files.writeString(token, ctl.token());
@@ -77,16 +81,6 @@ class CniLatencyTest {
     conf.put("cniVersion", "1.0.0");
     conf.put("name", "bench");
     conf.put("plugins", List.of(sb));
-  }
-
-  @AfterAll
-  void tearDown() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test

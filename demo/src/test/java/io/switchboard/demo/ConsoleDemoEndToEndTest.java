@@ -14,6 +14,7 @@ import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.TestBed;
@@ -25,6 +26,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console in headless Chromium on the demo network (two hosts, VXLAN, router r1) on real OVS: the trace form
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.Test;
  * masters which bridge, the endpoints, the running config's text, and the plan of a pasted config.
  */
 class ConsoleDemoEndToEndTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("svtr");
+
   static TestBed bed;
   static Switchboard sb;
   static HeadlessChromium browser;
@@ -40,7 +45,7 @@ class ConsoleDemoEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    bed = TestBed.create("svtr");
+    bed = e2e.bed();
     Demo.Topology topo = Demo.build(bed, false);
     SwitchboardConfig c = ConfigLoader.load(Demo.CONFIG);
     tokenDir = Files.createTempDirectory("sv-console-token");
@@ -48,13 +53,13 @@ class ConsoleDemoEndToEndTest {
         c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
         tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.reconcile(), c.sections(), c.source());
-    sb = Switchboard.start(cfg, Demo.CONFIG); // the file: what GET /config and the system page show
+    sb = e2e.closeAtEnd(Switchboard.start(cfg, Demo.CONFIG)); // the file: what GET /config and the system page show
     for (Bridge b : topo.bridges().values()) {
       b.setController(sb.openflowPort());
     }
     ControllerHarness.awaitTrue("both bridges programmed", Duration.ofSeconds(30), () -> sb.controller()
         .sessions().stream().filter(s -> s.programmer() != null && s.programmer().synced()).count() == 2);
-    browser = HeadlessChromium.start();
+    browser = e2e.closeAtEnd(HeadlessChromium.start());
     ui = sb.restBase().replace(RestServer.BASE, "") + "/ui/";
     // what an operator pastes into the page's token field: kept for the tab, sent with every change
     browser.navigate(ui);
@@ -65,15 +70,6 @@ class ConsoleDemoEndToEndTest {
 
   @AfterAll
   static void down() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (sb != null) {
-      sb.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
     if (tokenDir != null) {
       Files.deleteIfExists(tokenDir.resolve("rest-token"));
       Files.deleteIfExists(tokenDir);

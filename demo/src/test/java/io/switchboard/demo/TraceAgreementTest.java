@@ -12,20 +12,24 @@ import io.switchboard.config.HostPort;
 import io.switchboard.config.OpenFlowSettings;
 import io.switchboard.config.RestSettings;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The controller's trace (POST /trace) and OVS's own {@code ovs-appctl ofproto/trace} agree on the real bridges of
  * the demo network, for a routed, a switched, a dropped and a flooded packet.
  */
 class TraceAgreementTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("trace");
+
   static TestBed bed;
   static Demo.Topology topo;
   static Switchboard sb;
@@ -34,7 +38,7 @@ class TraceAgreementTest {
 
   @BeforeAll
   static void up() throws Exception {
-    bed = TestBed.create("trace");
+    bed = e2e.bed();
     topo = Demo.build(bed, false);
     SwitchboardConfig c = ConfigLoader.load(Demo.CONFIG);
     java.nio.file.Path tokenDir = java.nio.file.Files.createTempDirectory("sb-trace");
@@ -44,7 +48,7 @@ class TraceAgreementTest {
         c.openflow().echoInterval()), new RestSettings(new HostPort("127.0.0.1", 0)).withTokenFile(
         tokenDir.resolve("rest-token")), c.cluster(), c.apps(),
         c.bridges(), c.reconcile(), c.sections(), c.source());
-    sb = Switchboard.start(cfg, null);
+    sb = e2e.closeAtEnd(Switchboard.start(cfg, null));
     http = new Http(sb);
     for (Bridge b : topo.bridges().values()) {
       b.setController(sb.openflowPort());
@@ -59,16 +63,6 @@ class TraceAgreementTest {
     // br-phy) on first use, and ofproto/trace shows no tunnel push before that
     assertTrue(topo.containers().get("con9").canReachWithin("192.168.1.2", Duration.ofSeconds(5)));
     assertTrue(topo.containers().get("con6").canReachWithin("192.168.1.6", Duration.ofSeconds(5)));
-  }
-
-  @AfterAll
-  static void down() {
-    if (sb != null) {
-      sb.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   static JsonNode ours(String json) throws Exception {

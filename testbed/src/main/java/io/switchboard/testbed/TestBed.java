@@ -6,12 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +24,6 @@ import org.slf4j.LoggerFactory;
 public final class TestBed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TestBed.class);
   public static final Path STATE_ROOT = Path.of("/run/switchboard-testbed");
-  static final List<String> TOOLS = List.of("ovs-vswitchd", "ovsdb-server", "ovsdb-tool",
-      "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ping", "socat", "ethtool");
-  static final List<String> PACKAGES =
-      List.of("openvswitch-switch", "iproute2", "iputils-ping", "socat", "ethtool");
 
   private final String prefix;
   private final Path stateDir;
@@ -186,7 +180,7 @@ public final class TestBed implements AutoCloseable {
   /** Pid of every process this testbed tracks by pid file (daemons, relays, spawned commands). */
   public List<Long> trackedPids() {
     List<Long> pids = new ArrayList<>();
-    for (Path f : pidFiles(stateDir)) {
+    for (Path f : Cleanup.pidFiles(stateDir)) {
       Pids.read(f).ifPresent(pids::add);
     }
     return pids;
@@ -245,71 +239,13 @@ public final class TestBed implements AutoCloseable {
    * namespaces {@code PREFIX-*}, and the state directory. Safe to call at any time.
    */
   public static void destroy(String prefix) {
-    Names.checkPrefix(prefix);
-    Path dir = STATE_ROOT.resolve(prefix);
-    List<Path> pidFiles = pidFiles(dir);
-    pidFiles.sort(Comparator.comparingInt(TestBed::stopOrder).thenComparing(Path::toString));
-    for (Path f : pidFiles) {
-      try {
-        Pids.stop(f, dir.toString(), Duration.ofSeconds(3));
-      } catch (RuntimeException e) {
-        log.warn("testbed {}: cannot stop process of {}: {}", prefix, f, e.toString());
-      }
-    }
-    for (String ns : Netns.list(prefix + "-")) {
-      String pids = Shell.run(List.of("ip", "netns", "pids", ns)).stdout().strip();
-      if (!pids.isEmpty()) {
-        log.warn("testbed {}: namespace {} still has processes not started by the testbed: {}",
-            prefix, ns, pids.replace('\n', ' '));
-      }
-      CommandResult r = Shell.run(List.of("ip", "netns", "delete", ns));
-      if (!r.ok()) {
-        log.warn("testbed {}: {} failed: {}", prefix, r.commandLine(), r.output().strip());
-      }
-    }
-    deleteTree(dir);
+    Cleanup.destroy(prefix);
   }
 
   /** Namespaces currently present whose name starts with {@code PREFIX-}. */
   public static List<String> namespaces(String prefix) {
     Names.checkPrefix(prefix);
     return Netns.list(prefix + "-");
-  }
-
-  private static int stopOrder(Path pidFile) {
-    String n = pidFile.getFileName().toString();
-    if (n.equals("vswitchd.pid")) {
-      return 1;
-    }
-    if (n.equals("ovsdb.pid")) {
-      return 2;
-    }
-    return 0;
-  }
-
-  private static List<Path> pidFiles(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return new ArrayList<>();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".pid")).toList());
-    } catch (IOException e) {
-      log.warn("cannot list {}: {}", dir, e.toString());
-      return new ArrayList<>();
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      log.warn("cannot remove {}: {}", dir, e.toString());
-    }
   }
 
   private void checkOpen() {
@@ -338,68 +274,22 @@ public final class TestBed implements AutoCloseable {
 
   /** True when running as uid 0. */
   public static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.substring(4).trim().split("\\s+")[0].equals("0");
-        }
-      }
-    } catch (IOException ignored) {
-      // not Linux: certainly no testbed
-    }
-    return false;
+    return Tools.isRoot();
   }
 
   /** Commands the testbed runs that are not on the PATH (or in the sbin directories). */
   public static List<String> missingTools() {
-    List<Path> dirs = new ArrayList<>();
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String d : (path + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .split(":")) {
-      if (!d.isEmpty()) {
-        dirs.add(Path.of(d));
-      }
-    }
-    List<String> missing = new ArrayList<>();
-    for (String tool : TOOLS) {
-      if (dirs.stream().noneMatch(d -> Files.isExecutable(d.resolve(tool)))) {
-        missing.add(tool);
-      }
-    }
-    if (!Files.isRegularFile(Path.of(SimHost.SCHEMA))) {
-      missing.add(SimHost.SCHEMA);
-    }
-    return missing;
+    return Tools.missing();
   }
 
   /** Throws a {@link TestBedException} naming what is missing and how to install it. */
   public static void requireTools() {
-    List<String> missing = missingTools();
-    if (!missing.isEmpty()) {
-      throw new TestBedException("missing " + missing + "; install with: apt-get install -y "
-          + "--no-install-recommends " + String.join(" ", PACKAGES));
-    }
+    Tools.require();
   }
 
   /** Installs the Debian packages the testbed needs when something is missing (root only). */
-  public static synchronized void ensureInstalled() {
-    List<String> missing = missingTools();
-    if (missing.isEmpty()) {
-      return;
-    }
-    if (!isRoot()) {
-      requireTools();
-    }
-    System.out.println("switchboard-testbed: " + missing + " missing, installing "
-        + String.join(" ", PACKAGES) + " with apt-get");
-    Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
-    Duration tenMinutes = Duration.ofMinutes(10);
-    Shell.run(List.of("apt-get", "update", "-q"), tenMinutes, env).orThrow();
-    List<String> install = new ArrayList<>(
-        List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
-    install.addAll(PACKAGES);
-    Shell.run(install, tenMinutes, env).orThrow();
-    requireTools();
+  public static void ensureInstalled() {
+    Tools.ensureInstalled();
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.switchboard.controller.core;
 
-import io.switchboard.config.Ipv4Prefix;
 import io.switchboard.config.PacketMatch;
-import io.switchboard.config.PortRange;
 import io.switchboard.config.Result;
 import io.switchboard.controller.flow.Cookies;
 import io.switchboard.controller.flow.DesiredFlow;
@@ -19,7 +17,6 @@ import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.Values;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Walks a packet through the controller's own pipeline for a bridge, stage by stage, and on through the tunnel
  * to the remote host's bridge: the multi-host trace that {@code ovs-appctl ofproto/trace} cannot give. It reads
- * the desired entries (what the switch holds once reconciled), so it explains what the controller intended.
+ * the desired entries (what the switch holds once reconciled), so it explains what the controller intended. The
+ * packet it walks, and how a request becomes one, is a {@link TracedPacket}.
  */
 public final class PacketTracer {
   private static final int MAX_STEPS = 32;
@@ -51,7 +49,7 @@ public final class PacketTracer {
         "bridge: no connected bridge '" + b + "'"));
     Map<String, Object> fields = new LinkedHashMap<>(request);
     fields.remove("bridge");
-    long assumedCtState = assumedCtState(fields.remove(CT_STATE_KEY));
+    long assumedCtState = TracedPacket.assumedCtState(fields.remove(TracedPacket.CT_STATE_KEY));
     Result<PacketMatch> parsed = PacketMatch.parse(fields);
     if (!parsed.isOk()) {
       throw new ApiException(400, parsed.errorText());
@@ -62,7 +60,7 @@ public final class PacketTracer {
     }
     long inPort = resolvePort(s, pm.inPort().get()).orElseThrow(() -> new ApiException(400,
         "in-port: no port '" + pm.inPort().get() + "' on bridge " + s.name()));
-    Packet p = packet(s, pm, inPort);
+    TracedPacket p = TracedPacket.of(s, pm, inPort, controller.enabledApps());
     p.assumedCtState = assumedCtState;
     Map<String, Object> initial = p.describe(s);
 
@@ -75,120 +73,6 @@ public final class PacketTracer {
     m.put("hops", hops);
     m.put("outcome", outcomes);
     return m;
-  }
-
-  /** The trace request's key for the state conntrack is assumed to find the packet in. */
-  static final String CT_STATE_KEY = "ct-state";
-  private static final Map<String, Long> CT_STATES = Map.of("new", Field.CT_NEW, "established", Field.CT_EST,
-      "related", Field.CT_REL, "invalid", Field.CT_INV);
-
-  /**
-   * The controller cannot see the switch's connection table, so a trace says which state a ct step finds: {@code
-   * new} (the default: the first packet of a connection), {@code established}, {@code related} or {@code invalid}.
-   */
-  static long assumedCtState(Object requested) throws ApiException {
-    if (requested == null) {
-      return Field.CT_NEW;
-    }
-    Long bit = requested instanceof String t ? CT_STATES.get(t.trim().toLowerCase(java.util.Locale.ROOT)) : null;
-    if (bit == null) {
-      throw new ApiException(400, CT_STATE_KEY + ": expected new, established, related or invalid (the state"
-          + " conntrack is assumed to find the packet in), got \"" + requested + "\"");
-    }
-    return bit;
-  }
-
-  /** The packet being traced: header fields plus the TTL, which OpenFlow 1.3 cannot match but dec_ttl changes. */
-  static final class Packet {
-    final EnumMap<Field, Long> f = new EnumMap<>(Field.class);
-    int ttl = 64;
-    /** The ct_state bit a ct step sets besides +trk (see {@link #assumedCtState}). */
-    long assumedCtState = Field.CT_NEW;
-
-    Packet copy() {
-      Packet c = new Packet();
-      c.f.putAll(f);
-      c.ttl = ttl;
-      c.assumedCtState = assumedCtState;
-      return c;
-    }
-
-    Map<String, Object> describe(SwitchSession s) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      f.forEach((k, v) -> {
-        if (k == Field.IN_PORT) {
-          m.put(k.apiName(), FlowText.portName(s.ports(), v));
-        } else if (k == Field.VLAN_VID) {
-          m.put("vlan", v == 0 ? "untagged" : (Object) (int) (v & 0xfff));
-        } else if ((k == Field.METADATA || k == Field.CT_STATE) && v == 0) {
-          // not interesting (untracked)
-        } else if (k == Field.CT_ZONE) {
-          if (f.getOrDefault(Field.CT_STATE, 0L) != 0) {
-            m.put(k.apiName(), v);
-          }
-        } else {
-          m.put(k.apiName(), Values.format(k, v));
-        }
-      });
-      if (f.getOrDefault(Field.ETH_TYPE, 0L) == 0x0800) {
-        m.put("ttl", ttl);
-      }
-      return m;
-    }
-  }
-
-  private Packet packet(SwitchSession s, PacketMatch pm, long inPort) {
-    Packet p = new Packet();
-    p.f.put(Field.IN_PORT, inPort);
-    p.f.put(Field.METADATA, 0L);
-    p.f.put(Field.CT_STATE, 0L);
-    p.f.put(Field.CT_ZONE, 0L);
-    pm.ethSrc().ifPresent(m -> p.f.put(Field.ETH_SRC, m.value()));
-    pm.ethDst().ifPresent(m -> p.f.put(Field.ETH_DST, m.value()));
-    p.f.put(Field.VLAN_VID, pm.vlan().isPresent() ? (pm.vlan().getAsInt() | Field.VID_PRESENT) : 0L);
-    int ethType = pm.ethType().orElse(pm.ipv4Dst().isPresent() || pm.ipv4Src().isPresent()
-        || pm.ipProto().isPresent() ? 0x0800 : 0);
-    if (ethType != 0) {
-      p.f.put(Field.ETH_TYPE, (long) ethType);
-    }
-    pm.ttl().ifPresent(t -> p.ttl = t);
-    pm.tunId().ifPresent(t -> p.f.put(Field.TUNNEL_ID, t));
-    if (ethType == 0x0806) {
-      p.f.put(Field.ARP_OP, 1L);
-      pm.ipv4Src().ifPresent(a -> p.f.put(Field.ARP_SPA, addr(a)));
-      pm.ipv4Dst().ifPresent(a -> p.f.put(Field.ARP_TPA, addr(a)));
-    } else if (ethType == 0x0800) {
-      pm.ipv4Src().ifPresent(a -> p.f.put(Field.IPV4_SRC, addr(a)));
-      pm.ipv4Dst().ifPresent(a -> p.f.put(Field.IPV4_DST, addr(a)));
-      int proto = pm.ipProto().orElse(pm.tcpDst().isPresent() || pm.tcpSrc().isPresent() ? 6
-          : pm.udpDst().isPresent() || pm.udpSrc().isPresent() ? 17 : 1);
-      p.f.put(Field.IP_PROTO, (long) proto);
-      if (proto == 6) {
-        p.f.put(Field.TCP_SRC, (long) pm.tcpSrc().map(PortRange::lo).orElse(40000));
-        p.f.put(Field.TCP_DST, (long) pm.tcpDst().map(PortRange::lo).orElse(80));
-      } else if (proto == 17) {
-        p.f.put(Field.UDP_SRC, (long) pm.udpSrc().map(PortRange::lo).orElse(40000));
-        p.f.put(Field.UDP_DST, (long) pm.udpDst().map(PortRange::lo).orElse(53));
-      } else if (proto == 1) {
-        p.f.put(Field.ICMPV4_TYPE, 8L);
-        p.f.put(Field.ICMPV4_CODE, 0L);
-      }
-    }
-    var view = s.view();
-    for (ControllerApp app : controller.enabledApps()) {
-      app.completeTracePacket(view, p.f);
-    }
-    p.f.putIfAbsent(Field.ETH_SRC, 0x020000000001L);
-    p.f.putIfAbsent(Field.ETH_DST, 0xffffffffffffL);
-    if (ethType == 0x0806) {
-      p.f.putIfAbsent(Field.ARP_SHA, p.f.get(Field.ETH_SRC));
-      p.f.putIfAbsent(Field.ARP_THA, 0L);
-    }
-    return p;
-  }
-
-  private static long addr(Ipv4Prefix a) {
-    return a.address() & 0xffffffffL;
   }
 
   static Optional<Long> resolvePort(SwitchSession s, String port) {
@@ -205,7 +89,8 @@ public final class PacketTracer {
     }
   }
 
-  private void walk(SwitchSession s, Packet p, List<Object> hops, List<Object> outcomes, int hop) throws Exception {
+  private void walk(SwitchSession s, TracedPacket p, List<Object> hops, List<Object> outcomes, int hop)
+      throws Exception {
     Map<FlowKey, DesiredFlow> flows = controller.desiredFlows(s).get(10, TimeUnit.SECONDS);
     List<Object> steps = new ArrayList<>();
     Map<String, Object> hopJson = new LinkedHashMap<>();
@@ -265,8 +150,7 @@ public final class PacketTracer {
             Map<String, Object> ctStep = new LinkedHashMap<>();
             ctStep.put("zone", zone);
             ctStep.put("state", Values.ctState(state, state));
-            ctStep.put("assumed", CT_STATES.entrySet().stream().filter(x -> x.getValue() == p.assumedCtState)
-                .map(Map.Entry::getKey).findFirst().orElse("new"));
+            ctStep.put("assumed", p.assumedCtStateName());
             ctStep.put("then", ct.table().label());
             if (natStep != null) {
               ctStep.put("nat", natStep);
@@ -338,7 +222,7 @@ public final class PacketTracer {
    * which the controller cannot see (the switch holds it), so the addresses are left as they are and the note says
    * so.
    */
-  private static Map<String, Object> nat(Action.Nat nat, int zone, Packet p, List<String> did) {
+  private static Map<String, Object> nat(Action.Nat nat, int zone, TracedPacket p, List<String> did) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("kind", nat.kind().name().toLowerCase());
     boolean fresh = p.assumedCtState == Field.CT_NEW;
@@ -374,7 +258,7 @@ public final class PacketTracer {
     return null;
   }
 
-  private void output(SwitchSession s, Packet p, long port, List<Object> outcomes, List<Object> hops, int hop,
+  private void output(SwitchSession s, TracedPacket p, long port, List<Object> outcomes, List<Object> hops, int hop,
                       List<String> did) throws Exception {
     long in = p.f.get(Field.IN_PORT);
     if (port == Action.PORT_CONTROLLER) {
@@ -408,7 +292,7 @@ public final class PacketTracer {
           SwitchSession r = remote.get();
           Optional<Long> rin = resolvePort(r, h.nextInPort());
           if (rin.isPresent()) {
-            Packet q = p.copy();
+            TracedPacket q = p.copy();
             q.f.put(Field.IN_PORT, rin.get());
             q.f.put(Field.METADATA, 0L);
             q.f.put(Field.CT_STATE, 0L);
@@ -427,7 +311,7 @@ public final class PacketTracer {
   }
 
   /** The first enabled app that knows where an output to {@code port} leads (the overlay, for its tunnel port). */
-  private Optional<ControllerApp.TraceHop> traceHop(SwitchSession s, String port, Packet p) {
+  private Optional<ControllerApp.TraceHop> traceHop(SwitchSession s, String port, TracedPacket p) {
     Map<Field, Long> fields = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(p.f));
     for (ControllerApp app : controller.enabledApps()) {
       Optional<ControllerApp.TraceHop> h = app.traceHop(s.view(), port, fields);

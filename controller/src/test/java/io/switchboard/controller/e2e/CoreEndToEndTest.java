@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.spi.FlowEntry;
@@ -12,22 +11,21 @@ import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
-import io.switchboard.controller.store.InMemoryStoreFactory;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
-import io.switchboard.testbed.TestBed;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The core against real ovs-vswitchd: a bridge connects and is listed, an app's entries appear on it, drift is
@@ -59,7 +57,9 @@ class CoreEndToEndTest {
     return Boolean.getBoolean("switchboard.openflow15") ? "1.5" : "1.4";
   }
 
-  static TestBed bed;
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("core");
+
   static SimHost host;
   static Bridge bridge;
   static Container a;
@@ -68,23 +68,12 @@ class CoreEndToEndTest {
 
   @BeforeAll
   static void up() throws Exception {
-    bed = TestBed.create("core");
-    host = bed.host("h1");
+    host = e2e.bed().host("h1");
     bridge = host.addBridge("ovs0", 0x00000000000000c1L);
-    a = bed.container(host, "a", "ovs0", "10.20.0.1/24", "02:00:00:00:00:0a");
-    b = bed.container(host, "b", "ovs0", "10.20.0.2/24", "02:00:00:00:00:0b");
-    ctl = ControllerHarness.start(CONFIG, new HubApp());
+    a = e2e.bed().container(host, "a", "ovs0", "10.20.0.1/24", "02:00:00:00:00:0a");
+    b = e2e.bed().container(host, "b", "ovs0", "10.20.0.2/24", "02:00:00:00:00:0b");
+    ctl = e2e.start(CONFIG, new HubApp());
     ctl.connect(bridge);
-  }
-
-  @AfterAll
-  static void down() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
@@ -186,9 +175,7 @@ class CoreEndToEndTest {
   void aControllerRestartTouchesNothing() throws Exception {
     assertTrue(a.ping(b.ip(), 3, Duration.ofSeconds(5)).allReceived());
     long[] before = floodEntry(bridge.dumpFlows());
-    int port = ctl.openflowPort();
-    ctl.close();
-    ctl = ControllerHarness.start(CONFIG, port, new InMemoryStoreFactory(), Mastership.STANDALONE, new HubApp());
+    ctl = e2e.restart(CONFIG, new HubApp());
     ctl.awaitSwitch("ovs0", Duration.ofSeconds(20));
     long[] after = floodEntry(bridge.dumpFlows());
     assertTrue(after[0] >= before[0], "duration was reset: " + before[0] + "s -> " + after[0] + "s");

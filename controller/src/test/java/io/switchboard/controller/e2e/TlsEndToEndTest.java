@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.Pem;
 import io.switchboard.controller.openflow.SwitchSession;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.RawOpenFlowClient;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * OpenFlow over TLS against real ovs-vswitchd with certificates made by ovs-pki: a bridge connects over ssl: and gets
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class TlsEndToEndTest {
   static final long PINNED = 0xd1L;
   static final long UNPINNED = 0xd2L;
+
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("tlse");
 
   static Path pki;
   static TestBed bed;
@@ -54,7 +59,7 @@ class TlsEndToEndTest {
     ovsPki("other", "init");
     ovsPki("other", "req+sign", "rogue", "switch");
 
-    bed = TestBed.create("tlse");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     ovs0 = h1.addBridge("ovs0", PINNED);
     ovs1 = h1.addBridge("ovs1", UNPINNED);
@@ -62,7 +67,7 @@ class TlsEndToEndTest {
     b = bed.container(h1, "b", "ovs0", "10.21.0.2/24", "02:00:00:00:00:0b");
     h1.setSsl(pki.resolve("sw1-privkey.pem"), pki.resolve("sw1-cert.pem"), pki.resolve("pki/controllerca/cacert.pem"));
 
-    ctl = ControllerHarness.start("""
+    ctl = e2e.start("""
         openflow:
           echo-interval: 1s
           tls:
@@ -94,12 +99,6 @@ class TlsEndToEndTest {
 
   @AfterAll
   static void down() throws IOException {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
     if (pki != null) {
       try (var files = Files.walk(pki)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -13,6 +13,7 @@ import io.switchboard.controller.spi.FlowSink;
 import io.switchboard.controller.spi.Stage;
 import io.switchboard.controller.spi.SwitchView;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.TestBed;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web console at /ui in a real headless Chromium, against a controller with real OVS bridges: the topology
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * stage, with an entry nobody wants marked. Screenshots go to controller/target/ui-screenshots/.
  */
 class WebConsoleEndToEndTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("svui");
+
   /** Entries in three stages. */
   static final class StagesApp implements ControllerApp {
     public String name() {
@@ -80,9 +85,9 @@ class WebConsoleEndToEndTest {
 
   @Test
   void topologyBridgePageAndLiveUpdatesInARealBrowser() throws Exception {
-    try (TestBed bed = TestBed.create("svui");
-         ControllerHarness ctl = ControllerHarness.start(CONFIG, new StagesApp());
-         HeadlessChromium browser = HeadlessChromium.start()) {
+    TestBed bed = e2e.bed();
+    ControllerHarness ctl = e2e.start(CONFIG, new StagesApp());
+    try (HeadlessChromium browser = HeadlessChromium.start()) {
       Bridge ovs0 = bed.host("h1").addBridge("ovs0", 0x5e01L);
       Bridge ovs1 = bed.host("h2").addBridge("ovs1", 0x5e02L);
       ctl.connect(ovs0);

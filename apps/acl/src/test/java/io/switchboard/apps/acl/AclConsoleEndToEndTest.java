@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -14,6 +15,7 @@ import io.switchboard.testbed.TestBed;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console's ACL page in headless Chromium, against real OVS: a rule added through the page's form blocks a
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * without a reload (the event stream's {@code changed: acl/rules}).
  */
 class AclConsoleEndToEndTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("svac");
+
   static final String YAML = """
       apps: [flood, acl]
       acl:
@@ -41,9 +46,9 @@ class AclConsoleEndToEndTest {
 
   @Test
   void aRuleAddedInThePageBlocksAPingAndDeletingItLetsItThrough() throws Exception {
-    try (TestBed bed = TestBed.create("svac");
-         ControllerHarness ctl = ControllerHarness.start(YAML, new FloodApp(), new AclApp());
-         HeadlessChromium browser = HeadlessChromium.start()) {
+    TestBed bed = e2e.bed();
+    ControllerHarness ctl = e2e.start(YAML, new FloodApp(), new AclApp());
+    try (HeadlessChromium browser = HeadlessChromium.start()) {
       SimHost host = bed.host("h1");
       Bridge ovs0 = host.addBridge("ovs0", 0x5ac1L);
       Container a = bed.container(host, "a", "ovs0", "192.168.7.2/24", "02:00:00:00:07:02");

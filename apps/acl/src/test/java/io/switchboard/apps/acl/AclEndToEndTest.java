@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.ControllerHarness.Response;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
@@ -25,13 +26,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ACL on real OVS: one bridge ovs0 with con6 192.168.1.2, con7 .3 and con8 .4, forwarding by the test-only
@@ -52,6 +53,9 @@ class AclEndToEndTest {
   static final Duration SETTLE = Duration.ofSeconds(10);
   static final ObjectMapper JSON = new ObjectMapper();
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("acle");
+
   static TestBed bed;
   static SimHost host;
   static Bridge ovs0;
@@ -62,25 +66,15 @@ class AclEndToEndTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    bed = TestBed.create("acle");
+    bed = e2e.bed();
     host = bed.host("h1");
     ovs0 = host.addBridge("ovs0", 0xac1L);
     con6 = bed.container(host, "con6", "ovs0", "192.168.1.2/24", "02:00:00:00:01:02");
     con7 = bed.container(host, "con7", "ovs0", "192.168.1.3/24", "02:00:00:00:01:03");
     con8 = bed.container(host, "con8", "ovs0", "192.168.1.4/24", "02:00:00:00:01:04");
-    ctl = ControllerHarness.start(YAML.formatted("allow", ""), new FloodApp(), new AclApp());
+    ctl = e2e.start(YAML.formatted("allow", ""), new FloodApp(), new AclApp());
     ctl.connect(ovs0);
     assertTrue(con6.canReachWithin(con7.ip(), SETTLE), "forwarding through the ACL stage works at all");
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   /** Every test leaves only the config rule behind. */

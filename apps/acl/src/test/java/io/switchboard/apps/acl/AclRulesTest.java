@@ -1,6 +1,7 @@
 package io.switchboard.apps.acl;
 
 import io.switchboard.config.PacketMatch;
+import io.switchboard.config.Check;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.Result;
 import io.switchboard.config.SwitchboardConfig;
@@ -161,7 +162,7 @@ class AclRulesTest {
 
   @Test
   void knownNamesComeFromTheConfig() {
-    SwitchboardConfig c = AclSectionTest.load(DESIGN_EXAMPLE);
+    SwitchboardConfig c = Check.load(DESIGN_EXAMPLE);
     assertEquals(Set.of("ovs0", "br-int"), AclRules.knownBridges(c));
     assertEquals(Set.of("net1", "net2"), AclRules.knownNetworks(c.topology()));
     assertTrue(AclRules.parseRule(body("name", "n", "priority", 5, "action", "drop", "network", "net2",
@@ -170,7 +171,7 @@ class AclRulesTest {
 
   @Test
   void conflictsWithExistingRules() {
-    SwitchboardConfig c = AclSectionTest.load(DESIGN_EXAMPLE);
+    SwitchboardConfig c = Check.load(DESIGN_EXAMPLE);
     AclRule sameName = AclRules.parseRule(body("name", "isolate-con7", "priority", 1, "action", "allow"), c).value();
     assertEquals("name: a rule named 'isolate-con7' already exists",
         AclRules.conflicts(sameName, AclSection.of(c).rules()).get(0).toString());

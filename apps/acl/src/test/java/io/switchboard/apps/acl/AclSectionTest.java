@@ -1,10 +1,14 @@
 package io.switchboard.apps.acl;
 
+import static io.switchboard.config.Check.error;
+import static io.switchboard.config.Check.errors;
+import static io.switchboard.config.Check.load;
+import static io.switchboard.config.Check.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.switchboard.config.Check;
 import io.switchboard.config.ConfigCheck;
 import io.switchboard.config.ConfigError;
 import io.switchboard.config.ConfigException;
@@ -19,7 +23,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,39 +30,6 @@ import org.junit.jupiter.api.Test;
  * the config module gives for its own sections, merged with theirs in file order.
  */
 class AclSectionTest {
-  static final String FILE = "t.yaml";
-
-  static SwitchboardConfig load(String yaml) {
-    try {
-      return ConfigLoader.parse(yaml, FILE);
-    } catch (ConfigException e) {
-      return fail("expected no errors, got:\n" + e.getMessage());
-    }
-  }
-
-  static List<ConfigError> errors(String yaml) {
-    return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, FILE)).errors();
-  }
-
-  static ConfigError error(String yaml, int line, String path, String... fragments) {
-    return error(errors(yaml), line, path, fragments);
-  }
-
-  static ConfigError error(List<ConfigError> errors, int line, String path, String... fragments) {
-    ConfigError e = errors.stream().filter(x -> x.path().equals(path)).findFirst()
-        .orElseThrow(() -> new AssertionError("no error at " + path + "; errors:\n" + text(errors)));
-    assertEquals(FILE, e.file(), e.toString());
-    assertEquals(line, e.line(), () -> "line of " + e);
-    for (String f : fragments) {
-      assertTrue(e.message().contains(f), () -> "'" + e + "' should contain '" + f + "'");
-    }
-    return e;
-  }
-
-  static String text(List<ConfigError> errors) {
-    return errors.stream().map(ConfigError::toString).collect(Collectors.joining("\n"));
-  }
-
   @Test
   void theDesignExamplesRules() {
     SwitchboardConfig c = load("""
@@ -92,7 +62,7 @@ class AclSectionTest {
 
   @Test
   void withoutASectionTheDefaultsHold() throws ConfigException {
-    AclSettings d = AclSection.of(ConfigLoader.parse("", FILE));
+    AclSettings d = AclSection.of(ConfigLoader.parse("", Check.FILE));
     assertEquals(AclAction.ALLOW, d.defaultAction());
     assertTrue(d.rules().isEmpty());
     assertEquals(d, AclSection.of(SwitchboardConfig.defaults()));

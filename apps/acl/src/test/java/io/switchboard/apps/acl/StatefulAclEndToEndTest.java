@@ -9,6 +9,7 @@ import io.switchboard.apps.acl.AclEndToEndTest.FlowStats;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.ControllerHarness.Response;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
@@ -21,12 +22,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Stateful ACLs on real OVS (userspace conntrack): one bridge ovs0 with con7 192.168.1.3 and con9 192.168.2.2
@@ -55,6 +56,9 @@ class StatefulAclEndToEndTest {
   static final Duration SETTLE = Duration.ofSeconds(10);
   static final ObjectMapper JSON = new ObjectMapper();
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("sacl");
+
   static TestBed bed;
   static SimHost host;
   static Bridge ovs0;
@@ -62,40 +66,23 @@ class StatefulAclEndToEndTest {
   static Container con9;
   static Container con8;
   static ControllerHarness ctl;
-  static BackgroundProcess sshOnCon9;
-  static BackgroundProcess sshOnCon7;
 
   @BeforeAll
   static void setUp() throws Exception {
-    bed = TestBed.create("sacl");
+    bed = e2e.bed();
     host = bed.host("h1");
     ovs0 = host.addBridge("ovs0", DPID);
     con7 = bed.container(host, "con7", "ovs0", "192.168.1.3/16", "02:00:00:00:01:03");
     con9 = bed.container(host, "con9", "ovs0", "192.168.2.2/16", "02:00:00:00:02:02");
     con8 = bed.container(host, "con8", "ovs0", "192.168.1.4/16", "02:00:00:00:01:04");
     // con9's server says "ok", then a tick every 0.3 s for three minutes: the server speaks without being asked
-    sshOnCon9 = con9.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr",
+    con9.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr",
         "SYSTEM:echo ok; i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
-    sshOnCon7 = con7.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr", "SYSTEM:echo ok");
-    ctl = ControllerHarness.start(YAML.formatted(""), new FloodApp(), new AclApp());
+    con7.spawn("socat", "TCP-LISTEN:22,fork,reuseaddr", "SYSTEM:echo ok");
+    ctl = e2e.start(YAML.formatted(""), new FloodApp(), new AclApp());
     ctl.connect(ovs0);
     ControllerHarness.awaitTrue("the ACL's conntrack entries are on ovs0", SETTLE,
         () -> aclFlows().stream().anyMatch(f -> f.contains("ct(table=1,zone=" + ZONE + ")")));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    for (BackgroundProcess p : new BackgroundProcess[] {sshOnCon9, sshOnCon7}) {
-      if (p != null) {
-        p.stop();
-      }
-    }
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
@@ -156,8 +143,7 @@ class StatefulAclEndToEndTest {
       assertTrue(est.packets() > 10, "the session's packets pass as established: " + est);
 
       // a controller restart: a new controller finds every entry right and touches nothing; conntrack is the switch's
-      ctl.close();
-      ctl = ControllerHarness.start(YAML.formatted(
+      ctl = e2e.start(YAML.formatted(
           "    - {name: no-telnet, priority: 200, match: {tcp-dst: 23}, action: drop}"), new FloodApp(), new AclApp());
       ctl.connect(ovs0);
       int atRestart = ticks(client);

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.ControllerHarness.Response;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On real OVS, with static-flows the only app: the config's two flows join con1 and con2 (and nothing else), a flow
@@ -32,6 +33,9 @@ class StaticFlowsEndToEndTest {
   static final Duration SETTLE = Duration.ofSeconds(10);
   static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("sfl");
+
   static TestBed bed;
   static Bridge ovs0;
   static Container con1;
@@ -41,24 +45,14 @@ class StaticFlowsEndToEndTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    bed = TestBed.create("sfl");
+    bed = e2e.bed();
     SimHost host = bed.host("h1");
     ovs0 = host.addBridge("ovs0", 0x5f1L);
     con1 = bed.container(host, "con1", "ovs0", "192.168.7.1/24", "02:00:00:00:07:01");
     con2 = bed.container(host, "con2", "ovs0", "192.168.7.2/24", "02:00:00:00:07:02");
     con3 = bed.container(host, "con3", "ovs0", "192.168.7.3/24", "02:00:00:00:07:03");
-    ctl = ControllerHarness.start(YAML, new StaticFlowsApp());
+    ctl = e2e.start(YAML, new StaticFlowsApp());
     ctl.connect(ovs0);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.controller.core.Mastership;
-import io.switchboard.controller.store.InMemoryStoreFactory;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -18,13 +17,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DHCP and IPAM on real Open vSwitch, with real clients: ISC dhclient (as the seed's experiment does) in con6,
@@ -92,6 +91,9 @@ class DhcpEndToEndTest {
       exit 0
       """;
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("dhe");
+
   TestBed bed;
   ControllerHarness ctl;
   Bridge br1;
@@ -106,7 +108,7 @@ class DhcpEndToEndTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    bed = TestBed.create("dhe");
+    bed = e2e.bed();
     SimHost h1 = bed.host("h1");
     SimHost h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -126,7 +128,7 @@ class DhcpEndToEndTest {
     script("dhclient.sh", DHCLIENT_SCRIPT);
     script("udhcpc.sh", UDHCPC_SCRIPT);
 
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
   }
 
@@ -134,21 +136,6 @@ class DhcpEndToEndTest {
     Path p = dir.resolve(name);
     Files.writeString(p, text);
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-  }
-
-  @AfterAll
-  void tearDown() {
-    for (BackgroundProcess p : new BackgroundProcess[] {dhclient, udhcpc}) {
-      if (p != null) {
-        p.close();
-      }
-    }
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   private BackgroundProcess startDhclient() {
@@ -372,10 +359,7 @@ class DhcpEndToEndTest {
   @Test
   @Order(7)
   void afterAControllerRestartRenewalsKeepTheAddresses() throws Exception {
-    int port = ctl.openflowPort();
-    ctl.close();
-    ctl = ControllerHarness.start(YAML, port, new InMemoryStoreFactory(), Mastership.STANDALONE,
-        new VxlanOverlayApp());
+    ctl = e2e.restart(YAML, new VxlanOverlayApp());
     ctl.awaitSwitch("0000000000000001", WAIT);
     ctl.awaitSwitch("0000000000000002", WAIT);
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.ControllerHarness.Response;
 import io.switchboard.testbed.BackgroundProcess;
 import io.switchboard.testbed.Bridge;
@@ -20,13 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The seed's classic network and floating IP on real Open vSwitch (userspace conntrack with NAT): two hosts joined by
@@ -75,6 +76,9 @@ class NatEndToEndTest {
   static final Duration SETTLE = Duration.ofSeconds(10);
   static final Duration SECOND = Duration.ofSeconds(1);
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("nate");
+
   TestBed bed;
   SimHost h1;
   ControllerHarness ctl;
@@ -89,14 +93,10 @@ class NatEndToEndTest {
   Container v1;
   Container pv;
   Container out;
-  BackgroundProcess peerEcho;
-  BackgroundProcess udpEcho;
-  BackgroundProcess ticker;
-  BackgroundProcess fipEcho;
 
   @BeforeAll
   void setUp() throws Exception {
-    bed = TestBed.create("nate");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     SimHost h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -133,30 +133,16 @@ class NatEndToEndTest {
       c.addDefaultRoute("172.66.1.1");
     }
     c3.addDefaultRoute("172.66.2.1");
-    // the outside's servers tell each client the address it came from; the ticker speaks without being asked
-    peerEcho = out.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
-    udpEcho = out.spawn("socat", "UDP-RECVFROM:7001,bind=" + OUTSIDE + ",fork", "SYSTEM:echo peer=$SOCAT_PEERADDR");
-    ticker = out.spawn("socat", "TCP-LISTEN:7002,fork,reuseaddr",
+    // the outside's servers tell each client the address it came from; the ticker speaks without being asked (the
+    // bed stops them all when it closes)
+    out.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    out.spawn("socat", "UDP-RECVFROM:7001,bind=" + OUTSIDE + ",fork", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    out.spawn("socat", "TCP-LISTEN:7002,fork,reuseaddr",
         "SYSTEM:i=0; while [ $i -lt 600 ]; do sleep 0.3; echo tick; i=$((i+1)); done");
-    fipEcho = fip.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
+    fip.spawn("socat", "TCP-LISTEN:7000,fork,reuseaddr", "SYSTEM:echo peer=$SOCAT_PEERADDR");
 
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
-  }
-
-  @AfterAll
-  void tearDown() {
-    for (BackgroundProcess p : new BackgroundProcess[] {peerEcho, udpEcho, ticker, fipEcho}) {
-      if (p != null) {
-        p.stop();
-      }
-    }
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
@@ -358,8 +344,7 @@ class NatEndToEndTest {
       Thread.sleep(2000);
       assertTrue(ticks(client) >= atReload + 4, "the server's data still arrives after a reload: " + atReload
           + " -> " + ticks(client));
-      ctl.close();
-      ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+      ctl = e2e.start(YAML, new VxlanOverlayApp());
       ctl.connect(br1, br2);
       int atRestart = ticks(client);
       Thread.sleep(2000);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console's overlay views in headless Chromium, against real OVS: an endpoint added over REST is drawn in the
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * {@code changed: overlay/leases}); an endpoint deleted over REST leaves the picture.
  */
 class OverlayConsoleEndToEndTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("cnso");
+
   static final String YAML = """
       apps: [vxlan-overlay]
       overlay:
@@ -39,9 +44,9 @@ class OverlayConsoleEndToEndTest {
 
   @Test
   void aRestEndpointIsDrawnLiveAndItsDhcpLeaseShows() throws Exception {
-    try (TestBed bed = TestBed.create("cnso");
-         ControllerHarness ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
-         HeadlessChromium browser = HeadlessChromium.start()) {
+    TestBed bed = e2e.bed();
+    ControllerHarness ctl = e2e.start(YAML, new VxlanOverlayApp());
+    try (HeadlessChromium browser = HeadlessChromium.start()) {
       SimHost h1 = bed.host("h1");
       Bridge br = h1.addBridge("br-int", 0xc51L);
       bed.container(h1, "con6", "br-int", "192.168.1.2/24", "02:00:00:00:01:02");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.PingResult;
@@ -13,13 +14,13 @@ import io.switchboard.testbed.TestBed;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scenarios 4 and 5 on real Open vSwitch: two simulated hosts, each with its own OVS and a br-int whose vxlan0
@@ -57,6 +58,9 @@ class OverlayEndToEndTest {
        "mac": "02:00:00:00:02:0c", "ip": "192.168.2.12"}""";
   static final Duration SECOND = Duration.ofSeconds(1);
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("ovla");
+
   TestBed bed;
   ControllerHarness ctl;
   Bridge br1;
@@ -72,7 +76,7 @@ class OverlayEndToEndTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    bed = TestBed.create("ovla");
+    bed = e2e.bed();
     SimHost h1 = bed.host("h1");
     SimHost h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -91,18 +95,8 @@ class OverlayEndToEndTest {
     con9.addDefaultRoute("192.168.2.1");
     con11.addDefaultRoute("192.168.1.1");
 
-    ctl = ControllerHarness.start(YAML, new VxlanOverlayApp());
+    ctl = e2e.start(YAML, new VxlanOverlayApp());
     ctl.connect(br1, br2);
-  }
-
-  @AfterAll
-  void tearDown() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   private static String context(Bridge... bridges) {

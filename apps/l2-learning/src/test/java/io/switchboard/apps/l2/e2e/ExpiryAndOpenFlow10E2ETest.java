@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.l2.L2LearningApp;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A short idle timeout (3s) on three bridges of one host: ovs0 (OpenFlow 1.3, no port roles: one flat learning
@@ -41,6 +42,9 @@ class ExpiryAndOpenFlow10E2ETest {
       """;
   static final Duration EXPIRY = Duration.ofSeconds(15);
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("l2c");
+
   TestBed bed;
   ControllerHarness ctl;
   SimHost h1;
@@ -54,7 +58,7 @@ class ExpiryAndOpenFlow10E2ETest {
 
   @BeforeAll
   void up() throws Exception {
-    bed = TestBed.create("l2c");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     ovs0 = h1.addBridge("ovs0");
     Bridge ovs10 = h1.addBridge("ovs10");
@@ -68,18 +72,8 @@ class ExpiryAndOpenFlow10E2ETest {
     h1.vsctl("add-port", "ovs10", "p10", "--", "set", "interface", "p10", "type=patch", "options:peer=p13");
     h1.vsctl("add-port", "ovs13", "p13", "--", "set", "interface", "p13", "type=patch", "options:peer=p10");
     f = bed.container(h1, "f", "ovs13", "172.29.1.4/24", "02:00:00:00:0b:04");
-    ctl = ControllerHarness.start(YAML, new L2LearningApp());
+    ctl = e2e.start(YAML, new L2LearningApp());
     ctl.connect(ovs0, ovs10, ovs13);
-  }
-
-  @AfterAll
-  void down() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test

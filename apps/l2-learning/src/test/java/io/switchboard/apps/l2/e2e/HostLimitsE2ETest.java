@@ -5,18 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.l2.L2LearningApp;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On real OVS: a bridge capped at 2 learned hosts still carries the third host's traffic (flooded to it), counts
@@ -32,6 +33,9 @@ class HostLimitsE2ETest {
         forget-after: 2s
       """;
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("hbl2");
+
   TestBed bed;
   ControllerHarness ctl;
   SimHost h1;
@@ -42,24 +46,14 @@ class HostLimitsE2ETest {
 
   @BeforeAll
   void up() throws Exception {
-    bed = TestBed.create("hbl2");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     ovs0 = h1.addBridge("ovs0");
     a = bed.container(h1, "a", "ovs0", "172.29.0.1/24", "02:00:00:00:0a:01");
     b = bed.container(h1, "b", "ovs0", "172.29.0.2/24", "02:00:00:00:0a:02");
     c = bed.container(h1, "c", "ovs0", "172.29.0.3/24", "02:00:00:00:0a:03");
-    ctl = ControllerHarness.start(YAML, new L2LearningApp());
+    ctl = e2e.start(YAML, new L2LearningApp());
     ctl.connect(ovs0);
-  }
-
-  @AfterAll
-  void down() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test

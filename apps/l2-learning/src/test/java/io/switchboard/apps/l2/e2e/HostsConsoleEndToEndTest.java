@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.apps.l2.L2LearningApp;
 import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.controller.testing.HeadlessChromium;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
@@ -14,6 +15,7 @@ import io.switchboard.testbed.TestBed;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A bridge's page in headless Chromium, against real OVS: a host l2-learning learns while the page is open (a
@@ -21,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * {@code changed: hosts}, so this shows the event path.
  */
 class HostsConsoleEndToEndTest {
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("cnsh");
+
   static final String YAML = """
       apps: [l2-learning]
       """;
@@ -30,9 +35,9 @@ class HostsConsoleEndToEndTest {
 
   @Test
   void hostsLearnedWhileTheBridgePageIsOpenAppearWithoutAReload() throws Exception {
-    try (TestBed bed = TestBed.create("cnsh");
-         ControllerHarness ctl = ControllerHarness.start(YAML, new L2LearningApp());
-         HeadlessChromium browser = HeadlessChromium.start()) {
+    TestBed bed = e2e.bed();
+    ControllerHarness ctl = e2e.start(YAML, new L2LearningApp());
+    try (HeadlessChromium browser = HeadlessChromium.start()) {
       SimHost host = bed.host("h1");
       Bridge ovs0 = host.addBridge("ovs0", 0xc5L);
       Container a = bed.container(host, "a", "ovs0", "192.168.8.2/24", "02:00:00:00:08:02");

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.l2.L2LearningApp;
-import io.switchboard.controller.core.Mastership;
-import io.switchboard.controller.store.InMemoryStoreFactory;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.PortCounters;
@@ -16,13 +15,13 @@ import io.switchboard.testbed.TestBed;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scenario 1 on real OVS: one host, bridge ovs0, con6 and con8 in VLAN 100, con7 in VLAN 200 (access ports from
@@ -46,6 +45,9 @@ class VlanIsolationE2ETest {
       """;
   static final Duration CONNECT = Duration.ofSeconds(20);
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("l2a");
+
   TestBed bed;
   ControllerHarness ctl;
   Bridge br;
@@ -56,25 +58,15 @@ class VlanIsolationE2ETest {
 
   @BeforeAll
   void up() throws Exception {
-    bed = TestBed.create("l2a");
+    bed = e2e.bed();
     h1 = bed.host("h1");
     br = h1.addBridge("ovs0");
     con6 = bed.container(h1, "con6", "ovs0", "192.168.1.2/24", "02:00:00:00:01:06");
     con7 = bed.container(h1, "con7", "ovs0", "192.168.1.3/24", "02:00:00:00:01:07");
     con8 = bed.container(h1, "con8", "ovs0", "192.168.1.4/24", "02:00:00:00:01:08");
-    ctl = ControllerHarness.start(YAML, new L2LearningApp());
+    ctl = e2e.start(YAML, new L2LearningApp());
     br.setController(ctl.openflowPort());
     ctl.awaitSwitch("ovs0", CONNECT);
-  }
-
-  @AfterAll
-  void down() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
@@ -166,10 +158,7 @@ class VlanIsolationE2ETest {
     String learnLine = E2e.flowsWith(br, "dl_src=" + con6.mac()).stream().findFirst()
         .orElseThrow(() -> new AssertionError("no learned entry for con6: " + br.dumpFlows()));
     double before = E2e.duration(learnLine);
-    int port = ctl.openflowPort();
-    ctl.close();
-    ctl = ControllerHarness.start(YAML, port, new InMemoryStoreFactory(), Mastership.STANDALONE,
-        new L2LearningApp());
+    ctl = e2e.restart(YAML, new L2LearningApp());
     ctl.awaitSwitch("ovs0", CONNECT);
     String hosts = ctl.get("/hosts").body();
     assertTrue(hosts.contains(con6.mac()) && hosts.contains(con8.mac()),

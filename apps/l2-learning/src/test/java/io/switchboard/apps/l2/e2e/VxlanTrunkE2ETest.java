@@ -6,16 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.apps.l2.L2LearningApp;
 import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.EndToEnd;
 import io.switchboard.testbed.Bridge;
 import io.switchboard.testbed.Container;
 import io.switchboard.testbed.SimHost;
 import io.switchboard.testbed.TestBed;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scenario 2 on real OVS: two hosts, each with its own OVS, joined by an underlay; a VXLAN port with a fixed remote
@@ -39,6 +40,9 @@ class VxlanTrunkE2ETest {
             vxlan1: {trunk: [100, 200]}
       """;
 
+  @RegisterExtension
+  static final EndToEnd e2e = new EndToEnd("l2b");
+
   TestBed bed;
   ControllerHarness ctl;
   Bridge ovs0;
@@ -50,7 +54,7 @@ class VxlanTrunkE2ETest {
 
   @BeforeAll
   void up() throws Exception {
-    bed = TestBed.create("l2b");
+    bed = e2e.bed();
     SimHost h1 = bed.host("h1");
     SimHost h2 = bed.host("h2");
     bed.connectHosts("10.99.0.0/24", h1, h2);
@@ -62,18 +66,8 @@ class VxlanTrunkE2ETest {
     con7 = bed.container(h1, "con7", "ovs0", "192.168.1.3/24", "02:00:00:00:01:07");
     con11 = bed.container(h2, "con11", "ovs1", "192.168.1.6/24", "02:00:00:00:01:11");
     con12 = bed.container(h2, "con12", "ovs1", "192.168.1.7/24", "02:00:00:00:01:12");
-    ctl = ControllerHarness.start(YAML, new L2LearningApp());
+    ctl = e2e.start(YAML, new L2LearningApp());
     ctl.connect(ovs0, ovs1);
-  }
-
-  @AfterAll
-  void down() {
-    if (ctl != null) {
-      ctl.close();
-    }
-    if (bed != null) {
-      bed.close();
-    }
   }
 
   @Test
