@@ -72,7 +72,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private OpenFlowServer server;
   private InetSocketAddress openflowAddress;
   private InetSocketAddress openflowTlsAddress;
-  private volatile ScheduledFuture<?> audit;
+  /** The periodic audit: one bridge at a time, spread over the interval. */
+  private final AuditSchedule<SwitchSession> audits;
 
   public Controller(SwitchboardConfig config, Collection<ControllerApp> apps, StoreFactory stores,
                     Mastership mastership) {
@@ -96,6 +97,18 @@ public final class Controller implements SwitchListener, AutoCloseable {
     this.pins = new CertificatePins(this::config, metrics);
     this.takeover = new SwitchTakeover(sessions, pins::authenticated, this::adopt, metrics,
         SwitchTakeover.PROBE_TIMEOUT);
+    this.audits = new AuditSchedule<>(sessions::values, programming::audit, this::onTimer,
+        System::currentTimeMillis, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** Runs a task on the timer thread after a delay; nothing once the controller stopped. Returns its cancel. */
+  private Runnable onTimer(Runnable task, long delayMs) {
+    try {
+      ScheduledFuture<?> f = timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      return () -> { };
+    }
   }
 
   /** An app's context, made when the app is first enabled (in {@link #start}, after construction). */
@@ -131,16 +144,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.gauge("switchboard_openflow_connections", () -> (double) srv.openConnections());
     metrics.describe("switchboard_openflow_handshaking", "OpenFlow connections still in their handshake");
     metrics.gauge("switchboard_openflow_handshaking", () -> (double) srv.handshaking());
-    scheduleAudit(config.reconcile().auditInterval());
+    audits.start(config.reconcile().auditInterval());
     return openflowAddress;
-  }
-
-  private void scheduleAudit(Duration every) {
-    if (audit != null) {
-      audit.cancel(false);
-    }
-    long ms = Math.max(100, every.toMillis());
-    audit = timers.scheduleAtFixedRate(this::auditAll, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   public InetSocketAddress openflowAddress() {
@@ -329,7 +334,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.inc("switchboard_openflow_connections_refused_total", "reason", reason);
   }
 
-  /** Reads every switch's table and repairs drift. */
+  /** Reads every switch's table and repairs drift, all at once (the periodic audit goes one bridge at a time). */
   public void auditAll() {
     for (SwitchSession s : sessions.values()) {
       audit(s);
@@ -406,7 +411,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       }
     }
     if (!prev.reconcile().auditInterval().equals(next.reconcile().auditInterval())) {
-      scheduleAudit(next.reconcile().auditInterval());
+      audits.start(next.reconcile().auditInterval());
     }
     for (SwitchSession s : sessions.values()) {
       s.worker().execute(() -> programming.recomputeNow(s));
@@ -415,9 +420,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
 
   @Override
   public void close() {
-    if (audit != null) {
-      audit.cancel(false);
-    }
+    audits.stop();
     if (server != null) {
       server.close();
     }
