@@ -102,6 +102,11 @@ public final class FlowProgrammer {
     return merged.get(key);
   }
 
+  /** What the programmer holds the switch to have at a key (tests). */
+  InstalledFlow installed(FlowKey key) {
+    return installed.get(key);
+  }
+
   /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
   private final Map<FlowKey, FlowConflict> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
 
