@@ -26,6 +26,9 @@ heap="${HEAP:-1g}"
 cd "$root"
 if [ "${BUILD:-1}" != 0 ]; then
   echo "building server and bench (offline, tests skipped) ..." >&2
+  # the shade plugin fails on a second package over its own output: the jars are made afresh
+  rm -f server/target/switchboard.jar server/target/original-switchboard.jar bench/target/benchmarks.jar \
+    bench/target/original-benchmarks.jar
   mvn -B -o -q -DskipTests package -pl server,bench -am >&2
 fi
 jar="$root/server/target/switchboard.jar"

@@ -160,71 +160,13 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (x != null) {
       x.adopt(topology, sw, installed); // the next hops' MACs the switch's routes hold
     }
-    List<OverlayHost> hosts = topology.hostsNaming(sw);
-    if (hosts.size() > 1) {
-      log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
-          + "told apart by dpid", Values.dpid(sw.dpid()), sw.name(),
-          hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
-    } else if (hosts.size() == 1 && sw.multiTable()) {
-      HostBridge bridge = new HostBridge(topology, sw, hosts.get(0));
-      if ("1.5".equals(sw.openFlowVersion()) && topology.overlay().routers().stream().anyMatch(r -> r.external()
-          .map(ext -> ext.host().equals(hosts.get(0).name())).orElse(false))) {
-        log.warn("switch {} ({}): gateway host {} speaks OpenFlow 1.5, where ct_state cannot be matched; its "
-            + "routers' external side (NAT) is not installed: let it negotiate 1.3 or 1.4", Values.dpid(sw.dpid()),
-            sw.name(), hosts.get(0).name());
-      }
-      for (OverlayNetwork n : LocalnetFlows.networksOn(bridge)) {
-        if (LocalnetFlows.patchPort(bridge, n).isEmpty()) {
-          log.warn("switch {} ({}): localnet network {} needs the patch port {} to physical bridge {} (create the "
-              + "pair: ovs-vsctl add-port {} {} -- set interface {} type=patch options:peer={}); until then it is "
-              + "not bridged here", Values.dpid(sw.dpid()), sw.name(), n.name(),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()), sw.name(),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              "phy-" + hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()));
-        }
-      }
-    } else if (hosts.size() == 1 && !sw.multiTable()) {
-      log.warn("switch {} ({}): overlay host {} needs OpenFlow 1.3 or later (metadata, several tables); "
-          + "it speaks {} and gets no overlay flows", Values.dpid(sw.dpid()), sw.name(), hosts.get(0).name(),
-          sw.openFlowVersion());
-    }
+    BridgeWarnings.onConnect(topology, sw);
   }
 
-  /**
-   * A trace from an endpoint's port gets the endpoint's MAC as source; a destination IP in the same network gets
-   * that endpoint's MAC, one in another subnet the gateway's MAC (the sender's next hop).
-   */
+  /** For traces: the endpoint's and the next hop's MACs ({@link OverlayTraces#complete}). */
   @Override
   public void completeTracePacket(SwitchView sw, Map<Field, Long> packet) {
-    Optional<OverlayHost> host = topology.hostOf(sw);
-    Long inPort = packet.get(Field.IN_PORT);
-    if (host.isEmpty() || inPort == null) {
-      return;
-    }
-    Optional<String> portName = sw.port(inPort).map(p -> p.name());
-    Optional<OverlayEndpoint> src = topology.endpointsOn(host.get().name()).stream()
-        .filter(e -> portName.isPresent() && e.port().equals(portName.get())).findFirst();
-    if (src.isEmpty()) {
-      return;
-    }
-    OverlayEndpoint e = src.get();
-    packet.putIfAbsent(Field.ETH_SRC, e.mac().value());
-    if (packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0800) {
-      packet.putIfAbsent(Field.IPV4_SRC, e.ip() & 0xffffffffL);
-    }
-    Long dst = packet.getOrDefault(Field.IPV4_DST, packet.get(Field.ARP_TPA));
-    OverlayNetwork net = topology.network(e.network()).orElse(null);
-    if (dst == null || net == null || packet.containsKey(Field.ETH_DST)) {
-      return;
-    }
-    if (net.subnet().contains((int) (long) dst)) {
-      topology.endpointsIn(net.name()).stream().filter(x -> (x.ip() & 0xffffffffL) == dst).findFirst()
-          .ifPresent(x -> packet.put(Field.ETH_DST, x.mac().value()));
-    } else if (net.gateway().isPresent()) {
-      packet.put(Field.ETH_DST, GatewayMac.of(net.gateway().getAsInt()));
-    }
+    OverlayTraces.complete(topology, sw, packet);
   }
 
   /** DHCP from an endpoint of a network with DHCP on (the only packets the overlay sends up). */
@@ -240,27 +182,12 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
-    Optional<io.switchboard.config.OverlayRouter> router = topology.overlay().routers().stream()
-        .filter(r -> r.external().flatMap(x -> topology.network(x.network())).map(n -> n.vni() == tag)
-            .orElse(false)).findFirst();
-    if (router.isPresent()) { // the external side's entries: ARP to learn from, or a next hop not resolved yet
-      return Optional.of(packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0806
-          ? "ARP on router " + router.get().name() + "'s external network: the controller learns the sender's MAC"
-          : "the next hop of router " + router.get().name() + " has no MAC yet: the controller asks for it (ARP) "
-              + "and drops the packet");
-    }
-    Long port = packet.get(Field.IN_PORT);
-    Optional<OverlayEndpoint> e = topology.hostOf(sw).flatMap(h -> port == null ? Optional.empty()
-        : sw.port(port).flatMap(p -> topology.endpointAt(h.name(), p.name())));
-    return e.map(x -> "DHCP for endpoint " + x.name() + " (answered with " + x.ipText() + " by the controller)");
+    return OverlayTraces.toController(topology, sw, packet, tag);
   }
 
   @Override
   public Optional<String> describeTag(long tag) {
-    if (tag == OverlayFlows.NO_NETWORK) {
-      return Optional.of("overlay tunnel");
-    }
-    return topology.networkByVni(tag).map(n -> "network " + n.name() + " (vni " + n.vni() + ")");
+    return OverlayTraces.tag(topology, tag);
   }
 
   @Override
