@@ -258,7 +258,8 @@ public final class FlowProgrammer {
     installed.clear();
     for (InstalledFlow f : flows) {
       if (!assumed.containsKey(f.key())) {
-        installed.put(f.key(), shared(f));
+        InstalledFlow kept = shared(f);
+        installed.put(kept.key(), kept);
       }
     }
     assumed.forEach((k, f) -> {
@@ -394,8 +395,8 @@ public final class FlowProgrammer {
   }
 
   /**
-   * A read entry that is what the apps want keeps the desired entry instead of its parsed copy, so that after an
-   * audit the programmer holds one copy of each entry, not two.
+   * A read entry that is what the apps want keeps the desired entry and key instead of their parsed copies (and no
+   * action text), so that after an audit the programmer holds one copy of each entry, not two.
    */
   private InstalledFlow shared(InstalledFlow f) {
     DesiredFlow d = merged.get(f.key());
@@ -403,8 +404,8 @@ public final class FlowProgrammer {
         || !FlowReconciler.sameBehaviour(d.entry(), f.entry())) {
       return f;
     }
-    return new InstalledFlow(f.key(), d.entry(), f.cookie(), f.idleTimeout(), f.hardTimeout(), f.packets(),
-        f.bytes(), f.durationSec(), f.rawActions());
+    return new InstalledFlow(d.key(), d.entry(), f.cookie(), f.idleTimeout(), f.hardTimeout(), f.packets(),
+        f.bytes(), f.durationSec(), null);
   }
 
   private DesiredFlow place(String app, FlowEntry e) {

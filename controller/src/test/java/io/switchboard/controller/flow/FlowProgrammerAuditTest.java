@@ -129,7 +129,10 @@ class FlowProgrammerAuditTest {
     }
     sw.reads.get(0).complete(copies);
     Map<FlowKey, DesiredFlow> desired = p.desired();
-    desired.forEach((k, d) -> assertSame(d.entry(), p.installed(k).entry(), "one copy of " + k));
+    desired.forEach((k, d) -> {
+      assertSame(d.entry(), p.installed(k).entry(), "one copy of " + k);
+      assertSame(d.key(), p.installed(k).key(), "one copy of the key " + k);
+    });
     sw.slow = false;
     int before = sw.batches.size();
     p.reconcile();

@@ -115,7 +115,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       });
     }
     rebuild();
-    flows.reset(topology); // the core recomputes every bridge after a (re)start
+    flows.reset(topology, external); // the core recomputes every bridge after a (re)start
     collectAddresses();
     log.info("overlay: {}", topology.counts());
   }
@@ -134,12 +134,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayTopology t = topology;
-    if (DesiredFlowCache.covers(t.overlay())) {
-      flows.desired(sw).forEach(out::add);
-    } else {
-      OverlayFlows.compute(t, external, sw, out);
-    }
+    flows.desired(sw).forEach(out::add);
   }
 
   @Override
@@ -238,13 +233,11 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   /** Hands every bridge whose entries changed (those this instance programs) what differs. */
   private void push(AppContext c, Set<String> changed) {
-    if (!DesiredFlowCache.covers(topology.overlay())) {
-      // localnet networks and routers' external sides are not kept in sections: every bridge is recomputed whole
-      c.recomputeAll();
-      return;
-    }
-    Map<Long, DesiredFlowCache.Delta> deltas = flows.update(topology, changed,
-        dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty());
+    send(c, flows.update(topology, changed, external, dpid -> c.isMaster(dpid) ? c.switchView(dpid)
+        : Optional.empty()));
+  }
+
+  private static void send(AppContext c, Map<Long, DesiredFlowCache.Delta> deltas) {
     deltas.forEach((dpid, d) -> c.update(dpid, d.added(), d.removed()));
   }
 
@@ -255,18 +248,9 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (c == null || x == null) {
       return;
     }
-    OverlayTopology t;
-    synchronized (this) {
+    synchronized (this) { // NAT rules and next hops shape only the gateway hosts' external sections
       external = x.state(c.config().overlay());
-      t = topology;
-    }
-    // NAT rules and next hops shape only the gateway hosts' entries
-    Set<String> gatewayHosts = new HashSet<>();
-    t.overlay().routers().forEach(r -> r.external().ifPresent(ext -> gatewayHosts.add(ext.host())));
-    for (SwitchView sw : c.switches()) {
-      if (t.hostOf(sw).map(h -> gatewayHosts.contains(h.name())).orElse(false)) {
-        c.recompute(sw.dpid());
-      }
+      send(c, flows.updateExternal(external, dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty()));
     }
   }
 
@@ -292,38 +276,16 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   /**
    * The topology from the config, the runtime endpoints and the allocated addresses; dynamic endpoints still
-   * without a (valid) address get one, and the topology is computed again with it.
+   * without a (valid) address get one ({@link Addressing}).
    */
   private synchronized void rebuild() {
     Set<String> rejectedBefore = topology.rejected().keySet();
     rebuilding.set(true);
     try {
-      Map<String, String> reasons = new TreeMap<>();
       OverlayConfig overlay = ctx.config().overlay();
-      OverlayTopology t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
-      for (int round = 0; round < 3 && !t.pending().isEmpty(); round++) {
-        boolean allocated = false;
-        for (OverlayEndpoint e : t.pending().values()) {
-          OverlayNetwork n = overlay.network(e.network()).orElseThrow();
-          Set<Integer> taken = t.addressesIn(n.name());
-          try {
-            int ip = ipam.allocate(n, e.name(), taken::contains);
-            taken.add(ip);
-            allocated = true;
-          } catch (ApiException full) {
-            if (!pendingReasons.containsKey(e.name())) {
-              log.warn("overlay: endpoint {} has no address: {}", e.name(), full.getMessage());
-            }
-            reasons.put(e.name(), full.getMessage());
-          }
-        }
-        if (!allocated) {
-          break;
-        }
-        t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
-      }
-      topology = t;
-      pendingReasons = Map.copyOf(reasons);
+      Addressing.Built built = Addressing.build(overlay, store, ipam, pendingReasons);
+      topology = built.topology();
+      pendingReasons = built.pendingReasons();
       external = externals.state(overlay);
     } finally {
       rebuilding.set(false);
