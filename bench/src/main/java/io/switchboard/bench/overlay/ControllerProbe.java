@@ -25,6 +25,24 @@ final class ControllerProbe {
     return metric(http, rest, "switchboard_reconciliations_total{", "kind=\"connect\"");
   }
 
+  private static final java.util.regex.Pattern MEMBERS =
+      java.util.regex.Pattern.compile("\"members\"\\s*:\\s*(\\d+)");
+
+  /** How many cluster members a controller sees, from its /api/v1/health; 0 while it does not answer (or alone). */
+  static int members(HttpClient http, String rest) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rest + "/api/v1/health")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      java.util.regex.Matcher m = MEMBERS.matcher(r.body());
+      return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
   /** The value of the /metrics line that starts with {@code prefix} and contains {@code label}; 0 when none. */
   static long metric(HttpClient http, String rest, String prefix, String label) {
     try {

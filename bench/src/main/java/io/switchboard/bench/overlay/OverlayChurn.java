@@ -203,6 +203,11 @@ public final class OverlayChurn {
   void go() throws Exception {
     String mode = opts.getOrDefault("mode", "churn");
     long quiet = Long.parseLong(opts.getOrDefault("quiet-ms", "3000"));
+    List<String> restList = List.of(opts.getOrDefault("rest", "http://127.0.0.1:8080").split(","));
+    if (restList.size() > 1) { // a cluster: the bridges connect once the members see each other
+      System.out.printf(Locale.ROOT, "cluster: every member sees %d members after %.2f s%n", restList.size(),
+          waitForMembers(restList, System.nanoTime()) / 1e9);
+    }
     long start = System.nanoTime();
     connectAll();
     long timeout = Long.parseLong(opts.getOrDefault("program-timeout-ms", "900000"));
@@ -240,6 +245,19 @@ public final class OverlayChurn {
     }
   }
 
+  /** Waits until every controller sees all of them as members; the nanoseconds since {@code since}. */
+  private long waitForMembers(List<String> rests, long since) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (rests.stream().anyMatch(r -> ControllerProbe.members(http, r) < rests.size())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the controllers did not all see each other within 120 s");
+      }
+      Thread.sleep(50);
+    }
+    return System.nanoTime() - since;
+  }
+
   private void restart(long quiet) throws Exception {
     Path signal = Path.of(opts.getOrDefault("restart-signal", "/tmp/overlay-churn.restart"));
     long flowModsBefore = totalFlowMods();
@@ -262,8 +280,12 @@ public final class OverlayChurn {
     // the restarted controllers say when they are done: their count of connect reconciliations (a flow table read,
     // compared, and the difference sent) reaches the number of bridges
     long done = 0;
+    long joined = rests.size() > 1 ? 0 : restartedNanos;
     long[] perController = new long[rests.size()];
     while (System.nanoTime() < deadline) {
+      if (joined == 0 && rests.stream().allMatch(r -> ControllerProbe.members(http, r) >= rests.size())) {
+        joined = System.nanoTime();
+      }
       long sum = 0;
       for (int c = 0; c < rests.size(); c++) {
         perController[c] = ControllerProbe.reconciliations(http, rests.get(c));
@@ -288,6 +310,12 @@ public final class OverlayChurn {
         + "from the controllers' switchboard_reconciliations_total{kind=\"connect\"}); %d of %d bridges had their "
         + "tables read; %d flow-mods during it%n", (done - restartedNanos) / 1e9, read, bridges.size(),
         totalFlowMods() - flowModsBefore);
+    if (rests.size() > 1) {
+      System.out.println(joined == 0 ? "restart: the members did not all see each other before every bridge was "
+          + "reconciled" : String.format(Locale.ROOT, "restart: every member saw all %d members %.2f s after the "
+          + "restart (bridges connect as soon as a member listens: before that, each claims what reaches it)",
+          rests.size(), (joined - restartedNanos) / 1e9));
+    }
     for (int c = 0; c < rests.size(); c++) {
       System.out.printf(Locale.ROOT, "controller %d (%s): reconciled %d bridges%n", c, rests.get(c),
           perController[c]);
