@@ -276,7 +276,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
       metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
-      timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      onTimer(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis()); // nothing once stopping
       apps.each(s.dpidText(), "switch down", app -> app.onSwitchDown(s.dpid()));
     }
     // a replaced connection's link goes down too (after its successor came up: both ran on the dpid's worker)
