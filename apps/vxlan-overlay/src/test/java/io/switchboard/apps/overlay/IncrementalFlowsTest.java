@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.switchboard.config.OverlayEndpoint;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.ApiException;
@@ -204,8 +203,8 @@ class IncrementalFlowsTest {
       int what = rnd.nextInt(5);
       try {
         if (what < 3) {
-          List<OverlayEndpoint> candidates = model.routers.isEmpty() ? List.of()
-              : app.topology().endpointsIn("n" + model.routers.get(0).get(rnd.nextInt(model.routers.get(0).size())));
+          var candidates = app.topology().endpointsIn(model.routers.isEmpty() ? "none"
+              : "n" + model.routers.get(0).get(rnd.nextInt(model.routers.get(0).size())));
           String logical = candidates.isEmpty() ? "10.1.0.77" : candidates.get(rnd.nextInt(candidates.size())).ipText();
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("type", "dnat-and-snat");
