@@ -10,7 +10,8 @@
 # Environment: HOSTS, ENDPOINTS, NETWORKS (the overlay), RATE, DURATION (s), LIFETIME (s) (churn), INSTANCES (1-3
 # controllers in a Hazelcast cluster, every bridge connected to each), ROUTER_SIZE (0: two routers of the even and
 # the odd networks, as OverlayFlowsBenchmark; k: routers of k consecutive networks), HEAP (controller heap, default 1g),
-# DRIVER_HEAP (the emulated bridges, default 2g), BUILD=0 to skip the (offline) build. Everything listens on 127.0.0.1 only.
+# DRIVER_HEAP (the emulated bridges, default 2g), BUILD=0 to skip the (offline) build, CONTROLLER_OPTS (extra JVM options
+# for the controllers, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr). Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-churn}"
@@ -24,10 +25,13 @@ instances="${INSTANCES:-1}"
 heap="${HEAP:-1g}"
 cd "$root"
 if [ "${BUILD:-1}" != 0 ]; then
-  echo "building dist and bench (offline, tests skipped) ..." >&2
-  mvn -B -o -q -DskipTests package -pl dist,bench -am >&2
+  echo "building server and bench (offline, tests skipped) ..." >&2
+  # the shade plugin fails on a second package over its own output: the jars are made afresh
+  rm -f server/target/switchboard.jar server/target/original-switchboard.jar bench/target/benchmarks.jar \
+    bench/target/original-benchmarks.jar
+  mvn -B -o -q -DskipTests package -pl server,bench -am >&2
 fi
-jar="$root/dist/target/switchboard.jar"
+jar="$root/server/target/switchboard.jar"
 bench="$root/bench/target/benchmarks.jar"
 work="$(mktemp -d /tmp/overlay-churn.XXXXXX)"
 pids=()
@@ -72,7 +76,7 @@ start_controllers() { # $1: log suffix
   cpids=()
   for i in $(seq 0 $((instances - 1))); do
     # shellcheck disable=SC2086
-    java $opens "-Xmx$heap" -jar "$jar" run --config "$work/controller$i.yaml" > "$work/controller$i.$1.log" 2>&1 &
+    java $opens "-Xmx$heap" ${CONTROLLER_OPTS:-} -jar "$jar" run --config "$work/controller$i.yaml" > "$work/controller$i.$1.log" 2>&1 &
     cpids+=($!); pids+=($!)
   done
   for i in $(seq 0 $((instances - 1))); do

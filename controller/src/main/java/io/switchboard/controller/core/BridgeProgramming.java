@@ -132,14 +132,26 @@ final class BridgeProgramming {
     }
   }
 
-  /** Reads the switch's table and repairs drift, on its worker. */
-  void audit(SwitchSession s) {
-    s.worker().execute(() -> {
-      FlowProgrammer p = s.programmer();
-      if (p != null && s.isOpen()) {
-        p.reconcile();
-      }
-    });
+  /**
+   * Reads the switch's table and repairs drift, on its worker. Completes when done: at once for a bridge this
+   * instance does not program, after the read and the repair otherwise (the worker keeps applying changes while the
+   * switch answers).
+   */
+  CompletableFuture<Void> audit(SwitchSession s) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      s.worker().execute(() -> {
+        FlowProgrammer p = s.programmer();
+        if (p != null && s.isOpen()) {
+          p.reconcile().whenComplete((v, e) -> done.complete(null));
+        } else {
+          done.complete(null);
+        }
+      });
+    } catch (RuntimeException e) { // the controller is stopping
+      done.complete(null);
+    }
+    return done;
   }
 
   /** The merged desired entries of a bridge, read on its worker. */

@@ -21,10 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The controller runtime: it owns the connected bridges (one adopted session per dpid), and wires the parts that
  * each do one job: {@link AppRegistry} (the apps and their contexts), {@link BridgeProgramming} (when flows are
  * computed and reconciled), {@link SwitchEvents} (what a bridge says, decoded for the apps), {@link
- * SwitchTakeover} (who may replace a connected bridge) and the {@link Mastership}. Apps' work runs on per-switch
+ * SwitchTakeover} (who may replace a connected bridge), the {@link Mastership}, the periodic audit ({@link
+ * AuditSchedule}) and config reloads ({@link ConfigReload}). Apps' work runs on per-switch
  * workers ({@link Workers}): on the connection's Netty event loop when the store and every enabled app say they
  * never block, otherwise on a worker pool.
  */
@@ -47,8 +46,6 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
   /** A departed switch's metric series are removed this long after it left, unless it is back by then. */
   static final Duration METRICS_GRACE = Duration.ofSeconds(60);
-  /** How long a config reload waits for every bridge's worker to finish what it is doing before the apps restart. */
-  static final Duration RELOAD_HOLD = Duration.ofSeconds(10);
 
   private final Map<Long, SwitchSession> sessions = new ConcurrentHashMap<>();
   /** The mastership's handle on each adopted session. */
@@ -56,8 +53,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private final ExecutorService appPool;
   /** The bridges' workers, one per dpid. */
   private final Workers workers;
-  /** Where the apps are restarted on a reload: neither the caller's thread (REST, SIGHUP) nor a bridge's worker. */
-  private final ExecutorService lifecycle;
+  /** Applies a new config (on its own lifecycle thread). */
+  private final ConfigReload reload;
   private final ScheduledExecutorService timers;
   private final Metrics metrics = new Metrics();
   private final StoreFactory stores;
@@ -72,7 +69,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
   private OpenFlowServer server;
   private InetSocketAddress openflowAddress;
   private InetSocketAddress openflowTlsAddress;
-  private volatile ScheduledFuture<?> audit;
+  /** The periodic audit: one bridge at a time, spread over the interval. */
+  private final AuditSchedule<SwitchSession> audits;
 
   public Controller(SwitchboardConfig config, Collection<ControllerApp> apps, StoreFactory stores,
                     Mastership mastership) {
@@ -86,7 +84,6 @@ public final class Controller implements SwitchListener, AutoCloseable {
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.appPool = Executors.newFixedThreadPool(threads, r -> daemon(r, "switch-worker-" + n.incrementAndGet()));
     this.workers = new Workers(appPool);
-    this.lifecycle = Executors.newSingleThreadExecutor(r -> daemon(r, "controller-lifecycle"));
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "controller-timer"));
     metrics.describe("switchboard_switches_connected", "Bridges connected to this instance");
     metrics.gauge("switchboard_switches_connected", () -> (double) sessions.size());
@@ -96,6 +93,20 @@ public final class Controller implements SwitchListener, AutoCloseable {
     this.pins = new CertificatePins(this::config, metrics);
     this.takeover = new SwitchTakeover(sessions, pins::authenticated, this::adopt, metrics,
         SwitchTakeover.PROBE_TIMEOUT);
+    this.audits = new AuditSchedule<>(sessions::values, programming::audit, this::onTimer,
+        System::currentTimeMillis, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    this.reload = new ConfigReload(this.apps, workers, programming, stores, sessions::values, audits,
+        () -> this.config, next -> this.config = next);
+  }
+
+  /** Runs a task on the timer thread after a delay; nothing once the controller stopped. Returns its cancel. */
+  private Runnable onTimer(Runnable task, long delayMs) {
+    try {
+      ScheduledFuture<?> f = timers.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+      return () -> f.cancel(false);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      return () -> { };
+    }
   }
 
   /** An app's context, made when the app is first enabled (in {@link #start}, after construction). */
@@ -112,7 +123,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
   /** Starts the enabled apps, the OpenFlow listener and the periodic audit. */
   public InetSocketAddress start() throws InterruptedException {
     apps.enable(config);
-    workers.runOnLoops(nothingBlocks());
+    workers.runOnLoops(reload.nothingBlocks());
     server = new OpenFlowServer();
     var of = config.openflow();
     OpenFlowTls tls = of.tls().map(files -> OpenFlowTls.load(files,
@@ -131,16 +142,8 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.gauge("switchboard_openflow_connections", () -> (double) srv.openConnections());
     metrics.describe("switchboard_openflow_handshaking", "OpenFlow connections still in their handshake");
     metrics.gauge("switchboard_openflow_handshaking", () -> (double) srv.handshaking());
-    scheduleAudit(config.reconcile().auditInterval());
+    audits.start(config.reconcile().auditInterval());
     return openflowAddress;
-  }
-
-  private void scheduleAudit(Duration every) {
-    if (audit != null) {
-      audit.cancel(false);
-    }
-    long ms = Math.max(100, every.toMillis());
-    audit = timers.scheduleAtFixedRate(this::auditAll, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   public InetSocketAddress openflowAddress() {
@@ -273,7 +276,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
       log.info("switch {} ({}) disconnected", s.dpidText(), s.name());
       metrics.removeGauge("switchboard_echo_rtt_seconds", "dpid", s.dpidText());
       metrics.removeGauge("switchboard_flows_out_of_sync", "dpid", s.dpidText());
-      timers.schedule(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      onTimer(() -> forgetSeries(s.dpid(), s.dpidText()), METRICS_GRACE.toMillis()); // nothing once stopping
       apps.each(s.dpidText(), "switch down", app -> app.onSwitchDown(s.dpid()));
     }
     // a replaced connection's link goes down too (after its successor came up: both ran on the dpid's worker)
@@ -329,7 +332,7 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.inc("switchboard_openflow_connections_refused_total", "reason", reason);
   }
 
-  /** Reads every switch's table and repairs drift. */
+  /** Reads every switch's table and repairs drift, all at once (the periodic audit goes one bridge at a time). */
   public void auditAll() {
     for (SwitchSession s : sessions.values()) {
       audit(s);
@@ -343,38 +346,12 @@ public final class Controller implements SwitchListener, AutoCloseable {
   // ---- config
 
   /**
-   * Applies a new config to the running controller: apps are enabled or disabled, every app restarted with the new
-   * config, and every bridge's flows recomputed; only the difference reaches the switches. Returns once applied.
-   *
-   * <p>The SPI's threading rule holds: the apps stop and start on the controller's lifecycle thread while every
-   * bridge's worker is parked (none runs app code meanwhile), and each bridge's part (a disabled app's entries
-   * leave, the flows are recomputed) runs on that bridge's worker.
+   * Applies a new config to the running controller ({@link ConfigReload}): apps are enabled or disabled, every app
+   * restarted with the new config, and every bridge's flows recomputed; only the difference reaches the switches.
+   * Returns once applied.
    */
   public void applyConfig(SwitchboardConfig next) {
-    Future<?> done = lifecycle.submit(() -> workers.whileHeld(RELOAD_HOLD, () -> reconfigure(next)));
-    try {
-      done.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while applying the config", e);
-    }
-  }
-
-  /**
-   * Whether a bridge's work may run on its connection's event loop: the store and every enabled app say they never
-   * block (a clustered store does not: Hazelcast writes wait on the network). The mastership's calls on a worker
-   * must not block either way (its contract).
-   */
-  private boolean nothingBlocks() {
-    return stores.nonBlocking() && apps.enabled().stream().allMatch(ControllerApp::nonBlocking);
+    reload.apply(next);
   }
 
   /** Whether bridges' work runs on their connections' event loops now (else on the worker pool). */
@@ -387,42 +364,14 @@ public final class Controller implements SwitchListener, AutoCloseable {
     return workers;
   }
 
-  /** On the lifecycle thread, with every bridge's worker parked. */
-  private void reconfigure(SwitchboardConfig next) {
-    SwitchboardConfig prev = config;
-    config = next;
-    List<ControllerApp> before = apps.enabled();
-    for (ControllerApp app : before) {
-      app.stop();
-    }
-    apps.enable(next);
-    workers.runOnLoops(nothingBlocks()); // every worker is parked: each resumes where the new app set allows
-    for (ControllerApp app : before) {
-      if (!apps.isEnabled(app)) {
-        log.info("app {} disabled", app.name());
-        for (SwitchSession s : sessions.values()) {
-          s.worker().execute(() -> programming.removeApp(s, app.name()));
-        }
-      }
-    }
-    if (!prev.reconcile().auditInterval().equals(next.reconcile().auditInterval())) {
-      scheduleAudit(next.reconcile().auditInterval());
-    }
-    for (SwitchSession s : sessions.values()) {
-      s.worker().execute(() -> programming.recomputeNow(s));
-    }
-  }
-
   @Override
   public void close() {
-    if (audit != null) {
-      audit.cancel(false);
-    }
+    audits.stop();
     if (server != null) {
       server.close();
     }
     apps.stopAll();
-    lifecycle.shutdownNow();
+    reload.close();
     timers.shutdownNow();
     appPool.shutdown();
     try {

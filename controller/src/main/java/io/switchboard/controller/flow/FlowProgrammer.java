@@ -62,7 +62,14 @@ public final class FlowProgrammer {
   private long seq;
   private boolean synced;
   private boolean reading;
-  private boolean readAgain;
+  /** A reconcile asked for while a read was under way: it reads again after, and completes this then. */
+  private CompletableFuture<Void> readAgain;
+  /**
+   * Keys sent to the switch while a read is under way: the read's answer may predate them (the switch answers in
+   * order), so for these the programmer's own record wins over the answer (an audit never undoes them nor sends them
+   * twice). Holds only keys of entries desired or installed: bounded by the table.
+   */
+  private final Set<FlowKey> sentDuringRead = new HashSet<>();
   private long flowModsSent;
 
   public FlowProgrammer(String dpidText, Pipeline pipeline, Channel channel, Listener listener, Executor worker) {
@@ -93,6 +100,11 @@ public final class FlowProgrammer {
 
   public DesiredFlow desired(FlowKey key) {
     return merged.get(key);
+  }
+
+  /** What the programmer holds the switch to have at a key (tests). */
+  InstalledFlow installed(FlowKey key) {
+    return installed.get(key);
   }
 
   /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
@@ -191,13 +203,25 @@ public final class FlowProgrammer {
     }
   }
 
-  /** Reads the switch's table and sends the difference. On connect, first lets the apps adopt their entries. */
-  public void reconcile() {
+  /**
+   * Reads the switch's table and sends the difference. On connect, first lets the apps adopt their entries. The
+   * worker is free while the switch answers: changes keep going out meanwhile, and the answer is compared with them
+   * taken into account ({@link #sentDuringRead}). Completes once the difference is sent (or the read failed); a call
+   * while a read is under way reads once more after it.
+   */
+  public CompletableFuture<Void> reconcile() {
     if (reading) {
-      readAgain = true;
-      return;
+      if (readAgain == null) {
+        readAgain = new CompletableFuture<>();
+      }
+      return readAgain;
     }
+    return read(new CompletableFuture<>());
+  }
+
+  private CompletableFuture<Void> read(CompletableFuture<Void> done) {
     reading = true;
+    sentDuringRead.clear();
     long requestedAt = seq;
     long started = System.nanoTime();
     channel.readFlows().whenCompleteAsync((flows, err) -> {
@@ -213,19 +237,36 @@ public final class FlowProgrammer {
           listener.reconcileFailed();
         }
       }
-      if (readAgain) {
-        readAgain = false;
-        reconcile();
+      sentDuringRead.clear();
+      done.complete(null);
+      CompletableFuture<Void> again = readAgain;
+      if (again != null) {
+        readAgain = null;
+        read(again);
       }
     }, worker);
+    return done;
   }
 
   private void onFlowsRead(List<InstalledFlow> flows, long requestedAt, long started) {
     boolean initial = !synced;
+    // what was sent after the read was asked for is as the programmer recorded it, not as the answer says
+    Map<FlowKey, InstalledFlow> assumed = new HashMap<>();
+    for (FlowKey k : sentDuringRead) {
+      assumed.put(k, installed.get(k));
+    }
     installed.clear();
     for (InstalledFlow f : flows) {
-      installed.put(f.key(), f);
+      if (!assumed.containsKey(f.key())) {
+        InstalledFlow kept = shared(f);
+        installed.put(kept.key(), kept);
+      }
     }
+    assumed.forEach((k, f) -> {
+      if (f != null) {
+        installed.put(k, f);
+      }
+    });
     if (initial) {
       // every app adopts, also with nothing: the switch is the source of truth for reactive state
       Map<String, List<FlowEntry>> byApp = new LinkedHashMap<>();
@@ -329,6 +370,9 @@ public final class FlowProgrammer {
     }
     seq++;
     for (FlowOp op : ops) {
+      if (reading) {
+        sentDuringRead.add(op.key());
+      }
       if (op instanceof FlowOp.Delete) {
         installed.remove(op.key());
         sentSeq.remove(op.key());
@@ -348,6 +392,20 @@ public final class FlowProgrammer {
     installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
         prev == null ? 0 : prev.packets(), prev == null ? 0 : prev.bytes(), 0, null));
     sentSeq.put(d.key(), seq);
+  }
+
+  /**
+   * A read entry that is what the apps want keeps the desired entry and key instead of their parsed copies (and no
+   * action text), so that after an audit the programmer holds one copy of each entry, not two.
+   */
+  private InstalledFlow shared(InstalledFlow f) {
+    DesiredFlow d = merged.get(f.key());
+    if (d == null || f.entry() == d.entry() || f.cookie() != d.cookie()
+        || !FlowReconciler.sameBehaviour(d.entry(), f.entry())) {
+      return f;
+    }
+    return new InstalledFlow(d.key(), d.entry(), f.cookie(), f.idleTimeout(), f.hardTimeout(), f.packets(),
+        f.bytes(), f.durationSec(), null);
   }
 
   private DesiredFlow place(String app, FlowEntry e) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class FlowProgrammerTest {
   /** A switch in memory: applies ops to its table like OVS would. */
-  static final class FakeSwitch implements FlowProgrammer.Channel {
+  static class FakeSwitch implements FlowProgrammer.Channel {
     final java.util.Map<FlowKey, InstalledFlow> table = new java.util.LinkedHashMap<>();
     final List<List<FlowOp>> batches = new ArrayList<>();
 

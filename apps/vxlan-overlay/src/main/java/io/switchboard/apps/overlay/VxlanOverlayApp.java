@@ -116,7 +116,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       });
     }
     rebuild();
-    flows.reset(topology); // the core recomputes every bridge after a (re)start
+    flows.reset(topology, external); // the core recomputes every bridge after a (re)start
     collectAddresses();
     log.info("overlay: {}", topology.counts());
   }
@@ -135,12 +135,7 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void desiredFlows(SwitchView sw, FlowSink out) {
-    OverlayTopology t = topology;
-    if (DesiredFlowCache.covers(t.overlay())) {
-      flows.desired(sw).forEach(out::add);
-    } else {
-      OverlayFlows.compute(t, external, sw, out);
-    }
+    flows.desired(sw).forEach(out::add);
   }
 
   @Override
@@ -161,71 +156,13 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (x != null) {
       x.adopt(topology, sw, installed); // the next hops' MACs the switch's routes hold
     }
-    List<OverlayHost> hosts = topology.hostsNaming(sw);
-    if (hosts.size() > 1) {
-      log.warn("switch {} ({}): overlay hosts {} all name this bridge; it gets no overlay flows until they are "
-          + "told apart by dpid", Values.dpid(sw.dpid()), sw.name(),
-          hosts.stream().map(OverlayHost::name).collect(Collectors.joining(", ")));
-    } else if (hosts.size() == 1 && sw.multiTable()) {
-      HostBridge bridge = new HostBridge(topology, sw, hosts.get(0));
-      if ("1.5".equals(sw.openFlowVersion()) && topology.overlay().routers().stream().anyMatch(r -> r.external()
-          .map(ext -> ext.host().equals(hosts.get(0).name())).orElse(false))) {
-        log.warn("switch {} ({}): gateway host {} speaks OpenFlow 1.5, where ct_state cannot be matched; its "
-            + "routers' external side (NAT) is not installed: let it negotiate 1.3 or 1.4", Values.dpid(sw.dpid()),
-            sw.name(), hosts.get(0).name());
-      }
-      for (OverlayNetwork n : LocalnetFlows.networksOn(bridge)) {
-        if (LocalnetFlows.patchPort(bridge, n).isEmpty()) {
-          log.warn("switch {} ({}): localnet network {} needs the patch port {} to physical bridge {} (create the "
-              + "pair: ovs-vsctl add-port {} {} -- set interface {} type=patch options:peer={}); until then it is "
-              + "not bridged here", Values.dpid(sw.dpid()), sw.name(), n.name(),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()), sw.name(),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              hosts.get(0).patchPortFor(n.localnet().orElseThrow().physicalNetwork()).orElse("?"),
-              "phy-" + hosts.get(0).bridgeMappings().get(n.localnet().orElseThrow().physicalNetwork()));
-        }
-      }
-    } else if (hosts.size() == 1 && !sw.multiTable()) {
-      log.warn("switch {} ({}): overlay host {} needs OpenFlow 1.3 or later (metadata, several tables); "
-          + "it speaks {} and gets no overlay flows", Values.dpid(sw.dpid()), sw.name(), hosts.get(0).name(),
-          sw.openFlowVersion());
-    }
+    BridgeWarnings.onConnect(topology, sw);
   }
 
-  /**
-   * A trace from an endpoint's port gets the endpoint's MAC as source; a destination IP in the same network gets
-   * that endpoint's MAC, one in another subnet the gateway's MAC (the sender's next hop).
-   */
+  /** For traces: the endpoint's and the next hop's MACs ({@link OverlayTraces#complete}). */
   @Override
   public void completeTracePacket(SwitchView sw, Map<Field, Long> packet) {
-    Optional<OverlayHost> host = topology.hostOf(sw);
-    Long inPort = packet.get(Field.IN_PORT);
-    if (host.isEmpty() || inPort == null) {
-      return;
-    }
-    Optional<String> portName = sw.port(inPort).map(p -> p.name());
-    Optional<OverlayEndpoint> src = topology.endpointsOn(host.get().name()).stream()
-        .filter(e -> portName.isPresent() && e.port().equals(portName.get())).findFirst();
-    if (src.isEmpty()) {
-      return;
-    }
-    OverlayEndpoint e = src.get();
-    packet.putIfAbsent(Field.ETH_SRC, e.mac().value());
-    if (packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0800) {
-      packet.putIfAbsent(Field.IPV4_SRC, e.ip() & 0xffffffffL);
-    }
-    Long dst = packet.getOrDefault(Field.IPV4_DST, packet.get(Field.ARP_TPA));
-    OverlayNetwork net = topology.network(e.network()).orElse(null);
-    if (dst == null || net == null || packet.containsKey(Field.ETH_DST)) {
-      return;
-    }
-    if (net.subnet().contains((int) (long) dst)) {
-      topology.endpointsIn(net.name()).stream().filter(x -> (x.ip() & 0xffffffffL) == dst).findFirst()
-          .ifPresent(x -> packet.put(Field.ETH_DST, x.mac().value()));
-    } else if (net.gateway().isPresent()) {
-      packet.put(Field.ETH_DST, GatewayMac.of(net.gateway().getAsInt()));
-    }
+    OverlayTraces.complete(topology, sw, packet);
   }
 
   /** DHCP from an endpoint of a network with DHCP on (the only packets the overlay sends up). */
@@ -241,27 +178,12 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public Optional<String> describeToController(SwitchView sw, Map<Field, Long> packet, long tag) {
-    Optional<io.switchboard.apps.overlay.config.OverlayRouter> router = topology.overlay().routers().stream()
-        .filter(r -> r.external().flatMap(x -> topology.network(x.network())).map(n -> n.vni() == tag)
-            .orElse(false)).findFirst();
-    if (router.isPresent()) { // the external side's entries: ARP to learn from, or a next hop not resolved yet
-      return Optional.of(packet.getOrDefault(Field.ETH_TYPE, 0L) == 0x0806
-          ? "ARP on router " + router.get().name() + "'s external network: the controller learns the sender's MAC"
-          : "the next hop of router " + router.get().name() + " has no MAC yet: the controller asks for it (ARP) "
-              + "and drops the packet");
-    }
-    Long port = packet.get(Field.IN_PORT);
-    Optional<OverlayEndpoint> e = topology.hostOf(sw).flatMap(h -> port == null ? Optional.empty()
-        : sw.port(port).flatMap(p -> topology.endpointAt(h.name(), p.name())));
-    return e.map(x -> "DHCP for endpoint " + x.name() + " (answered with " + x.ipText() + " by the controller)");
+    return OverlayTraces.toController(topology, sw, packet, tag);
   }
 
   @Override
   public Optional<String> describeTag(long tag) {
-    if (tag == OverlayFlows.NO_NETWORK) {
-      return Optional.of("overlay tunnel");
-    }
-    return topology.networkByVni(tag).map(n -> "network " + n.name() + " (vni " + n.vni() + ")");
+    return OverlayTraces.tag(topology, tag);
   }
 
   @Override
@@ -312,13 +234,11 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   /** Hands every bridge whose entries changed (those this instance programs) what differs. */
   private void push(AppContext c, Set<String> changed) {
-    if (!DesiredFlowCache.covers(topology.overlay())) {
-      // localnet networks and routers' external sides are not kept in sections: every bridge is recomputed whole
-      c.recomputeAll();
-      return;
-    }
-    Map<Long, DesiredFlowCache.Delta> deltas = flows.update(topology, changed,
-        dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty());
+    send(c, flows.update(topology, changed, external, dpid -> c.isMaster(dpid) ? c.switchView(dpid)
+        : Optional.empty()));
+  }
+
+  private static void send(AppContext c, Map<Long, DesiredFlowCache.Delta> deltas) {
     deltas.forEach((dpid, d) -> c.update(dpid, d.added(), d.removed()));
   }
 
@@ -329,18 +249,9 @@ public final class VxlanOverlayApp implements ControllerApp {
     if (c == null || x == null) {
       return;
     }
-    OverlayTopology t;
-    synchronized (this) {
+    synchronized (this) { // NAT rules and next hops shape only the gateway hosts' external sections
       external = x.state(OverlaySection.of(c.config()));
-      t = topology;
-    }
-    // NAT rules and next hops shape only the gateway hosts' entries
-    Set<String> gatewayHosts = new HashSet<>();
-    t.overlay().routers().forEach(r -> r.external().ifPresent(ext -> gatewayHosts.add(ext.host())));
-    for (SwitchView sw : c.switches()) {
-      if (t.hostOf(sw).map(h -> gatewayHosts.contains(h.name())).orElse(false)) {
-        c.recompute(sw.dpid());
-      }
+      send(c, flows.updateExternal(external, dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty()));
     }
   }
 
@@ -366,38 +277,16 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   /**
    * The topology from the config, the runtime endpoints and the allocated addresses; dynamic endpoints still
-   * without a (valid) address get one, and the topology is computed again with it.
+   * without a (valid) address get one ({@link Addressing}).
    */
   private synchronized void rebuild() {
     Set<String> rejectedBefore = topology.rejected().keySet();
     rebuilding.set(true);
     try {
-      Map<String, String> reasons = new TreeMap<>();
       OverlayConfig overlay = OverlaySection.of(ctx.config());
-      OverlayTopology t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
-      for (int round = 0; round < 3 && !t.pending().isEmpty(); round++) {
-        boolean allocated = false;
-        for (OverlayEndpoint e : t.pending().values()) {
-          OverlayNetwork n = overlay.network(e.network()).orElseThrow();
-          Set<Integer> taken = t.addressesIn(n.name());
-          try {
-            int ip = ipam.allocate(n, e.name(), taken::contains);
-            taken.add(ip);
-            allocated = true;
-          } catch (ApiException full) {
-            if (!pendingReasons.containsKey(e.name())) {
-              log.warn("overlay: endpoint {} has no address: {}", e.name(), full.getMessage());
-            }
-            reasons.put(e.name(), full.getMessage());
-          }
-        }
-        if (!allocated) {
-          break;
-        }
-        t = OverlayTopology.of(overlay, store.snapshot(), ipam.assignments());
-      }
-      topology = t;
-      pendingReasons = Map.copyOf(reasons);
+      Addressing.Built built = Addressing.build(overlay, store, ipam, pendingReasons);
+      topology = built.topology();
+      pendingReasons = built.pendingReasons();
       external = externals.state(overlay);
     } finally {
       rebuilding.set(false);

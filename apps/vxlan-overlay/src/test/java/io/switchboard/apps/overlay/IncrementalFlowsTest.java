@@ -36,12 +36,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one endpoint at a time); this checks that after every step of a random sequence of changes — endpoints added and
  * deleted through REST or appearing in the shared store as another instance would put them (clashing ones
  * included), networks and routers changed by a config reload, ports appearing, disappearing and moving, bridges
- * disconnecting — each bridge holds exactly what a computation from scratch gives: {@link OverlayTopology#of} from
- * the config and the stores, then {@link OverlayFlows#compute}. Seeded: a failure names its seed and step, and the
- * same seed replays it.
+ * disconnecting, and in half the runs a localnet network (endpoints in it, its patch port coming and going) with a
+ * router's external side on it, whose NAT rules (floating IPs) are added and removed through the app and whose next
+ * hop is learned — each bridge holds exactly what a computation from scratch gives: {@link OverlayTopology#of} from
+ * the config and the stores, then {@link OverlayFlows#compute} with the NAT rules and next hops of the stores.
+ * Seeded: a failure names its seed and step, and the same seed replays it.
  */
 class IncrementalFlowsTest {
   static final int STEPS = 150;
+  /** The patch port to the physical bridge br-phys of the localnet network (int-BRIDGE). */
+  static final String PATCH = "int-br-phys";
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
@@ -56,18 +60,25 @@ class IncrementalFlowsTest {
     final List<List<Integer>> routers = new ArrayList<>();
     final List<String> configEndpoints = new ArrayList<>();
     final Map<Integer, Integer> tunnelIpOffset = new HashMap<>();
+    /** A localnet network "wan" (10.90.0.0/24 on physical network phys, mapped on h0 and h1). */
+    boolean wan;
+    /** Router r0 has its external side on wan, gateway host h0, with SNAT for its first network. */
+    boolean external;
 
     String yaml() {
       StringBuilder b = new StringBuilder("apps: [vxlan-overlay]\noverlay:\n  tunnel-port: vxlan0\n  hosts:\n");
       for (int h = 0; h < hosts; h++) {
         String bridge = h % 2 == 0 ? "\"0x" + (h + 1) + "\"" : "br-h" + h;
-        b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: %s, tunnel-ip: 10.99.0.%d}%n", h, bridge,
-            1 + h + tunnelIpOffset.getOrDefault(h, 0)));
+        b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: %s, tunnel-ip: 10.99.0.%d%s}%n", h, bridge,
+            1 + h + tunnelIpOffset.getOrDefault(h, 0), wan && h < 2 ? ", bridge-mappings: {phys: br-phys}" : ""));
       }
       b.append("  networks:\n");
       for (int[] n : networks) {
         b.append(String.format(Locale.ROOT, "    - {name: n%d, vni: %d, subnet: 10.%d.0.0/24%s}%n", n[0], 100 + n[0],
             n[1], n[2] == 1 ? ", gateway: 10." + n[1] + ".0.1" : ", dhcp: {enabled: false}"));
+      }
+      if (wan) {
+        b.append("    - {name: wan, vni: 90, subnet: 10.90.0.0/24, type: localnet, physical-network: phys}\n");
       }
       b.append("  routers:\n");
       for (int r = 0; r < routers.size(); r++) {
@@ -75,7 +86,13 @@ class IncrementalFlowsTest {
         for (int n : routers.get(r)) {
           nets.append(nets.length() == 0 ? "" : ", ").append("n").append(n);
         }
-        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
+        String ext = "";
+        if (r == 0 && external) {
+          int[] first = network(routers.get(0).get(0));
+          ext = ", external: {network: wan, ip: 10.90.0.5/24, gateway: 10.90.0.1, host: h0}, nat: [{type: snat, "
+              + "logical-ip: 10." + first[1] + ".0.0/24, external-ip: 10.90.0.5}]";
+        }
+        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]%s}%n", r, nets, ext));
       }
       b.append("  endpoints:\n");
       configEndpoints.forEach(e -> b.append("    - ").append(e).append('\n'));
@@ -100,6 +117,7 @@ class IncrementalFlowsTest {
     final VxlanOverlayApp app = new VxlanOverlayApp();
     RestResource api;
     KeyValueStore<String, RuntimeEndpoint> store;
+    final List<String> fips = new ArrayList<>();
     int step;
     int nextName;
 
@@ -113,6 +131,7 @@ class IncrementalFlowsTest {
       for (int i = 0; i < 3 + rnd.nextInt(3); i++) {
         model.networks.add(new int[] {i, i % 3 == 2 ? 0 : i, rnd.nextInt(5) == 0 ? 0 : 1});
       }
+      model.wan = rnd.nextBoolean();
       fixRouters();
       for (int i = 0; i < 4; i++) {
         model.configEndpoints.add(configEndpoint(i));
@@ -127,6 +146,9 @@ class IncrementalFlowsTest {
           if (rnd.nextInt(4) != 0) {
             sw = sw.withPort(10 + p, "p" + p);
           }
+        }
+        if (model.wan && rnd.nextInt(4) != 0) {
+          sw = sw.withPort(99, PATCH);
         }
         ctx.bridges.put(sw.dpid(), sw);
       }
@@ -146,10 +168,12 @@ class IncrementalFlowsTest {
           putInStore();
         } else if (what < 72) {
           removeFromStore();
-        } else if (what < 80) {
+        } else if (what < 78) {
           changeConfig();
-        } else if (what < 92) {
+        } else if (what < 88) {
           changePort();
+        } else if (what < 94 && model.wan) {
+          changeNat();
         } else {
           reconnect();
         }
@@ -172,6 +196,31 @@ class IncrementalFlowsTest {
           model.routers.add(new ArrayList<>(routable.subList(split, routable.size())));
         }
       }
+      model.external = model.wan && !model.routers.isEmpty() && rnd.nextInt(4) != 0;
+    }
+
+    /** A floating IP of router r0 added or removed through the app, or its upstream gateway's MAC learned. */
+    private void changeNat() {
+      int what = rnd.nextInt(5);
+      try {
+        if (what < 3) {
+          var candidates = app.topology().endpointsIn(model.routers.isEmpty() ? "none"
+              : "n" + model.routers.get(0).get(rnd.nextInt(model.routers.get(0).size())));
+          String logical = candidates.isEmpty() ? "10.1.0.77" : candidates.get(rnd.nextInt(candidates.size())).ipText();
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("type", "dnat-and-snat");
+          body.put("logical-ip", logical);
+          body.put("external-ip", "10.90.0." + (40 + rnd.nextInt(20)));
+          fips.add(app.addNatRule("r0", body).key());
+        } else if (what < 4 && !fips.isEmpty()) {
+          app.removeNatRule("r0", fips.remove(rnd.nextInt(fips.size())));
+        } else {
+          app.externals().nextHopStore().put("r0|10.90.0.1", 0x02_00_00_5a_00_01L + rnd.nextInt(3));
+        }
+      } catch (ApiException refused) { // no r0, no external, an address taken, an endpoint gone: as REST says
+        assertTrue(refused.status() == 400 || refused.status() == 404 || refused.status() == 409,
+            refused.getMessage());
+      }
     }
 
     private String configEndpoint(int i) {
@@ -189,9 +238,13 @@ class IncrementalFlowsTest {
     /** An endpoint body: sometimes clashing with what exists (same port, IP or MAC), sometimes dynamic. */
     private Map<String, Object> randomBody() {
       int[] n = model.networks.get(rnd.nextInt(model.networks.size()));
+      boolean wan = model.wan && rnd.nextInt(6) == 0;
+      if (wan) {
+        n = new int[] {90, 90, 0};
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", "e" + (nextName++));
-      m.put("network", "n" + n[0]);
+      m.put("network", wan ? "wan" : "n" + n[0]);
       m.put("host", "h" + rnd.nextInt(model.hosts));
       m.put("port", "p" + rnd.nextInt(12));
       boolean dynamicIp = rnd.nextInt(5) == 0;
@@ -267,7 +320,8 @@ class IncrementalFlowsTest {
     private void changePort() {
       long dpid = 1 + rnd.nextInt(model.hosts);
       FakeSwitchView sw = ctx.bridges.get(dpid);
-      String port = rnd.nextInt(10) == 0 ? "vxlan0" : "p" + rnd.nextInt(12);
+      int which = rnd.nextInt(10);
+      String port = which == 0 ? "vxlan0" : which == 1 && model.wan ? PATCH : "p" + rnd.nextInt(12);
       boolean there = sw.port(port).isPresent();
       long number;
       do {
@@ -299,9 +353,12 @@ class IncrementalFlowsTest {
       assertEquals(scratch.endpoints(), kept.endpoints(), where + ": endpoints in force");
       assertEquals(scratch.pending().keySet(), kept.pending().keySet(), where + ": pending");
       assertEquals(scratch.rejected().keySet(), kept.rejected().keySet(), where + ": rejected");
+      ExternalState nat = new RouterExternals(ctx.stores, System::nanoTime).state(OverlaySection.of(ctx.config));
       for (long dpid : ctx.connected.keySet()) {
         FakeSwitchView sw = ctx.bridges.get(dpid);
-        Map<String, FlowEntry> expected = byKey(OverlayFlows.compute(scratch, sw), where);
+        List<FlowEntry> computed = new ArrayList<>();
+        OverlayFlows.compute(scratch, nat, sw, computed::add);
+        Map<String, FlowEntry> expected = byKey(computed, where);
         Map<String, FlowEntry> held = ctx.connected.get(dpid);
         if (!expected.equals(held)) {
           List<String> d = Fixtures.diff(new ArrayList<>(held.values()), new ArrayList<>(expected.values()));

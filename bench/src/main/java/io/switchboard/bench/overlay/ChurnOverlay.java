@@ -1,0 +1,67 @@
+package io.switchboard.bench.overlay;
+
+import java.util.Locale;
+
+/**
+ * The overlay the churn and restart runs use, as config: host h is bridge {@code br-h<h>} with tunnel address
+ * 10.99.x.y; network n has VNI 1000 + n and subnet 172.(16 + n).0.0/16; routers join the even and the odd networks
+ * (as OverlayFlowsBenchmark) or, with a router size k of 2 or more, k consecutive networks each; endpoint e is in
+ * network e % networks on host e % hosts, at port p(e / hosts).
+ */
+final class ChurnOverlay {
+  private final int hosts;
+  private final int endpoints;
+  private final int networks;
+  private final int routerSize;
+
+  ChurnOverlay(int hosts, int endpoints, int networks, int routerSize) {
+    this.hosts = hosts;
+    this.endpoints = endpoints;
+    this.networks = networks;
+    this.routerSize = routerSize;
+  }
+
+  /** Endpoint e of the config: network e % networks, host e % hosts, port p(e / hosts) there. */
+  static String configEndpoint(int e, int hosts, int networks) {
+    int net = e % networks;
+    return String.format(Locale.ROOT, "    - {name: ep%d, network: net%d, host: h%d, port: p%d, mac: \"02:00:%02x:%02x:"
+        + "%02x:%02x\", ip: 172.%d.%d.%d}%n", e, net, e % hosts, e / hosts, net, (e >> 16) & 0xff, (e >> 8) & 0xff,
+        e & 0xff, 16 + net, 1 + e / 250, 2 + e % 250);
+  }
+
+  String config() {
+    StringBuilder b = new StringBuilder("overlay:\n  tunnel-port: vxlan0\n  hosts:\n");
+    for (int h = 0; h < hosts; h++) {
+      b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: br-h%d, tunnel-ip: 10.99.%d.%d}%n", h, h,
+          h / 250, 1 + h % 250));
+    }
+    b.append("  networks:\n");
+    for (int n = 0; n < networks; n++) {
+      b.append(String.format(Locale.ROOT, "    - {name: net%d, vni: %d, subnet: 172.%d.0.0/16, gateway: 172.%d.0.1}%n",
+          n, 1000 + n, 16 + n, 16 + n));
+    }
+    b.append("  routers:\n");
+    if (routerSize < 2) { // as OverlayFlowsBenchmark: two routers, of the even and of the odd networks
+      for (int r = 0; r < 2; r++) {
+        StringBuilder nets = new StringBuilder();
+        for (int n = r; n < networks; n += 2) {
+          nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+        }
+        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
+      }
+    } else { // routers joining routerSize consecutive networks each (tenants of a few subnets)
+      for (int first = 0; first + 1 < networks; first += routerSize) {
+        StringBuilder nets = new StringBuilder();
+        for (int n = first; n < Math.min(networks, first + routerSize); n++) {
+          nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
+        }
+        b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", first / routerSize, nets));
+      }
+    }
+    b.append("  endpoints:\n");
+    for (int e = 0; e < endpoints; e++) {
+      b.append(configEndpoint(e, hosts, networks));
+    }
+    return b.toString();
+  }
+}
