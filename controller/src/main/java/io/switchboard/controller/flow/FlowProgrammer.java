@@ -28,6 +28,14 @@ public final class FlowProgrammer {
     /** Sends the ops as one batch, closed by a barrier (inside a bundle where the switch supports it). */
     void apply(List<FlowOp> ops);
 
+    /**
+     * Whether a batch of this many ops can carry a buffered packet in an add (the switch applies the new entry to
+     * it): not inside an OpenFlow 1.4+ bundle, whose flow-mods take no buffer id.
+     */
+    default boolean carriesBuffer(int ops) {
+      return false;
+    }
+
     /** Reads every entry of every table (flow stats). */
     CompletableFuture<List<InstalledFlow>> readFlows();
   }
@@ -184,6 +192,34 @@ public final class FlowProgrammer {
     remerge(touched);
   }
 
+  /** The entry whose add may release a buffered packet in the update under way, its buffer id, and whether it did. */
+  private FlowEntry carrier;
+  private int carrierBuffer = -1;
+  private boolean carried;
+
+  /**
+   * {@link #update}, and the add of {@code carrier} (one of {@code added}, by identity) carries the switch's buffered
+   * packet {@code bufferId}, if that add is sent now and the channel allows it. Returns whether it did: if not, the
+   * caller releases the packet otherwise (a packet-out).
+   */
+  public boolean update(String app, List<FlowEntry> added, List<FlowEntry> removed, FlowEntry carrier,
+                        int bufferId) {
+    if (bufferId < 0 || carrier == null) {
+      update(app, added, removed);
+      return false;
+    }
+    this.carrier = carrier;
+    this.carrierBuffer = bufferId;
+    this.carried = false;
+    try {
+      update(app, added, removed);
+      return carried;
+    } finally {
+      this.carrier = null;
+      this.carrierBuffer = -1;
+    }
+  }
+
   public void removeApp(String app) {
     Map<FlowKey, DesiredFlow> prev = desiredByApp.remove(app);
     if (prev != null) {
@@ -328,6 +364,9 @@ public final class FlowProgrammer {
       return;
     }
     seq++;
+    if (carrier != null && !carried && channel.carriesBuffer(ops.size())) {
+      ops = withBuffer(ops);
+    }
     for (FlowOp op : ops) {
       if (op instanceof FlowOp.Delete) {
         installed.remove(op.key());
@@ -342,12 +381,29 @@ public final class FlowProgrammer {
     channel.apply(ops);
   }
 
+  /** The ops with the carrier's add (if it is among them, as this app's entry) carrying the buffered packet. */
+  private List<FlowOp> withBuffer(List<FlowOp> ops) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof FlowOp.Add a && a.flow().entry() == carrier) {
+        List<FlowOp> out = new ArrayList<>(ops);
+        out.set(i, new FlowOp.Add(a.flow(), carrierBuffer));
+        carried = true;
+        return out;
+      }
+    }
+    return ops;
+  }
+
   private void assumeInstalled(DesiredFlow d) {
     InstalledFlow prev = installed.get(d.key());
     FlowEntry e = d.entry();
     installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
         prev == null ? 0 : prev.packets(), prev == null ? 0 : prev.bytes(), 0, null));
-    sentSeq.put(d.key(), seq);
+    if (e.idleTimeout() > 0 || e.hardTimeout() > 0) { // only these can expire (forgetExpired)
+      sentSeq.put(d.key(), seq);
+    } else {
+      sentSeq.remove(d.key());
+    }
   }
 
   private DesiredFlow place(String app, FlowEntry e) {
