@@ -1,0 +1,34 @@
+package io.switchboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.controller.spi.ControllerApp;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The start-up warm-up: what the property accepts, and a real run against a throwaway l2-learning controller. */
+class WarmupTest {
+  @Test
+  void thePropertyIsADurationOrOff() {
+    assertEquals(Duration.ZERO, Warmup.requested(null));
+    assertEquals(Duration.ZERO, Warmup.requested("0"));
+    assertEquals(Duration.ofSeconds(2), Warmup.requested("2s"));
+    assertEquals(Duration.ofMillis(1500), Warmup.requested("1.5s"));
+    assertEquals(Duration.ofMillis(300), Warmup.requested("300ms"));
+    for (String bad : List.of("2", "fast", "-1s", "31s", "1m")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Warmup.requested(bad));
+      assertTrue(e.getMessage().contains("switchboard.warmup=" + bad), e.getMessage());
+    }
+  }
+
+  @Test
+  void aShortRunAnswersPacketInsThroughTheRealPathAndLeavesNothingListening() throws Exception {
+    ControllerApp l2 = Switchboard.discoverApps().stream().filter(a -> a.name().equals("l2-learning"))
+        .findFirst().orElseThrow();
+    long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500));
+    assertTrue(answered > 100, answered + " packet-ins answered");
+  }
+}
