@@ -60,6 +60,8 @@ final class Warmup {
   private static final int SOURCES = 400;
   /** How long the handshake may take (loading the classes of a cold JVM), before the budget starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+  /** Enough for the compiler: past this many answers the warm-up ends before its time is up. */
+  private static final long ENOUGH = 300_000;
   /** Packet-ins in flight at once. */
   private static final int WINDOW = 64;
 
@@ -169,7 +171,7 @@ final class Warmup {
       flush();
       long deadline = System.nanoTime() + HANDSHAKE.toNanos();
       boolean counting = false;
-      while (System.nanoTime() < deadline) {
+      while (System.nanoTime() < deadline && answered < ENOUGH) {
         if (programmed) {
           if (!counting) {
             counting = true;
