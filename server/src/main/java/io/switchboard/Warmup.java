@@ -60,10 +60,12 @@ final class Warmup {
   private static final int SOURCES = 400;
   /** How long the handshake may take (loading the classes of a cold JVM), before the budget starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
-  /** Enough for the compiler: past this many answers the warm-up ends before its time is up. */
-  private static final long ENOUGH = 300_000;
+  /** Enough for the compiler: past this many answers (per switch) the warm-up ends before its time is up. */
+  private static final long ENOUGH = 100_000;
   /** Packet-ins in flight at once. */
   private static final int WINDOW = 64;
+  /** Switches driving it at once. */
+  private static final int SWITCHES = 4;
 
   private Warmup() {}
 
@@ -136,11 +138,39 @@ final class Warmup {
         """.formatted(String.join(", ", apps.stream().map(ControllerApp::name).toList()));
     SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
     long answered;
+    // the throwaway controller's own lines (its switches connecting, a cold JVM's slow first batches) would read
+    // as the real one's: only its errors are logged, and this class's summary
+    ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
+    ch.qos.logback.classic.Level level = core.getLevel();
+    core.setLevel(ch.qos.logback.classic.Level.ERROR);
     try (Controller c = new Controller(cfg, apps, new InMemoryStoreFactory(), Mastership.STANDALONE)) {
       InetSocketAddress at = c.start();
-      try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
-        answered = new Switch(socket).drive(budget);
+      // a few switches at once, each on its own thread and connection: the real ones share event loops too
+      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(SWITCHES,
+          r -> {
+            Thread t = new Thread(r, "warm-up-switch");
+            t.setDaemon(true);
+            return t;
+          });
+      try {
+        List<java.util.concurrent.Future<Long>> runs = new ArrayList<>();
+        for (int i = 0; i < SWITCHES; i++) {
+          long dpid = 0x5757_0000L + i;
+          runs.add(threads.submit(() -> {
+            try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
+              return new Switch(socket, dpid).drive(budget);
+            }
+          }));
+        }
+        answered = 0;
+        for (java.util.concurrent.Future<Long> r : runs) {
+          answered += r.get();
+        }
+      } finally {
+        threads.shutdownNow();
       }
+    } finally {
+      core.setLevel(level);
     }
     log.info("warm-up: {} packet-ins answered by a throwaway controller in {} ms (compiling the packet-in path"
         + " before listening; -D{}=0 turns it off)", answered, (System.nanoTime() - started) / 1_000_000, PROPERTY);
@@ -158,7 +188,10 @@ final class Warmup {
     private long sent;
     private long answered;
 
-    Switch(Socket socket) throws IOException {
+    private final long dpid;
+
+    Switch(Socket socket, long dpid) throws IOException {
+      this.dpid = dpid;
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(100);
       this.in = new DataInputStream(socket.getInputStream());
@@ -201,7 +234,7 @@ final class Warmup {
 
     private void handle(OFMessage m) throws IOException {
       switch (m.getType()) {
-        case FEATURES_REQUEST -> send(f.buildFeaturesReply().setXid(m.getXid()).setDatapathId(DatapathId.of(0x5757L))
+        case FEATURES_REQUEST -> send(f.buildFeaturesReply().setXid(m.getXid()).setDatapathId(DatapathId.of(dpid))
             .setNBuffers(256).setNTables((short) 1).setPorts(ports()).setActions(Set.of())
             .setCapabilities(EnumSet.of(OFCapabilities.FLOW_STATS)).build());
         case GET_CONFIG_REQUEST -> send(f.buildGetConfigReply().setXid(m.getXid()).setFlags(Set.of())
