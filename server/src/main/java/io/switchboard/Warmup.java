@@ -133,9 +133,11 @@ final class Warmup {
           max-hosts-per-port: 1000000
           max-hosts-per-vlan: 1000000
           max-hosts-per-switch: 1000000
+          forget-after: 0s
         reconcile:
           audit-interval: 24h
         """.formatted(String.join(", ", apps.stream().map(ControllerApp::name).toList()));
+    // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it)
     SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
     long answered;
     // the throwaway controller's own lines (its switches connecting, a cold JVM's slow first batches) would read
