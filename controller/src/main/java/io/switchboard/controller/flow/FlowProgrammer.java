@@ -67,6 +67,7 @@ public final class FlowProgrammer {
   private final Map<FlowKey, InstalledFlow> installed = new HashMap<>();
   /** The sequence number at which each key was last sent to the switch. */
   private final Map<FlowKey, Long> sentSeq = new HashMap<>();
+  private final ConflictTracker conflicts;
   private long seq;
   private boolean synced;
   private boolean reading;
@@ -79,6 +80,7 @@ public final class FlowProgrammer {
     this.channel = channel;
     this.listener = listener;
     this.worker = worker;
+    this.conflicts = new ConflictTracker(dpidText);
     setDesired(Cookies.CORE, pipeline.defaultEntries());
   }
 
@@ -103,39 +105,10 @@ public final class FlowProgrammer {
     return merged.get(key);
   }
 
-  /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
-  private final Map<FlowKey, FlowConflict> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Entries two apps want at the same (table, priority, match), now; the first app registered wins each. */
   public List<FlowConflict> conflicts() {
-    return List.copyOf(conflicts.values());
+    return conflicts.list();
   }
-
-  /** Keeps {@link #conflicts} current for one key; a conflict is logged once, when it first appears. */
-  private void noteConflict(FlowKey k, List<DesiredFlow> wanted) {
-    java.util.Optional<FlowConflict> c = wanted.size() < 2 ? java.util.Optional.empty()
-        : FlowConflict.among(k, wanted);
-    if (c.isEmpty()) {
-      conflicts.remove(k);
-      return;
-    }
-    conflicts.put(k, c.get());
-    if (logged.put(c.get(), Boolean.TRUE) == null) {
-      log.warn("switch {}: {}", dpidText, c.get().describe());
-    }
-  }
-
-  /**
-   * Conflicts already logged, so that one that comes and goes (a reactive app's entry) is logged once: the most
-   * recent {@value #LOGGED_CONFLICTS} on the worker's thread only.
-   */
-  private static final int LOGGED_CONFLICTS = 4096;
-  private final Map<FlowConflict, Boolean> logged = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<FlowConflict, Boolean> eldest) {
-      return size() > LOGGED_CONFLICTS;
-    }
-  };
 
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {
@@ -352,7 +325,7 @@ public final class FlowProgrammer {
       } else {
         merged.put(k, wanted.get(0));
       }
-      noteConflict(k, wanted);
+      conflicts.note(k, wanted);
     }
     if (synced) {
       send(FlowReconciler.diff(keys, merged, installed));
