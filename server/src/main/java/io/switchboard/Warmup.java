@@ -39,15 +39,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A warm-up before the controller listens: a throwaway controller with fresh instances of the enabled apps that never
- * block (the ones whose work runs on the connection's event loop), an in-memory store and no REST, listens on an
- * ephemeral loopback port, and one in-process OpenFlow 1.0 switch on this thread drives its packet-in path (handshake,
- * flow stats, learning, new pairs answered by buffered flow-mods, known pairs by packet-outs) for a bounded time.
- * The JVM compiles the decoder, the apps, the flow programmer and the encoder meanwhile, so that the first
- * switches of the real controller are not answered by the interpreter on a CPU shared with the compiler. Nothing
- * of the throwaway controller outlives it: its own store, apps and event loops are closed afterwards.
+ * A warm-up before the controller listens, where bridges' work runs on the connections' event loops (cluster off,
+ * every enabled app promises never to block): a throwaway controller with fresh instances of the enabled apps, an
+ * in-memory store and no REST listens on an ephemeral loopback port, and four in-process OpenFlow 1.0 switches (a
+ * thread each) drive its packet-in path - handshake, flow stats, learning, new pairs answered by buffered
+ * flow-mods, known pairs by packet-outs - for a bounded time. The JVM compiles the decoder, the apps, the flow
+ * programmer and the encoder meanwhile, so that the first switches of the real controller are not answered by the
+ * interpreter on a CPU shared with the compiler. Nothing of the throwaway controller outlives it: its own store,
+ * apps and event loops are closed afterwards.
  *
- * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 2s}, {@code 1500ms}; {@code 0}:
+ * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 3s}, {@code 1500ms}; {@code 0}:
  * off); the launcher sets it (SWITCHBOARD_WARMUP).
  */
 final class Warmup {
@@ -96,26 +97,41 @@ final class Warmup {
     }
   }
 
-  /** Runs the warm-up if the property asks for one, for the apps {@code config} enables. Never fails the start. */
-  static void maybeRun(SwitchboardConfig config) {
-    Duration budget = requested(System.getProperty(PROPERTY));
+  /**
+   * Runs the warm-up if the property asks for one, for the apps {@code config} enables. Never fails the start.
+   * Returns the packet-ins it answered, -1 when it did not run.
+   */
+  static long maybeRun(SwitchboardConfig config) {
+    return maybeRun(config, requested(System.getProperty(PROPERTY)));
+  }
+
+  static long maybeRun(SwitchboardConfig config, Duration budget) {
     if (budget.isZero()) {
-      return;
+      return -1;
+    }
+    if (config.cluster().enabled()) {
+      log.info("warm-up skipped: with the cluster on, bridges' work runs on the worker pool, not the event loops");
+      return -1;
     }
     List<ControllerApp> apps = new ArrayList<>();
     for (ControllerApp a : Switchboard.discoverApps()) { // fresh instances, not the real controller's
-      if (config.apps().contains(a.name()) && a.nonBlocking()) {
+      if (config.apps().contains(a.name())) {
+        if (!a.nonBlocking()) {
+          log.info("warm-up skipped: app {} may block, so bridges' work runs on the worker pool", a.name());
+          return -1;
+        }
         apps.add(a);
       }
     }
     if (apps.isEmpty()) {
-      log.info("warm-up skipped: no enabled app runs on the event loops");
-      return;
+      log.info("warm-up skipped: no app enabled");
+      return -1;
     }
     try {
-      run(apps, budget);
+      return run(apps, budget);
     } catch (Exception | LinkageError e) {
       log.warn("warm-up stopped early: {}", e.toString());
+      return -1;
     }
   }
 

@@ -31,4 +31,23 @@ class WarmupTest {
     long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500));
     assertTrue(answered > 100, answered + " packet-ins answered");
   }
+
+  @Test
+  void onlyWhereBridgesWorkRunsOnTheEventLoops() {
+    Duration budget = Duration.ofMillis(300);
+    assertEquals(-1, Warmup.maybeRun(io.switchboard.config.SwitchboardConfig.defaults(), Duration.ZERO), "off");
+    assertEquals(-1, Warmup.maybeRun(config("apps: [l2-learning, acl]"), budget),
+        "acl may block: bridges' work runs on the pool");
+    assertEquals(-1, Warmup.maybeRun(config("apps: []"), budget), "nothing to warm up");
+    assertEquals(-1, Warmup.maybeRun(config("apps: [l2-learning]\ncluster:\n  enabled: true\n"
+        + "  members: [127.0.0.1:5701]\n"), budget), "the cluster's store may block");
+  }
+
+  private static io.switchboard.config.SwitchboardConfig config(String yaml) {
+    try {
+      return io.switchboard.config.ConfigLoader.parse(yaml, "test.yaml");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
 }
