@@ -2,7 +2,7 @@
 # What one answered packet-in costs the controller: CPU time and context switches per answer, on cbench's workload
 # (OpenFlow 1.0, 1,000 MACs, buffer ids): latency mode (one packet-in outstanding per switch) and throughput mode (no
 # window), for this tree's Switchboard, an
-# optional second tree's (BASE=/path/to/other/checkout, its dist/target/switchboard.jar built), and
+# optional second tree's (BASE=/path/to/other/checkout, its server/target/switchboard.jar built), and
 # ovs-testcontroller, alternated for ROUNDS rounds. Rates on a busy machine follow whatever else runs; the cost per
 # answer, read from the controller's own /proc counters, much less so. docs/performance.md shows results.
 #
@@ -11,7 +11,7 @@
 #
 # Environment: OF_PORT (16653), REST_PORT (18080), CONTROLLER_CPUS ("0"), GENERATOR_CPUS ("1"),
 # CASES ("lat1 lat16 tput16": latency or throughput mode, then the number of switches).
-# Needs bench/target/benchmarks.jar and dist/target/switchboard.jar (mvn -B -o -q -pl dist,bench -am -DskipTests
+# Needs bench/target/benchmarks.jar and server/target/switchboard.jar (mvn -B -o -q -pl server,bench -am -DskipTests
 # package). Output: one line per run, e.g.
 #   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 ctxsw_per_answer=0.00 cpu_busy=100%
 # (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU)
@@ -30,8 +30,8 @@ BASE="${BASE:-}"
 
 die() { printf 'cost-per-answer: %s\n' "$*" >&2; exit 1; }
 [ -f "$bench_jar" ] || die "build $bench_jar first (see the header)"
-[ -f "$root/dist/target/switchboard.jar" ] || die "build dist/target/switchboard.jar first (see the header)"
-[ -z "$BASE" ] || [ -f "$BASE/dist/target/switchboard.jar" ] || die "$BASE/dist/target/switchboard.jar is missing"
+[ -f "$root/server/target/switchboard.jar" ] || die "build server/target/switchboard.jar first (see the header)"
+[ -z "$BASE" ] || [ -f "$BASE/server/target/switchboard.jar" ] || die "$BASE/server/target/switchboard.jar is missing"
 command -v ovs-testcontroller >/dev/null || die "ovs-testcontroller is needed: apt-get install openvswitch-testcontroller"
 for p in "$OF_PORT" "$REST_PORT"; do
   [ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ] || die "port $p is in use (set OF_PORT / REST_PORT)"

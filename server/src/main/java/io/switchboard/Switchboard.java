@@ -49,6 +49,7 @@ public final class Switchboard implements AutoCloseable {
   }
 
   public static Switchboard start(SwitchboardConfig config, Path file, List<ControllerApp> apps) throws Exception {
+    Warmup.maybeRun(config); // before anything listens: the JIT compiles the packet-in path first
     ClusterNode node = config.cluster().enabled() ? ClusterNode.start(config.cluster()) : null;
     StoreFactory stores = node != null ? node.stores() : new InMemoryStoreFactory();
     Mastership mastership = node != null ? node.mastership() : Mastership.STANDALONE;

@@ -124,6 +124,26 @@ final class BridgeProgramming {
     });
   }
 
+  /**
+   * {@link #update}, with the packet-in's buffered packet carried by the add of {@code carrier} when it is sent now;
+   * otherwise (or when this instance does not program the bridge) {@code release} sends the packet on.
+   */
+  void updateAndRelease(ControllerApp app, SwitchSession s, List<FlowEntry> added, List<FlowEntry> removed,
+                        FlowEntry carrier, int bufferId, Runnable release) {
+    s.worker().execute(() -> {
+      FlowProgrammer p = s.programmer();
+      if (p == null || !apps.isEnabled(app)) {
+        release.run();
+        return;
+      }
+      int before = (int) p.flowModsSent();
+      if (!p.update(app.name(), added, removed, carrier, bufferId)) {
+        release.run();
+      }
+      metrics.add("switchboard_flow_mods_total", p.flowModsSent() - before, "dpid", s.dpidText());
+    });
+  }
+
   /** A disabled app's entries leave the bridge. Worker. */
   void removeApp(SwitchSession s, String app) {
     FlowProgrammer p = s.programmer();
@@ -185,6 +205,11 @@ final class BridgeProgramming {
       } else {
         log.debug("switch {}: dropped {} change(s) of a programmer no longer in charge", s.dpidText(), ops.size());
       }
+    }
+
+    @Override
+    public boolean carriesBuffer(int ops) {
+      return s.carriesBuffer(ops);
     }
 
     @Override

@@ -80,6 +80,19 @@ final class CoreAppContext implements AppContext {
   }
 
   @Override
+  public void updateAndRelease(long dpid, List<FlowEntry> added, List<FlowEntry> removed, PacketIn in,
+                               FlowEntry carrier, List<Action> actions) {
+    Optional<SwitchSession> s = controller.session(dpid);
+    if (s.isEmpty() || in.bufferId() == PacketIn.NO_BUFFER) {
+      packetOut(dpid, in, actions);
+      update(dpid, added, removed);
+      return;
+    }
+    programming.updateAndRelease(app, s.get(), added, removed, carrier, in.bufferId(),
+        () -> packetOut(dpid, in, actions));
+  }
+
+  @Override
   public CompletableFuture<List<LiveFlow>> liveFlows(long dpid) {
     Optional<SwitchSession> s = controller.session(dpid);
     if (s.isEmpty()) {

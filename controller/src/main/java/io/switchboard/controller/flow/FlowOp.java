@@ -4,7 +4,15 @@ package io.switchboard.controller.flow;
 public sealed interface FlowOp {
   FlowKey key();
 
-  record Add(DesiredFlow flow) implements FlowOp {
+  /**
+   * A new entry. {@code bufferId}: a packet the switch buffered that the new entry's actions are applied to (the
+   * packet-in that made the entry), or -1 (none).
+   */
+  record Add(DesiredFlow flow, int bufferId) implements FlowOp {
+    public Add(DesiredFlow flow) {
+      this(flow, -1);
+    }
+
     public FlowKey key() {
       return flow.key();
     }

@@ -28,6 +28,14 @@ public final class FlowProgrammer {
     /** Sends the ops as one batch, closed by a barrier (inside a bundle where the switch supports it). */
     void apply(List<FlowOp> ops);
 
+    /**
+     * Whether a batch of this many ops can carry a buffered packet in an add (the switch applies the new entry to
+     * it): not inside an OpenFlow 1.4+ bundle, whose flow-mods take no buffer id.
+     */
+    default boolean carriesBuffer(int ops) {
+      return false;
+    }
+
     /** Reads every entry of every table (flow stats). */
     CompletableFuture<List<InstalledFlow>> readFlows();
   }
@@ -59,6 +67,7 @@ public final class FlowProgrammer {
   private final Map<FlowKey, InstalledFlow> installed = new HashMap<>();
   /** The sequence number at which each key was last sent to the switch. */
   private final Map<FlowKey, Long> sentSeq = new HashMap<>();
+  private final ConflictTracker conflicts;
   private long seq;
   private boolean synced;
   private boolean reading;
@@ -78,6 +87,7 @@ public final class FlowProgrammer {
     this.channel = channel;
     this.listener = listener;
     this.worker = worker;
+    this.conflicts = new ConflictTracker(dpidText);
     setDesired(Cookies.CORE, pipeline.defaultEntries());
   }
 
@@ -107,39 +117,10 @@ public final class FlowProgrammer {
     return installed.get(key);
   }
 
-  /** Keys two apps want, by key; read from any thread (REST), written on the switch's worker. */
-  private final Map<FlowKey, FlowConflict> conflicts = new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Entries two apps want at the same (table, priority, match), now; the first app registered wins each. */
   public List<FlowConflict> conflicts() {
-    return List.copyOf(conflicts.values());
+    return conflicts.list();
   }
-
-  /** Keeps {@link #conflicts} current for one key; a conflict is logged once, when it first appears. */
-  private void noteConflict(FlowKey k, List<DesiredFlow> wanted) {
-    java.util.Optional<FlowConflict> c = wanted.size() < 2 ? java.util.Optional.empty()
-        : FlowConflict.among(k, wanted);
-    if (c.isEmpty()) {
-      conflicts.remove(k);
-      return;
-    }
-    conflicts.put(k, c.get());
-    if (logged.put(c.get(), Boolean.TRUE) == null) {
-      log.warn("switch {}: {}", dpidText, c.get().describe());
-    }
-  }
-
-  /**
-   * Conflicts already logged, so that one that comes and goes (a reactive app's entry) is logged once: the most
-   * recent {@value #LOGGED_CONFLICTS} on the worker's thread only.
-   */
-  private static final int LOGGED_CONFLICTS = 4096;
-  private final Map<FlowConflict, Boolean> logged = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<FlowConflict, Boolean> eldest) {
-      return size() > LOGGED_CONFLICTS;
-    }
-  };
 
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {
@@ -194,6 +175,34 @@ public final class FlowProgrammer {
       touched.add(d.key());
     }
     remerge(touched);
+  }
+
+  /** The entry whose add may release a buffered packet in the update under way, its buffer id, and whether it did. */
+  private FlowEntry carrier;
+  private int carrierBuffer = -1;
+  private boolean carried;
+
+  /**
+   * {@link #update}, and the add of {@code carrier} (one of {@code added}, by identity) carries the switch's buffered
+   * packet {@code bufferId}, if that add is sent now and the channel allows it. Returns whether it did: if not, the
+   * caller releases the packet otherwise (a packet-out).
+   */
+  public boolean update(String app, List<FlowEntry> added, List<FlowEntry> removed, FlowEntry carrier,
+                        int bufferId) {
+    if (bufferId < 0 || carrier == null) {
+      update(app, added, removed);
+      return false;
+    }
+    this.carrier = carrier;
+    this.carrierBuffer = bufferId;
+    this.carried = false;
+    try {
+      update(app, added, removed);
+      return carried;
+    } finally {
+      this.carrier = null;
+      this.carrierBuffer = -1;
+    }
   }
 
   public void removeApp(String app) {
@@ -357,7 +366,7 @@ public final class FlowProgrammer {
       } else {
         merged.put(k, wanted.get(0));
       }
-      noteConflict(k, wanted);
+      conflicts.note(k, wanted);
     }
     if (synced) {
       send(FlowReconciler.diff(keys, merged, installed));
@@ -369,6 +378,9 @@ public final class FlowProgrammer {
       return;
     }
     seq++;
+    if (carrier != null && !carried && channel.carriesBuffer(ops.size())) {
+      ops = withBuffer(ops);
+    }
     for (FlowOp op : ops) {
       if (reading) {
         sentDuringRead.add(op.key());
@@ -386,12 +398,29 @@ public final class FlowProgrammer {
     channel.apply(ops);
   }
 
+  /** The ops with the carrier's add (if it is among them, as this app's entry) carrying the buffered packet. */
+  private List<FlowOp> withBuffer(List<FlowOp> ops) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof FlowOp.Add a && a.flow().entry() == carrier) {
+        List<FlowOp> out = new ArrayList<>(ops);
+        out.set(i, new FlowOp.Add(a.flow(), carrierBuffer));
+        carried = true;
+        return out;
+      }
+    }
+    return ops;
+  }
+
   private void assumeInstalled(DesiredFlow d) {
     InstalledFlow prev = installed.get(d.key());
     FlowEntry e = d.entry();
     installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
         prev == null ? 0 : prev.packets(), prev == null ? 0 : prev.bytes(), 0, null));
-    sentSeq.put(d.key(), seq);
+    if (e.idleTimeout() > 0 || e.hardTimeout() > 0) { // only these can expire (forgetExpired)
+      sentSeq.put(d.key(), seq);
+    } else {
+      sentSeq.remove(d.key());
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.BundleId;
+import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
@@ -76,7 +77,11 @@ final class FlowModSender {
         fm = session.translator().delete(op.key());
       }
       long xid = session.nextXid();
-      fm = fm.createBuilder().setXid(xid).build();
+      var b = fm.createBuilder().setXid(xid);
+      if (op instanceof FlowOp.Add a && a.bufferId() >= 0 && !bundle) {
+        b.setBufferId(OFBufferId.of(a.bufferId())); // the switch applies the new entry to the packet it kept
+      }
+      fm = b.build();
       inflight.put(xid, op.key());
       try {
         if (bundle) {

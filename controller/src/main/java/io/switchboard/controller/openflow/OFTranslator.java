@@ -270,7 +270,7 @@ public final class OFTranslator {
 
   public Match match(FlowMatch m) {
     Match.Builder b = f.buildMatch();
-    m.fields().forEach((field, mv) -> set(b, field, mv));
+    m.forEach((field, mv) -> set(b, field, mv));
     return b.build();
   }
 

@@ -32,18 +32,14 @@ import org.slf4j.LoggerFactory;
  * {@link Requests} (replies matched by xid), {@link RoleRequests} (the controller role) and {@link FlowModSender}
  * (flow-mods in bundles, barriers, flow stats); this class keeps their public face.
  *
- * <p>Messages from the switch reach the worker through a bounded inbox ({@link #deliver}); the worker handles them
- * in batches. Messages to the switch are encoded on the calling thread into an outbox that one event-loop task
+ * <p>Messages from the switch reach the worker through a bounded inbox ({@link SwitchReceiver}); the worker handles
+ * them in batches. Messages to the switch are encoded on the calling thread into an outbox that one event-loop task
  * writes and flushes at a time, so a burst of answers costs one flush, not one each. Both directions are bounded by
  * {@link OpenFlowLimits}: a full inbox stops reading from the switch, an outbox the switch does not drain
  * disconnects it.
  */
 public final class SwitchSession implements FlowProgrammer.Channel {
   private static final Logger log = LoggerFactory.getLogger(SwitchSession.class);
-  /** Messages one worker turn handles before it lets other switches' work run. */
-  private static final int BATCH = 256;
-  /** A batch run on the event loop that takes longer than this is logged: something in it blocked. */
-  static final long LOOP_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** The largest message the 16-bit length field can describe. */
   public static final int MAX_MESSAGE = Outbox.MAX_MESSAGE;
 
@@ -59,14 +55,12 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   private final SwitchListener listener;
   private final OpenFlowLimits limits;
   private final Inbox inbox;
-  private final Runnable drainTask = this::drainInbox;
   private final PortTable ports;
   private final Outbox outbox;
   private final Requests requests;
   private final RoleRequests roles;
   private final FlowModSender flowMods;
-  /** The worker thread while it handles a batch: its sends are flushed once, at the end of the batch. */
-  private volatile Thread batchThread;
+  private final SwitchReceiver receiver;
   private volatile FlowProgrammer programmer;
   private volatile long echoRttNanos = -1;
   private volatile boolean closed;
@@ -95,6 +89,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     this.requests = new Requests(limits, this::multipartOverflow);
     this.roles = new RoleRequests(this, factory);
     this.flowMods = new FlowModSender(this, factory, outbox);
+    this.receiver = new SwitchReceiver(this, channel, inbox, outbox, worker, listener);
   }
 
   private void outboxOverflow(long total) {
@@ -244,6 +239,11 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     channel.close();
   }
 
+  /** Closed or closing: what the switch still says is not handled. */
+  boolean closing() {
+    return closed;
+  }
+
   void markClosed() {
     closed = true;
     requests.failAll("switch disconnected");
@@ -271,62 +271,9 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   // ---- receiving
 
-  /**
-   * Called on the event loop for every message of an active switch that is not the answer to a request: queues it
-   * for the worker. A full inbox pauses reading itself (through the channel's {@link Inbox.ReadControl}).
-   */
+  /** Queues a message of the switch for its worker ({@link SwitchReceiver}). */
   void deliver(Object msg) {
-    inbox.offer(msg);
-    if (inbox.claimDrain()) {
-      worker.execute(drainTask);
-    }
-  }
-
-  /**
-   * On the worker: handles a batch of queued messages, then sends what they produced with one flush. When the worker
-   * runs on the connection's event loop, the flush is written at once (no task) and a batch that held the loop
-   * longer than {@link #LOOP_STALL_NANOS} is reported: an app that said it never blocks did.
-   */
-  private void drainInbox() {
-    batchThread = Thread.currentThread();
-    boolean onLoop = channel.eventLoop().inEventLoop();
-    long started = onLoop ? System.nanoTime() : 0;
-    int handled = 0;
-    try {
-      for (int i = 0; i < BATCH; i++) {
-        Object m = inbox.poll();
-        if (m == null) {
-          break;
-        }
-        if (closed) {
-          continue; // the switch is gone: what it said last changes nothing
-        }
-        handled++;
-        try {
-          if (m instanceof Undecodable u) {
-            listener.undecodable(this, u);
-          } else {
-            listener.message(this, (OFMessage) m);
-          }
-        } catch (RuntimeException e) {
-          log.error("switch {}: handling {} failed", dpidText, m instanceof OFMessage o ? o.getType() : m, e);
-        }
-      }
-    } finally {
-      batchThread = null;
-      outbox.flushNow();
-      if (onLoop) {
-        long took = System.nanoTime() - started;
-        if (took > LOOP_STALL_NANOS) {
-          listener.limitHit(this, "event_loop_stall", "handling " + handled + " message(s) held the connection's"
-              + " event loop for " + took / 1_000_000 + " ms (more than " + LOOP_STALL_NANOS / 1_000_000 + " ms);"
-              + " every switch on that loop waited: an app or store that says it never blocks did");
-        }
-      }
-      if (inbox.releaseDrain()) {
-        worker.execute(drainTask);
-      }
-    }
+    receiver.deliver(msg);
   }
 
   /** Replaces the port list (ports from FEATURES or PORT_DESC). */
@@ -352,7 +299,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   /** Queues a message and flushes it, unless the worker is handling a batch (then the batch's end flushes). */
   public void send(OFMessage m) {
     outbox.write(m);
-    if (Thread.currentThread() != batchThread) {
+    if (!receiver.inBatch()) {
       outbox.flush();
     }
   }
@@ -414,6 +361,12 @@ public final class SwitchSession implements FlowProgrammer.Channel {
   @Override
   public void apply(List<FlowOp> ops) {
     flowMods.apply(ops);
+  }
+
+  /** Flow-mods carry a buffered packet on OpenFlow 1.0-1.3, and on 1.4+ outside a bundle (one op). */
+  @Override
+  public boolean carriesBuffer(int ops) {
+    return ops == 1 || factory.getVersion().compareTo(OFVersion.OF_14) < 0;
   }
 
   @Override

@@ -158,7 +158,7 @@ public sealed interface Action {
   }
 
   static Action output(long port) {
-    return new Output(port);
+    return OutputCache.of(port);
   }
 
   static Action setField(Field f, long v) {

@@ -45,6 +45,19 @@ public interface AppContext {
     packetOut(dpid, in.inPort(), actions, in.data());
   }
 
+  /**
+   * {@link #update} for a packet-in whose new entry {@code carrier} (one of {@code added}) also forwards its packet:
+   * when the switch kept the packet (a buffer id) and the carrier's add is sent now, the flow-mod carries the buffer
+   * id and the switch applies the new entry's actions to the packet (OpenFlow 1.0-1.3), one message instead of a
+   * flow-mod and a packet-out. Otherwise the packet goes on as {@link #packetOut(long, PacketIn, List)} with
+   * {@code actions} (which should be the carrier's). Either way the packet is sent once.
+   */
+  default void updateAndRelease(long dpid, List<FlowEntry> added, List<FlowEntry> removed, PacketIn in,
+                                FlowEntry carrier, List<Action> actions) {
+    packetOut(dpid, in, actions);
+    update(dpid, added, removed);
+  }
+
   /** Counts an event for metrics, e.g. {@code packet_in_dropped}. */
   void count(long dpid, String event);
 

@@ -1,6 +1,7 @@
 package io.switchboard.controller.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.controller.pipeline.Pipeline;
@@ -216,5 +217,61 @@ class FlowProgrammerTest {
     } finally {
       logger.detachAppender(logs);
     }
+  }
+
+  /** A switch whose batches may carry a buffered packet, or not (an OpenFlow 1.4 bundle). */
+  static final class BufferingSwitch implements FlowProgrammer.Channel {
+    final FakeSwitch sw = new FakeSwitch();
+    boolean carries = true;
+
+    @Override
+    public void apply(List<FlowOp> ops) {
+      sw.apply(ops);
+    }
+
+    @Override
+    public boolean carriesBuffer(int ops) {
+      return carries;
+    }
+
+    @Override
+    public CompletableFuture<List<InstalledFlow>> readFlows() {
+      return sw.readFlows();
+    }
+
+    int bufferOf(FlowEntry e) {
+      return sw.batches.get(sw.batches.size() - 1).stream().filter(o -> o instanceof FlowOp.Add a
+          && a.flow().entry() == e).mapToInt(o -> ((FlowOp.Add) o).bufferId()).findFirst().orElse(-2);
+    }
+  }
+
+  @Test
+  void aNewEntryCarriesThePacketThatMadeItWhenItIsSentNow() {
+    BufferingSwitch ch = new BufferingSwitch();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.SINGLE_TABLE, ch, new Events(), Runnable::run);
+    FlowEntry host = l2(1, 0);
+    FlowEntry pair = l2(2, 0);
+    assertFalse(p.update("app", List.of(host, pair), List.of(), pair, 7),
+        "not synced yet: nothing is sent now, so the caller sends the packet out");
+    p.reconcile();
+    FlowEntry next = l2(3, 0);
+    FlowEntry other = l2(4, 0);
+    assertTrue(p.update("app", List.of(other, next), List.of(), next, 8));
+    assertEquals(8, ch.bufferOf(next), "the carrier's add has the buffer id");
+    assertEquals(-1, ch.bufferOf(other), "the other add has none");
+    int batches = ch.sw.batches.size();
+    assertFalse(p.update("app", List.of(l2(3, 0)), List.of(), next, 9), "already installed: no add to carry it");
+    assertEquals(batches, ch.sw.batches.size());
+    ch.carries = false;
+    FlowEntry refused = l2(5, 0);
+    assertFalse(p.update("app", List.of(refused), List.of(), refused, 10), "the channel cannot carry it");
+    assertEquals(-1, ch.bufferOf(refused));
+    ch.carries = true;
+    FlowEntry first = l2(6, 0);
+    p.update("app", List.of(first), List.of());
+    FlowEntry loser = l2(6, 0).toBuilder().actions(Action.output(9)).build();
+    assertFalse(p.update("late", List.of(loser), List.of(), loser, 11),
+        "another app's entry wins the key: the carrier is not what the switch gets");
+    assertFalse(p.update("app", List.of(l2(12, 0)), List.of(), l2(12, 0), -1), "no buffer id");
   }
 }

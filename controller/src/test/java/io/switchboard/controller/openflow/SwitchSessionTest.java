@@ -294,6 +294,36 @@ class SwitchSessionTest {
     assertNotNull(s.inflight(second.get(0).getXid()));
   }
 
+  static FlowOp.Add bufferedAdd(int table, int priority, int bufferId) {
+    FlowEntry e = FlowEntry.in(Stage.L2).priority(priority).match(FlowMatch.builder().ethType(0x0800).build())
+        .build();
+    return new FlowOp.Add(new DesiredFlow(new FlowKey(table, priority, e.match()), e, "app", 0), bufferId);
+  }
+
+  @Test
+  void anAddCarryingABufferedPacketSendsItsBufferIdOnOpenFlow10And13() {
+    for (OFFactory f : List.of(OFFactories.getFactory(OFVersion.OF_10), F13)) {
+      SwitchSession s = session(f);
+      assertTrue(s.carriesBuffer(2), f.getVersion() + ": no bundles, any batch may carry a packet");
+      s.apply(List.of(bufferedAdd(0, 10, 77), add(20)));
+      List<OFMessage> out = sent();
+      assertEquals(List.of(OFType.FLOW_MOD, OFType.FLOW_MOD, OFType.BARRIER_REQUEST),
+          out.stream().map(OFMessage::getType).toList());
+      assertEquals(77, ((OFFlowMod) out.get(0)).getBufferId().getInt(), "the switch applies the entry to packet 77");
+      assertEquals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER, ((OFFlowMod) out.get(1)).getBufferId());
+    }
+  }
+
+  @Test
+  void insideABundleNoFlowModCarriesABufferedPacket() {
+    SwitchSession s = session(F14);
+    assertTrue(s.carriesBuffer(1));
+    assertFalse(s.carriesBuffer(2), "two ops go as a bundle, whose flow-mods take no buffer id");
+    s.apply(List.of(bufferedAdd(3, 10, 77)));
+    OFFlowMod alone = (OFFlowMod) sent().get(0);
+    assertEquals(77, alone.getBufferId().getInt(), "one op is a plain flow-mod: it may");
+  }
+
   // ---- ports
 
   @Test

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.switchboard.apps.l2.LearningFlows.HostAt;
 import io.switchboard.apps.l2.SingleTableFlows.Pair;
-import io.switchboard.controller.spi.Action;
 import io.switchboard.controller.spi.AppContext;
 import io.switchboard.controller.spi.ChangeListeners;
 import io.switchboard.controller.spi.ControllerApp;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is the app's SPI side: learning from packet-ins, forgetting, adopting a returning bridge's
  * entries. The entries themselves come from {@link LearningFlows}; {@link BridgePlans} (port plans per bridge),
- * {@link HostAdoption} (what a bridge's entries say was learned) and {@link FlowChanges} (one reactive update) help.
+ * {@link HostAdoption} (what a bridge's entries say was learned), {@link FlowChanges} (one reactive update) and
+ * {@link ControllerForwarding} (OpenFlow 1.0: the controller forwards frames and adds pair entries) help.
  */
 public final class L2LearningApp implements ControllerApp {
   public static final String NAME = "l2-learning";
@@ -58,8 +58,7 @@ public final class L2LearningApp implements ControllerApp {
   /** Hosts learned in the last moments, so that a burst of packet-ins from one MAC makes one update. */
   private final Cache<HostKey, LearnedHost> beingLearned;
   private final TalkingPairs pairs = new TalkingPairs();
-  /** Bridges whose full pair table was logged (again once it had room). */
-  private final java.util.Set<Long> pairsFullLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ControllerForwarding forwarding = new ControllerForwarding(pairs);
   private final HostCaps caps;
   private final Timer timer;
   private volatile AppContext ctx;
@@ -159,8 +158,9 @@ public final class L2LearningApp implements ControllerApp {
     }
     FlowChanges changes = new FlowChanges();
     LearnedHost source = learn(sw, plan, in.inPort(), vlan.getAsInt(), frame.ethSrc(), changes);
-    if (!sw.multiTable()) {
-      forwardFromController(sw, plan, in, frame, vlan.getAsInt(), source, changes);
+    if (!sw.multiTable()) { // OpenFlow 1.0: the controller forwards the frame itself
+      LearnedHost dst = isUnicast(frame.ethDst()) ? known(sw.dpid(), vlan.getAsInt(), frame.ethDst()) : null;
+      forwarding.forward(ctx, sw, plan, in, vlan.getAsInt(), source, dst, changes);
     }
     changes.apply(ctx, dpid);
   }
@@ -198,36 +198,6 @@ public final class L2LearningApp implements ControllerApp {
     }
     changes.add(flows(sw).hostEntries(plan, host, idleTimeout()));
     return host;
-  }
-
-  /** OpenFlow 1.0: the controller forwards the frame itself, and adds a pair entry when the destination is known. */
-  private void forwardFromController(SwitchView sw, PortPlan plan, PacketIn in, Frame frame, int vlan,
-                                     LearnedHost source, FlowChanges changes) {
-    PortPlan.Port ingress = plan.port(in.inPort());
-    LearnedHost dst = isUnicast(frame.ethDst()) ? known(sw.dpid(), vlan, frame.ethDst()) : null;
-    List<Action> actions;
-    if (dst != null && plan.valid(dst.port(), vlan)) {
-      Pair pair = source == null ? null : new Pair(vlan, source.mac(), dst.mac());
-      FlowEntry added = pair == null ? null : pairs.add(sw.dpid(), pair,
-          p -> SingleTableFlows.INSTANCE.pairEntry(plan, source, dst));
-      if (added != null) {
-        changes.add(List.of(added));
-        pairsFullLogged.remove(sw.dpid());
-      } else if (pair != null && pairs.full(sw.dpid(), pair)) {
-        ctx.count(sw.dpid(), "pair_table_full");
-        if (pairsFullLogged.add(sw.dpid())) {
-          log.warn("switch {}: no room for another host pair entry ({} per bridge, {} on all bridges); further pairs"
-              + " are forwarded by the controller until some expire", Values.dpid(sw.dpid()),
-              TalkingPairs.MAX_PER_BRIDGE, TalkingPairs.MAX_TOTAL);
-        }
-      }
-      actions = SingleTableFlows.forward(ingress, plan.port(dst.port()), vlan);
-    } else {
-      actions = SingleTableFlows.flood(plan, ingress, vlan);
-    }
-    if (!actions.isEmpty()) {
-      ctx.packetOut(sw.dpid(), in, actions);
-    }
   }
 
   private LearnedHost known(long dpid, int vlan, long mac) {
@@ -291,7 +261,7 @@ public final class L2LearningApp implements ControllerApp {
   public void onSwitchDown(long dpid) {
     plans.forget(dpid);
     pairs.forget(dpid); // rebuilt from the switch's entries when it comes back
-    pairsFullLogged.remove(dpid);
+    forwarding.forget(dpid);
     if (budget != null) {
       budget.forget(dpid);
     }

@@ -21,8 +21,8 @@ final class TalkingPairs {
    */
   static final int MAX_PER_BRIDGE = 4_096;
   /**
-   * Pair entries all bridges together may have: each costs about a kilobyte of desired and installed state, so
-   * this keeps them under ~70 MB of the launcher's 512 MiB heap however many bridges connect.
+   * Pair entries all bridges together may have: each costs about 500 bytes of desired and installed state (core and
+   * app), so this keeps them under ~35 MB of the launcher's 512 MiB heap however many bridges connect.
    */
   static final int MAX_TOTAL = 65_536;
 
@@ -30,82 +30,106 @@ final class TalkingPairs {
   private static final Comparator<Pair> ORDER = Comparator.comparingInt(Pair::vlan).thenComparingLong(Pair::src)
       .thenComparingLong(Pair::dst);
 
-  private final Map<Long, Map<Pair, FlowEntry>> byBridge = new ConcurrentHashMap<>();
+  /** Each bridge's pairs, its table locked while used (by that bridge's worker, and by start and stop). */
+  private final Map<Long, PairTable> byBridge = new ConcurrentHashMap<>();
 
   /** A bridge's pair entries in a stable order. */
   List<FlowEntry> entries(long dpid) {
-    Map<Pair, FlowEntry> mine = byBridge.getOrDefault(dpid, Map.of());
-    return mine.keySet().stream().sorted(ORDER).map(mine::get).toList();
+    PairTable mine = byBridge.get(dpid);
+    if (mine == null) {
+      return List.of();
+    }
+    synchronized (mine) {
+      List<Pair> keys = mine.pairs();
+      keys.sort(ORDER);
+      List<FlowEntry> out = new ArrayList<>(keys.size());
+      for (Pair p : keys) {
+        out.add(mine.get(p.vlan(), p.src(), p.dst()));
+      }
+      return out;
+    }
   }
 
   /** Adds a pair; returns its entry if it is new, null if the pair was known or the bridge has no room. */
   FlowEntry add(long dpid, Pair pair, Function<Pair, FlowEntry> entry) {
-    Map<Pair, FlowEntry> mine = byBridge.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>());
-    if (mine.containsKey(pair) || !room(mine)) {
-      return null;
+    PairTable mine = byBridge.computeIfAbsent(dpid, d -> new PairTable());
+    synchronized (mine) {
+      if (mine.contains(pair.vlan(), pair.src(), pair.dst()) || !room(mine)) {
+        return null;
+      }
+      FlowEntry e = entry.apply(pair);
+      if (mine.put(pair.vlan(), pair.src(), pair.dst(), e) == null) {
+        total.incrementAndGet();
+      }
+      return e;
     }
-    FlowEntry e = entry.apply(pair);
-    if (mine.put(pair, e) == null) {
-      total.incrementAndGet();
-    }
-    return e;
   }
 
   /** True when the bridge has as many pairs as it may, and this one is not among them. */
   boolean full(long dpid, Pair pair) {
-    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
-    return (mine == null || !mine.containsKey(pair)) && !room(mine);
+    PairTable mine = byBridge.get(dpid);
+    if (mine == null) {
+      return !room(null);
+    }
+    synchronized (mine) {
+      return !mine.contains(pair.vlan(), pair.src(), pair.dst()) && !room(mine);
+    }
   }
 
   /** Whether a bridge (with these pairs, null: none yet) may get one more, on its own and with all the others. */
-  private boolean room(Map<Pair, FlowEntry> mine) {
+  private boolean room(PairTable mine) {
     return total.get() < MAX_TOTAL && (mine == null || mine.size() < MAX_PER_BRIDGE);
   }
 
   /** Removes the pairs a host is in; returns their entries. */
   List<FlowEntry> removeHost(long dpid, int vlan, long mac) {
-    List<FlowEntry> removed = new ArrayList<>();
-    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
-    if (mine != null) {
-      mine.entrySet().removeIf(e -> {
-        Pair p = e.getKey();
-        boolean involved = p.vlan() == vlan && (p.src() == mac || p.dst() == mac);
-        if (involved) {
-          removed.add(e.getValue());
-          total.decrementAndGet();
-        }
-        return involved;
-      });
+    PairTable mine = byBridge.get(dpid);
+    if (mine == null) {
+      return new ArrayList<>();
     }
-    return removed;
+    synchronized (mine) {
+      List<FlowEntry> removed = mine.removeHost(vlan, mac);
+      total.addAndGet(-removed.size());
+      return removed;
+    }
   }
 
   /** Recomputes every pair entry of a bridge (null drops the pair), e.g. after the port roles changed. */
   void recompute(long dpid, Function<Pair, FlowEntry> entry) {
-    Map<Pair, FlowEntry> mine = byBridge.get(dpid);
+    PairTable mine = byBridge.get(dpid);
     if (mine != null) {
-      for (Pair p : List.copyOf(mine.keySet())) {
-        FlowEntry e = entry.apply(p);
-        if (e == null) {
-          if (mine.remove(p) != null) {
-            total.decrementAndGet();
+      synchronized (mine) {
+        for (Pair p : mine.pairs()) {
+          FlowEntry e = entry.apply(p);
+          if (e == null) {
+            if (mine.remove(p.vlan(), p.src(), p.dst()) != null) {
+              total.decrementAndGet();
+            }
+          } else {
+            mine.put(p.vlan(), p.src(), p.dst(), e);
           }
-        } else {
-          mine.put(p, e);
         }
       }
     }
   }
 
   void replace(long dpid, Map<Pair, FlowEntry> pairs) {
-    Map<Pair, FlowEntry> old = byBridge.put(dpid, new ConcurrentHashMap<>(pairs));
-    total.addAndGet(pairs.size() - (old == null ? 0 : old.size()));
+    PairTable next = new PairTable();
+    pairs.forEach((p, e) -> next.put(p.vlan(), p.src(), p.dst(), e));
+    PairTable old = byBridge.put(dpid, next);
+    total.addAndGet(next.size() - (old == null ? 0 : sizeOf(old)));
   }
 
   void forget(long dpid) {
-    Map<Pair, FlowEntry> old = byBridge.remove(dpid);
+    PairTable old = byBridge.remove(dpid);
     if (old != null) {
-      total.addAndGet(-old.size());
+      total.addAndGet(-sizeOf(old));
+    }
+  }
+
+  private static int sizeOf(PairTable t) {
+    synchronized (t) {
+      return t.size();
     }
   }
 }

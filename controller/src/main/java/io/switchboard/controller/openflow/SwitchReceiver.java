@@ -1,0 +1,104 @@
+package io.switchboard.controller.openflow;
+
+import io.netty.channel.Channel;
+import io.switchboard.controller.core.SerialExecutor;
+import java.util.concurrent.TimeUnit;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving side of one {@link SwitchSession}: messages from the switch wait in its bounded {@link Inbox}, and
+ * the bridge's worker handles them in batches, after each of which what they produced is sent with one flush.
+ */
+final class SwitchReceiver {
+  private static final Logger log = LoggerFactory.getLogger(SwitchReceiver.class);
+  /** Messages one worker turn handles before it lets other switches' work run. */
+  private static final int BATCH = 256;
+  /** A batch run on the event loop that takes longer than this is logged: something in it blocked. */
+  static final long LOOP_STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private final SwitchSession session;
+  private final Channel channel;
+  private final Inbox inbox;
+  private final Outbox outbox;
+  private final SerialExecutor worker;
+  private final SwitchListener listener;
+  private final Runnable drainTask = this::drainInbox;
+  /** The worker thread while it handles a batch: its sends are flushed once, at the end of the batch. */
+  private volatile Thread batchThread;
+
+  SwitchReceiver(SwitchSession session, Channel channel, Inbox inbox, Outbox outbox, SerialExecutor worker,
+                 SwitchListener listener) {
+    this.session = session;
+    this.channel = channel;
+    this.inbox = inbox;
+    this.outbox = outbox;
+    this.worker = worker;
+    this.listener = listener;
+  }
+
+  /** True on the worker while it handles a batch (whose end flushes what was sent meanwhile). */
+  boolean inBatch() {
+    return Thread.currentThread() == batchThread;
+  }
+
+  /**
+   * Called on the event loop for every message of an active switch that is not the answer to a request: queues it
+   * for the worker. A full inbox pauses reading itself (through the channel's {@link Inbox.ReadControl}).
+   */
+  void deliver(Object msg) {
+    inbox.offer(msg);
+    if (inbox.claimDrain()) {
+      worker.execute(drainTask);
+    }
+  }
+
+  /**
+   * On the worker: handles a batch of queued messages, then sends what they produced with one flush. When the worker
+   * runs on the connection's event loop, the flush is written at once (no task) and a batch that held the loop
+   * longer than {@link #LOOP_STALL_NANOS} is reported: an app that said it never blocks did.
+   */
+  private void drainInbox() {
+    batchThread = Thread.currentThread();
+    boolean onLoop = channel.eventLoop().inEventLoop();
+    long started = onLoop ? System.nanoTime() : 0;
+    int handled = 0;
+    try {
+      for (int i = 0; i < BATCH; i++) {
+        Object m = inbox.poll();
+        if (m == null) {
+          break;
+        }
+        if (session.closing()) {
+          continue; // the switch is gone: what it said last changes nothing
+        }
+        handled++;
+        try {
+          if (m instanceof Undecodable u) {
+            listener.undecodable(session, u);
+          } else {
+            listener.message(session, (OFMessage) m);
+          }
+        } catch (RuntimeException e) {
+          log.error("switch {}: handling {} failed", session.dpidText(),
+              m instanceof OFMessage o ? o.getType() : m, e);
+        }
+      }
+    } finally {
+      batchThread = null;
+      outbox.flushNow();
+      if (onLoop) {
+        long took = System.nanoTime() - started;
+        if (took > LOOP_STALL_NANOS) {
+          listener.limitHit(session, "event_loop_stall", "handling " + handled + " message(s) held the connection's"
+              + " event loop for " + took / 1_000_000 + " ms (more than " + LOOP_STALL_NANOS / 1_000_000 + " ms);"
+              + " every switch on that loop waited: an app or store that says it never blocks did");
+        }
+      }
+      if (inbox.releaseDrain()) {
+        worker.execute(drainTask);
+      }
+    }
+  }
+}

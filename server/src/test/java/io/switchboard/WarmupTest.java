@@ -1,0 +1,53 @@
+package io.switchboard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.controller.spi.ControllerApp;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The start-up warm-up: what the property accepts, and a real run against a throwaway l2-learning controller. */
+class WarmupTest {
+  @Test
+  void thePropertyIsADurationOrOff() {
+    assertEquals(Duration.ZERO, Warmup.requested(null));
+    assertEquals(Duration.ZERO, Warmup.requested("0"));
+    assertEquals(Duration.ofSeconds(2), Warmup.requested("2s"));
+    assertEquals(Duration.ofMillis(1500), Warmup.requested("1.5s"));
+    assertEquals(Duration.ofMillis(300), Warmup.requested("300ms"));
+    for (String bad : List.of("2", "fast", "-1s", "31s", "1m")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Warmup.requested(bad));
+      assertTrue(e.getMessage().contains("switchboard.warmup=" + bad), e.getMessage());
+    }
+  }
+
+  @Test
+  void aShortRunAnswersPacketInsThroughTheRealPathAndLeavesNothingListening() throws Exception {
+    ControllerApp l2 = Switchboard.discoverApps().stream().filter(a -> a.name().equals("l2-learning"))
+        .findFirst().orElseThrow();
+    long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500));
+    assertTrue(answered > 100, answered + " packet-ins answered");
+  }
+
+  @Test
+  void onlyWhereBridgesWorkRunsOnTheEventLoops() {
+    Duration budget = Duration.ofMillis(300);
+    assertEquals(-1, Warmup.maybeRun(io.switchboard.config.SwitchboardConfig.defaults(), Duration.ZERO), "off");
+    assertEquals(-1, Warmup.maybeRun(config("apps: [l2-learning, acl]"), budget),
+        "acl may block: bridges' work runs on the pool");
+    assertEquals(-1, Warmup.maybeRun(config("apps: []"), budget), "nothing to warm up");
+    assertEquals(-1, Warmup.maybeRun(config("apps: [l2-learning]\ncluster:\n  enabled: true\n"
+        + "  members: [127.0.0.1:5701]\n"), budget), "the cluster's store may block");
+  }
+
+  private static io.switchboard.config.SwitchboardConfig config(String yaml) {
+    try {
+      return io.switchboard.config.ConfigLoader.parse(yaml, "test.yaml");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
