@@ -175,6 +175,22 @@ final class ClusterView {
     connected.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>()).put(me, r);
   }
 
+  /** Tells the cluster this member is connected to all these bridges (dpid to its text), in one call. */
+  void registerAll(Map<Long, String> dpids) {
+    if (dpids.isEmpty()) {
+      return;
+    }
+    Map<String, LinkRecord> batch = new HashMap<>();
+    long now = System.currentTimeMillis();
+    dpids.keySet().forEach(dpid -> batch.put(LinkRecord.key(dpid, me), new LinkRecord(dpid, me, myAddress, now)));
+    try {
+      links.putAll(batch);
+    } catch (RuntimeException e) {
+      log.warn("could not tell the cluster about {} connected bridge(s): {}", dpids.size(), e.toString());
+    }
+    batch.values().forEach(r -> connected.computeIfAbsent(r.dpid(), d -> new ConcurrentHashMap<>()).put(me, r));
+  }
+
   /** Forgets locally that this member is connected to the bridge. */
   void unlinkLocally(long dpid) {
     Map<String, LinkRecord> m = connected.get(dpid);
