@@ -16,7 +16,8 @@ import java.util.TreeMap;
  *   member address) that does not master its fair share yet (rendezvous hashing with bounded loads), so members that
  *   see bridges connect in different orders still choose alike, and a member that comes back on the same address
  *   tends to get the same bridges back; bridges then move from the most to the least loaded member until no two
- *   candidates of a bridge differ by two or more.</li>
+ *   candidates of a bridge differ by two or more (by a tenth of the fair share more when that is 20 or more: see
+ *   {@link #slack}).</li>
  * </ul>
  */
 final class Assignment {
@@ -66,7 +67,7 @@ final class Assignment {
         load.merge(best, 1, Integer::sum);
       }
     });
-    rebalance(members, candidates, target, load);
+    rebalance(members, candidates, target, load, slack(cap));
     return target;
   }
 
@@ -82,12 +83,23 @@ final class Assignment {
   }
 
   /**
-   * Moves one bridge at a time to a candidate with at least two bridges fewer than its current target: largest gap
-   * first, then the receiver with the highest hash for the bridge. Each move lowers the sum of squared loads, so
-   * this ends.
+   * How far apart two members' loads may be before a bridge moves between them: 2 (an imbalance of one never moves
+   * anything) up to a fair share of 19, then a tenth of the fair share more. With hundreds of bridges per member, a
+   * few bridges that moved when their connection to the master blinked, or that two members claimed at the same
+   * moment, do not make bridges move back and forth (each move is a table read by the new master); a member that
+   * joins still gets its share.
+   */
+  static int slack(int fairShare) {
+    return Math.max(2, 1 + fairShare / 10);
+  }
+
+  /**
+   * Moves one bridge at a time to a candidate with at least {@code slack} bridges fewer than its current target:
+   * largest gap first, then the receiver with the highest hash for the bridge. Each move lowers the sum of squared
+   * loads, so this ends.
    */
   private static void rebalance(Map<String, String> members, Map<Long, List<String>> candidates,
-                                Map<Long, String> target, Map<String, Integer> load) {
+                                Map<Long, String> target, Map<String, Integer> load, int slack) {
     while (true) {
       long moveDpid = 0;
       String moveTo = null;
@@ -98,7 +110,7 @@ final class Assignment {
         int fromLoad = load.get(target.get(dpid));
         for (String to : e.getValue()) {
           int gap = fromLoad - load.get(to);
-          if (gap < 2) {
+          if (gap < slack) {
             continue;
           }
           long w = weight(dpid, members.get(to));

@@ -142,6 +142,30 @@ class AssignmentTest {
   }
 
   @Test
+  void manyBridgesPerMemberMoveOnlyForAnImbalanceBeyondTheSlack() {
+    assertEquals(2, Assignment.slack(3));
+    assertEquals(2, Assignment.slack(19));
+    assertEquals(11, Assignment.slack(100));
+    Map<String, String> two = members("a", "b");
+    Map<Long, String> masters = new HashMap<>();
+    for (long d = 1; d <= 200; d++) {
+      masters.put(d, d <= 105 ? "a" : "b");
+    }
+    Map<Long, String> t = Assignment.compute(two, everyoneConnected(200, Set.of("a", "b")), masters);
+    assertEquals(masters, t, "105 / 95: a few bridges that blinked over do not move back");
+    for (long d = 106; d <= 115; d++) {
+      masters.put(d, "a");
+    }
+    Map<Long, String> moved = Assignment.compute(two, everyoneConnected(200, Set.of("a", "b")), masters);
+    assertEquals(Map.of("a", 105, "b", 95), loads(moved), "115 / 85 is beyond the slack: moves until within it");
+    Map<Long, String> joined = Assignment.compute(members("a", "b", "c"), everyoneConnected(200, THREE.keySet()),
+        moved);
+    Map<String, Integer> l = loads(joined);
+    assertTrue(l.get("c") >= 60 && l.get("a") - l.get("c") < Assignment.slack(67), "a member that joins gets its "
+        + "share: " + l);
+  }
+
+  @Test
   void aBridgeWithoutMasterGoesToItsHighestHashBelowTheFairShare() {
     Map<String, String> two = members("a", "b");
     Map<Long, Set<String>> one = Map.of(42L, Set.of("a", "b"));
