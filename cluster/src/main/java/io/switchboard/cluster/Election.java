@@ -51,7 +51,8 @@ final class Election implements AutoCloseable {
   static final long LINKS_WAIT_MS = 5000;
   /**
    * A live, connected master is relieved of a bridge (to even out the load) only once its record has stood this
-   * long here: members whose views briefly differ cannot toss a bridge back and forth faster than this.
+   * long here, and no member connected to or disconnected from any bridge for this long: members whose views
+   * briefly differ cannot toss a bridge back and forth faster than this.
    */
   static final long REBALANCE_HOLD_MS = 2000;
 
@@ -287,7 +288,9 @@ final class Election implements AutoCloseable {
           wait = b.registeredAt() + LINKS_WAIT_MS - now;
         } else if (rec != null && candidates.getOrDefault(b.dpid, Set.of()).contains(rec.owner())
             && live.containsKey(rec.owner())) {
-          wait = view.recordSeenAt(b.dpid, now) + REBALANCE_HOLD_MS - now; // a rebalancing move
+          // a rebalancing move: once the record has stood a while, and while no connection came or went (a burst of
+          // dropped connections moves bridges by failover; rebalancing amid it would toss others back and forth)
+          wait = Math.max(view.recordSeenAt(b.dpid, now), view.linksChangedAt()) + REBALANCE_HOLD_MS - now;
         }
         if (quiet) {
           wake = Math.min(wake, settled ? pauses.quietLeftMs() : settle.waitMs(now));
