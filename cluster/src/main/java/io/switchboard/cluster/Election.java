@@ -45,10 +45,11 @@ final class Election implements AutoCloseable {
   static final long RELOAD_MS = 30_000;
   /**
    * A bridge no one has ever mastered (a new bridge, or every member restarted) is claimed once every live member is
-   * connected to it, so that all members choose among the same candidates; or at the latest this long after it
-   * connected here (a member that is not connected to it, or not yet).
+   * connected to it, so that all members choose among the same candidates; or at the latest this long after the
+   * switch answered here (a member that is not connected to it, or not yet: on a loaded machine a handshake and the
+   * first role answer took seconds).
    */
-  static final long LINKS_WAIT_MS = 5000;
+  static final long LINKS_WAIT_MS = 10_000;
   /**
    * A live, connected master is relieved of a bridge (to even out the load) only once its record has stood this
    * long here, and no member connected to or disconnected from any bridge for this long: members whose views
@@ -200,8 +201,13 @@ final class Election implements AutoCloseable {
       old.disconnected();
       programming.remove(b.dpid);
     }
+    // the cluster learns of the connection at once (so that members choosing a master for a new bridge wait for it);
+    // this member claims it only once the switch told its generation
+    if (settled()) {
+      view.register(b.dpid, b.dpidText);
+    }
     roles.query(b, () -> {
-      register(b);
+      b.registered(System.currentTimeMillis());
       evaluate();
     });
   }
@@ -226,14 +232,14 @@ final class Election implements AutoCloseable {
     if (!settle.settled(now)) {
       return false;
     }
-    List<BridgeRole> ready = bridges.values().stream().filter(BridgeRole::ready).toList();
+    List<BridgeRole> ready = bridges.values().stream().filter(b -> !b.gone()).toList();
     log.info("cluster: membership settled after {} ms (members {}{}); registering {} bridge(s) and taking a share",
         settle.waitedMs(now), view.liveMembers().values(), settle.complete() ? ""
             : "; not seen within cluster.settle-timeout: " + settle.missing(), ready.size());
     Map<Long, String> dpids = new LinkedHashMap<>();
     ready.forEach(b -> dpids.put(b.dpid, b.dpidText));
     view.registerAll(dpids);
-    ready.forEach(b -> b.registered(now));
+    ready.stream().filter(BridgeRole::ready).forEach(b -> b.registered(now));
     settledAt = now;
     return true;
   }
@@ -330,7 +336,7 @@ final class Election implements AutoCloseable {
     if (closed) {
       return;
     }
-    view.reload(settled() ? bridges.values().stream().filter(BridgeRole::ready).map(b -> b.dpid).toList()
+    view.reload(settled() ? bridges.values().stream().filter(b -> !b.gone()).map(b -> b.dpid).toList()
         : List.of());
     forgetDeadLinks();
     requestEvaluation();
