@@ -115,3 +115,12 @@ fi
 for i in $(seq 0 $((instances - 1))); do
   echo "controller $i: $(grep -c ' ERROR ' "$work/controller$i.first.log" || true) ERROR lines in its log ($work/controller$i.first.log)"
 done
+if [ "$mode" = restart ] && [ "$instances" -gt 1 ]; then # mastership after the restart, from the logs (docs/cluster.md)
+  for i in $(seq 0 $((instances - 1))); do
+    l="$work/controller$i.second.log"
+    echo "controller $i after the restart: $(grep -c 'claims mastership' "$l" || true) claims," \
+      "$(grep 'stops programming it' "$l" | grep -vc 'leaving the cluster' || true) moves away (each a table read wasted)," \
+      "$(grep -c 'reading flows failed' "$l" || true) reads cut by a disconnect," \
+      "$(grep -c 'silent for 3 echo intervals' "$l" || true) bridges dropped as silent, $(grep -c 'was paused for' "$l" || true) pauses"
+  done
+fi

@@ -12,10 +12,12 @@ import java.util.TreeMap;
  * connected to which bridge, current masters) and acts only for itself, by claiming the bridges it should master.
  * <ul>
  *   <li>sticky: a master that is alive and connected keeps its bridge;</li>
- *   <li>fair: a bridge without one goes to the least loaded connected member, and bridges move from the most to the
- *   least loaded member until no two candidates of a bridge differ by two or more;</li>
- *   <li>deterministic: ties go to the member with the highest hash of (bridge, member address), so a member that
- *   comes back on the same address tends to get the same bridges back.</li>
+ *   <li>fair and deterministic: a bridge without one goes to the connected member with the highest hash of (bridge,
+ *   member address) that does not master its fair share yet (rendezvous hashing with bounded loads), so members that
+ *   see bridges connect in different orders still choose alike, and a member that comes back on the same address
+ *   tends to get the same bridges back; bridges then move from the most to the least loaded member until no two
+ *   candidates of a bridge differ by two or more (by a tenth of the fair share more when that is 20 or more: see
+ *   {@link #slack}).</li>
  * </ul>
  */
 final class Assignment {
@@ -46,10 +48,16 @@ final class Assignment {
         load.merge(master, 1, Integer::sum);
       }
     });
+    int cap = cap(candidates);
     candidates.forEach((dpid, cands) -> {
       if (!target.containsKey(dpid)) {
         String best = null;
-        for (String c : cands) {
+        for (String c : cands) { // the highest hash among the candidates below the cap
+          if (load.get(c) < cap && prefers(dpid, c, best, members)) {
+            best = c;
+          }
+        }
+        for (String c : best == null ? cands : List.<String>of()) { // all at the cap: the least loaded
           if (best == null || load.get(c) < load.get(best)
               || (load.get(c).equals(load.get(best)) && prefers(dpid, c, best, members))) {
             best = c;
@@ -59,17 +67,39 @@ final class Assignment {
         load.merge(best, 1, Integer::sum);
       }
     });
-    rebalance(members, candidates, target, load);
+    rebalance(members, candidates, target, load, slack(cap));
     return target;
   }
 
   /**
-   * Moves one bridge at a time to a candidate with at least two bridges fewer than its current target: largest gap
-   * first, then the receiver with the highest hash for the bridge. Each move lowers the sum of squared loads, so
-   * this ends.
+   * A fair share: the bridges with a candidate, divided by the members that are a candidate of any, rounded up. A
+   * bridge without a master goes to the member its hash prefers unless that one has its share already, so the
+   * choice depends on the bridge and the members alone (not on the order in which members saw the bridges), while
+   * no member gets more than its share.
+   */
+  private static int cap(Map<Long, List<String>> candidates) {
+    long active = candidates.values().stream().flatMap(List::stream).distinct().count();
+    return active == 0 ? 0 : (int) ((candidates.size() + active - 1) / active);
+  }
+
+  /**
+   * How far apart two members' loads may be before a bridge moves between them: 2 (an imbalance of one never moves
+   * anything) up to a fair share of 19, then a tenth of the fair share more. With hundreds of bridges per member, a
+   * few bridges that moved when their connection to the master blinked, or that two members claimed at the same
+   * moment, do not make bridges move back and forth (each move is a table read by the new master); a member that
+   * joins still gets its share.
+   */
+  static int slack(int fairShare) {
+    return Math.max(2, 1 + fairShare / 10);
+  }
+
+  /**
+   * Moves one bridge at a time to a candidate with at least {@code slack} bridges fewer than its current target:
+   * largest gap first, then the receiver with the highest hash for the bridge. Each move lowers the sum of squared
+   * loads, so this ends.
    */
   private static void rebalance(Map<String, String> members, Map<Long, List<String>> candidates,
-                                Map<Long, String> target, Map<String, Integer> load) {
+                                Map<Long, String> target, Map<String, Integer> load, int slack) {
     while (true) {
       long moveDpid = 0;
       String moveTo = null;
@@ -80,7 +110,7 @@ final class Assignment {
         int fromLoad = load.get(target.get(dpid));
         for (String to : e.getValue()) {
           int gap = fromLoad - load.get(to);
-          if (gap < 2) {
+          if (gap < slack) {
             continue;
           }
           long w = weight(dpid, members.get(to));

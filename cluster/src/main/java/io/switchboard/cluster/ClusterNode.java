@@ -36,10 +36,11 @@ public final class ClusterNode implements AutoCloseable {
   private final Election election;
   private final ClusterMastership mastership;
 
-  private ClusterNode(HazelcastInstance hz) {
+  private ClusterNode(HazelcastInstance hz, ClusterSettings settings) {
     this.hz = hz;
     this.stores = new HazelcastStoreFactory(hz);
-    this.election = new Election(hz);
+    this.election = new Election(hz, settings.members().stream().map(MemberConfig::address).toList(),
+        settings.settle().toMillis(), settings.settleTimeout().toMillis());
     this.mastership = new ClusterMastership(election);
     election.start();
   }
@@ -47,7 +48,7 @@ public final class ClusterNode implements AutoCloseable {
   /** Starts the Hazelcast member and joins the members listed in the settings (returns once joined or alone). */
   public static ClusterNode start(ClusterSettings settings) {
     HazelcastInstance hz = Hazelcast.newHazelcastInstance(MemberConfig.of(settings));
-    ClusterNode node = new ClusterNode(hz);
+    ClusterNode node = new ClusterNode(hz, settings);
     log.info("cluster: member {} up; members {}", node.election.memberAddress(),
         node.election.liveMembers().values());
     return node;
@@ -118,6 +119,7 @@ public final class ClusterNode implements AutoCloseable {
     out.put("enabled", true);
     out.put("name", MemberConfig.CLUSTER_NAME);
     out.put("local", address());
+    out.put("settled", election.settled());
     out.put("members", members);
     out.put("bridges", bridges);
     return out;
@@ -125,7 +127,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The "cluster" field of {@code GET /api/v1/health}: this member's address and how many members there are. */
   public Map<String, Object> health() {
-    return Map.of("local", address(), "members", hz.getCluster().getMembers().size());
+    return Map.of("local", address(), "members", hz.getCluster().getMembers().size(), "settled",
+        election.settled());
   }
 
   /**

@@ -39,6 +39,8 @@ final class ClusterView {
   private final Map<Long, Long> recordSeenAt = new ConcurrentHashMap<>();
   /** Per bridge, the connected members. */
   private final Map<Long, Map<String, LinkRecord>> connected = new ConcurrentHashMap<>();
+  /** When a member last connected to or disconnected from a bridge, as this member learnt it (ms, local clock). */
+  private volatile long linksChangedAt = System.currentTimeMillis();
   private volatile String me;
   private volatile String myAddress;
 
@@ -89,6 +91,15 @@ final class ClusterView {
 
   long recordSeenAt(long dpid, long otherwise) {
     return recordSeenAt.getOrDefault(dpid, otherwise);
+  }
+
+  /** When the last link came or went (ms): while connections come and go, rebalancing waits. */
+  long linksChangedAt() {
+    return linksChangedAt;
+  }
+
+  private void linksChanged() {
+    linksChangedAt = System.currentTimeMillis();
   }
 
   /** Per bridge, the ids of the members connected to it. */
@@ -172,14 +183,33 @@ final class ClusterView {
     } catch (RuntimeException e) {
       log.warn("switch {}: could not tell the cluster it is connected here: {}", dpidText, e.toString());
     }
-    connected.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>()).put(me, r);
+    if (connected.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>()).put(me, r) == null) {
+      linksChanged();
+    }
+  }
+
+  /** Tells the cluster this member is connected to all these bridges (dpid to its text), in one call. */
+  void registerAll(Map<Long, String> dpids) {
+    if (dpids.isEmpty()) {
+      return;
+    }
+    Map<String, LinkRecord> batch = new HashMap<>();
+    long now = System.currentTimeMillis();
+    dpids.keySet().forEach(dpid -> batch.put(LinkRecord.key(dpid, me), new LinkRecord(dpid, me, myAddress, now)));
+    try {
+      links.putAll(batch);
+    } catch (RuntimeException e) {
+      log.warn("could not tell the cluster about {} connected bridge(s): {}", dpids.size(), e.toString());
+    }
+    batch.values().forEach(r -> connected.computeIfAbsent(r.dpid(), d -> new ConcurrentHashMap<>()).put(me, r));
+    linksChanged();
   }
 
   /** Forgets locally that this member is connected to the bridge. */
   void unlinkLocally(long dpid) {
     Map<String, LinkRecord> m = connected.get(dpid);
-    if (m != null) {
-      m.remove(me);
+    if (m != null && m.remove(me) != null) {
+      linksChanged();
     }
   }
 
@@ -208,8 +238,12 @@ final class ClusterView {
       fresh.computeIfAbsent(dpid, d -> new ConcurrentHashMap<>()).putIfAbsent(me,
           new LinkRecord(dpid, me, myAddress, System.currentTimeMillis()));
     }
+    Map<Long, Set<String>> before = candidates();
     connected.keySet().retainAll(fresh.keySet());
     connected.putAll(fresh);
+    if (!before.equals(candidates())) {
+      linksChanged();
+    }
   }
 
   /** The oldest member removes the link records of members that left (others just ignore them). */
@@ -303,8 +337,8 @@ final class ClusterView {
       LinkRecord.Key k = LinkRecord.parse(e.getKey());
       run.accept(() -> {
         Map<String, LinkRecord> m = connected.get(k.dpid());
-        if (m != null) {
-          m.remove(k.member());
+        if (m != null && m.remove(k.member()) != null) {
+          linksChanged();
         }
         changed.run();
       });
@@ -313,7 +347,9 @@ final class ClusterView {
     private void up(LinkRecord r) {
       if (r != null) {
         run.accept(() -> {
-          connected.computeIfAbsent(r.dpid(), d -> new ConcurrentHashMap<>()).put(r.member(), r);
+          if (connected.computeIfAbsent(r.dpid(), d -> new ConcurrentHashMap<>()).put(r.member(), r) == null) {
+            linksChanged();
+          }
           changed.run();
         });
       }

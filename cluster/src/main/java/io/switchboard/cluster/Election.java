@@ -6,6 +6,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.switchboard.controller.core.MastershipLink;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,11 +43,17 @@ final class Election implements AutoCloseable {
   static final long EVALUATE_MS = 1000;
   static final long VERIFY_MS = 2000;
   static final long RELOAD_MS = 30_000;
-  /** A bridge no one masters yet is claimed this long after it connected here, once other members saw it too. */
-  static final long SETTLE_MS = 300;
+  /**
+   * A bridge no one has ever mastered (a new bridge, or every member restarted) is claimed once every live member is
+   * connected to it, so that all members choose among the same candidates; or at the latest this long after the
+   * switch answered here (a member that is not connected to it, or not yet: on a loaded machine a handshake and the
+   * first role answer took seconds).
+   */
+  static final long LINKS_WAIT_MS = 10_000;
   /**
    * A live, connected master is relieved of a bridge (to even out the load) only once its record has stood this
-   * long here: members whose views briefly differ cannot toss a bridge back and forth faster than this.
+   * long here, and no member connected to or disconnected from any bridge for this long: members whose views
+   * briefly differ cannot toss a bridge back and forth faster than this.
    */
   static final long REBALANCE_HOLD_MS = 2000;
 
@@ -59,12 +68,23 @@ final class Election implements AutoCloseable {
   private final BridgeRole.Programming programs = new LinkProgramming();
   private final SwitchRoles roles;
   private final AtomicBoolean evaluationQueued = new AtomicBoolean();
+  /** Whether the member list has settled since this member started or rejoined (see {@link MembershipSettle}). */
+  private final MembershipSettle settle;
+  /** When it settled (ms), or -1 while waiting: meanwhile this member tells no one its links and claims nothing. */
+  private volatile long settledAt = -1;
   private volatile boolean closed;
 
-  Election(HazelcastInstance hz) {
+  /**
+   * @param expected the addresses of the members to wait for before taking bridges ({@code cluster.members})
+   */
+  Election(HazelcastInstance hz, Collection<String> expected, long settleMs, long settleTimeoutMs) {
     this.hz = hz;
     this.view = new ClusterView(hz);
-    this.pauses = new PauseWatch(() -> run(() -> standAll("this instance was paused")));
+    Set<String> wanted = new LinkedHashSet<>(expected);
+    wanted.add(view.myAddress());
+    this.settle = new MembershipSettle(wanted, settleMs, settleTimeoutMs);
+    this.pauses = new PauseWatch(() -> run(() -> standAll("this instance was paused")),
+        PauseWatch.thresholdMs(hz.getConfig().getProperty("hazelcast.max.no.heartbeat.seconds")));
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "cluster-election");
       t.setDaemon(true);
@@ -74,6 +94,7 @@ final class Election implements AutoCloseable {
   }
 
   void start() {
+    settle.rearm(view.liveMembers().values(), System.currentTimeMillis());
     view.listen(this::run, this::requestEvaluation);
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
@@ -122,6 +143,11 @@ final class Election implements AutoCloseable {
 
   Map<String, String> liveMembers() {
     return view.liveMembers();
+  }
+
+  /** Whether this member's membership has settled, so that it takes bridges. */
+  boolean settled() {
+    return settledAt >= 0;
   }
 
   // ---- events from the controller (any thread)
@@ -175,15 +201,47 @@ final class Election implements AutoCloseable {
       old.disconnected();
       programming.remove(b.dpid);
     }
+    // the cluster learns of the connection at once (so that members choosing a master for a new bridge wait for it);
+    // this member claims it only once the switch told its generation
+    if (settled()) {
+      view.register(b.dpid, b.dpidText);
+    }
     roles.query(b, () -> {
-      register(b);
+      b.registered(System.currentTimeMillis());
       evaluate();
     });
   }
 
+  /** Tells the cluster this member is connected to the bridge, once settled (until then the machine follows only). */
   private void register(BridgeRole b) {
-    view.register(b.dpid, b.dpidText);
+    if (settled()) {
+      view.register(b.dpid, b.dpidText);
+    }
     b.registered(System.currentTimeMillis());
+  }
+
+  /**
+   * Whether the membership has settled; on the evaluation that finds it so, tells the cluster about every bridge
+   * connected meanwhile, in one call, so that the others see this member's links together.
+   */
+  private boolean settleNow(long now) {
+    if (settledAt >= 0) {
+      return true;
+    }
+    settle.members(view.liveMembers().values(), now);
+    if (!settle.settled(now)) {
+      return false;
+    }
+    List<BridgeRole> ready = bridges.values().stream().filter(b -> !b.gone()).toList();
+    log.info("cluster: membership settled after {} ms (members {}{}); registering {} bridge(s) and taking a share",
+        settle.waitedMs(now), view.liveMembers().values(), settle.complete() ? ""
+            : "; not seen within cluster.settle-timeout: " + settle.missing(), ready.size());
+    Map<Long, String> dpids = new LinkedHashMap<>();
+    ready.forEach(b -> dpids.put(b.dpid, b.dpidText));
+    view.registerAll(dpids);
+    ready.stream().filter(BridgeRole::ready).forEach(b -> b.registered(now));
+    settledAt = now;
+    return true;
   }
 
   private void down(MastershipLink link) {
@@ -213,13 +271,17 @@ final class Election implements AutoCloseable {
     if (closed) {
       return;
     }
-    boolean quiet = pauses.quiet();
+    long now = System.currentTimeMillis();
+    long wake = Long.MAX_VALUE;
+    boolean settled = settleNow(now);
+    if (!settled) {
+      wake = settle.waitMs(now);
+    }
+    boolean quiet = pauses.quiet() || !settled;
     String me = view.me();
     Map<String, String> live = view.liveMembers();
     Map<Long, Set<String>> candidates = view.candidates();
     Map<Long, String> targets = Assignment.compute(live, candidates, view.owners());
-    long now = System.currentTimeMillis();
-    long wake = Long.MAX_VALUE;
     for (BridgeRole b : new ArrayList<>(bridges.values())) {
       if (!b.ready()) {
         continue;
@@ -227,15 +289,17 @@ final class Election implements AutoCloseable {
       MasterRecord rec = view.record(b.dpid);
       if (me.equals(targets.get(b.dpid)) && (rec == null || !me.equals(rec.owner()))) {
         long wait = 0;
-        if (rec == null && live.size() > 1) {
-          // a new bridge: let the other members' connections to it show up, so the first choice sticks
-          wait = b.registeredAt() + SETTLE_MS - now;
+        if (rec == null && !candidates.getOrDefault(b.dpid, Set.of()).containsAll(live.keySet())) {
+          // a new bridge: let the other members' connections to it show up, so that all choose alike and it sticks
+          wait = b.registeredAt() + LINKS_WAIT_MS - now;
         } else if (rec != null && candidates.getOrDefault(b.dpid, Set.of()).contains(rec.owner())
             && live.containsKey(rec.owner())) {
-          wait = view.recordSeenAt(b.dpid, now) + REBALANCE_HOLD_MS - now; // a rebalancing move
+          // a rebalancing move: once the record has stood a while, and while no connection came or went (a burst of
+          // dropped connections moves bridges by failover; rebalancing amid it would toss others back and forth)
+          wait = Math.max(view.recordSeenAt(b.dpid, now), view.linksChangedAt()) + REBALANCE_HOLD_MS - now;
         }
         if (quiet) {
-          wake = Math.min(wake, pauses.quietLeftMs());
+          wake = Math.min(wake, settled ? pauses.quietLeftMs() : settle.waitMs(now));
         } else if (wait > 0) {
           wake = Math.min(wake, wait);
         } else {
@@ -251,7 +315,7 @@ final class Election implements AutoCloseable {
 
   /** Makes this connection's role at the switch follow the record. */
   private void apply(BridgeRole b, MasterRecord rec) {
-    boolean quiet = pauses.quiet();
+    boolean quiet = pauses.quiet() || !settled();
     if (b.holdExpired(rec, view.me(), quiet, System.currentTimeMillis())) {
       log.info("switch {}: refused at generation {} for {} s; claiming a newer generation", b.dpidText,
           rec.generation(), BridgeRole.REFUSED_HOLD_MS / 1000);
@@ -272,7 +336,8 @@ final class Election implements AutoCloseable {
     if (closed) {
       return;
     }
-    view.reload(bridges.values().stream().filter(BridgeRole::ready).map(b -> b.dpid).toList());
+    view.reload(settled() ? bridges.values().stream().filter(b -> !b.gone()).map(b -> b.dpid).toList()
+        : List.of());
     forgetDeadLinks();
     requestEvaluation();
   }
@@ -292,6 +357,8 @@ final class Election implements AutoCloseable {
       case MERGED -> run(() -> {
         log.info("cluster: merged after a split; re-registering this member's bridges");
         view.identify();
+        settledAt = -1; // rejoined: take bridges again once the member list settles
+        settle.rearm(view.liveMembers().values(), System.currentTimeMillis());
         for (BridgeRole b : bridges.values()) {
           b.forgiveRefusal();
           if (b.ready()) {

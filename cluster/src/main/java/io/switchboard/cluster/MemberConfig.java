@@ -84,6 +84,15 @@ final class MemberConfig {
     return c;
   }
 
+  /** A member's address as Hazelcast reports it (ip:port), the name looked up once; as given when that fails. */
+  static String address(HostPort hp) {
+    try {
+      return InetAddress.getByName(hp.host()).getHostAddress() + ":" + hp.port();
+    } catch (UnknownHostException e) {
+      return hp.host() + ":" + hp.port();
+    }
+  }
+
   /** Hazelcast wants this member's address as an IP; {@code localhost} and other names are looked up once. */
   private static String resolve(String host) {
     try {

@@ -9,11 +9,15 @@ import java.util.function.BooleanSupplier;
 
 /** Embedded cluster members on loopback for tests. */
 final class Members {
+  static final Duration SETTLE = Duration.ofMillis(300);
+  static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(3);
+
   private Members() {}
 
   static ClusterSettings settings(int port, int... all) {
     List<HostPort> members = Arrays.stream(all).mapToObj(p -> new HostPort("127.0.0.1", p)).toList();
-    return new ClusterSettings(true, new HostPort("127.0.0.1", port), members);
+    // short settling times: a test that starts some of the listed members waits 3 s at most before they serve
+    return new ClusterSettings(true, new HostPort("127.0.0.1", port), members, SETTLE, SETTLE_TIMEOUT);
   }
 
   static ClusterNode start(int port, int... all) {

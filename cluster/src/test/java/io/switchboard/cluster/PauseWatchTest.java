@@ -47,6 +47,26 @@ class PauseWatchTest {
   }
 
   @Test
+  void aStallShorterThanTheThresholdIsNoPause() {
+    advanceMs(PauseWatch.PAUSE_MS - 100);
+    watch.tick();
+    assertFalse(watch.quiet(), "a loaded machine's stall of 2.4 s cannot have made the others drop this member");
+    assertEquals(0, pauses.get());
+  }
+
+  @Test
+  void theThresholdIsHalfTheHeartbeatTimeoutWithinBounds() {
+    assertEquals(2500, PauseWatch.thresholdMs("5"));
+    assertEquals(1500, PauseWatch.thresholdMs("3"));
+    assertEquals(PauseWatch.MIN_PAUSE_MS, PauseWatch.thresholdMs("1"));
+    assertEquals(PauseWatch.PAUSE_MS, PauseWatch.thresholdMs(null), "Hazelcast's default (60 s) is capped");
+    assertEquals(PauseWatch.PAUSE_MS, PauseWatch.thresholdMs("soon"));
+    PauseWatch strict = new PauseWatch(pauses::incrementAndGet, clock::get, 5000, 1500);
+    advanceMs(1600);
+    assertTrue(strict.quiet());
+  }
+
+  @Test
   void askingNoticesAPauseTheThreadHasNotSeen() {
     advanceMs(3000);
     assertTrue(watch.quiet());

@@ -175,7 +175,7 @@ final class ListenerSections {
   }
 
   ClusterSettings cluster(MapView top) {
-    MapView m = section(top, "cluster", List.of("enabled", "bind", "members"));
+    MapView m = section(top, "cluster", List.of("enabled", "bind", "members", "settle", "settle-timeout"));
     boolean enabled = m.bool("enabled").orElse(false);
     HostPort bind = enabled ? listen(m, "bind", defaults.cluster().bind())
         : m.optional("bind", HostPort.EXPECTED, HostPort::parse).orElse(defaults.cluster().bind());
@@ -194,7 +194,18 @@ final class ListenerSections {
         }
       });
     }
-    return new ClusterSettings(enabled, bind, members);
+    Duration settle = m.optional("settle", Values.DURATION,
+        t -> Values.duration(t, Duration.ZERO, Duration.ofMinutes(1), false)).orElse(ClusterSettings.DEFAULT_SETTLE);
+    Duration timeout = m.optional("settle-timeout", Values.DURATION,
+        t -> Values.duration(t, Duration.ZERO, Duration.ofMinutes(10), false))
+        .orElse(ClusterSettings.DEFAULT_SETTLE_TIMEOUT.compareTo(settle) < 0 ? settle
+            : ClusterSettings.DEFAULT_SETTLE_TIMEOUT);
+    if (timeout.compareTo(settle) < 0) {
+      errors.add(m.lineOf("settle-timeout"), m.pathOf("settle-timeout"), "expected at least cluster.settle ("
+          + Values.format(settle) + "), got \"" + Values.format(timeout) + "\"");
+      timeout = settle;
+    }
+    return new ClusterSettings(enabled, bind, members, settle, timeout);
   }
 
   /** A listening address; two sections may not listen on the same port. */

@@ -329,7 +329,8 @@ class ConfigLoaderTest {
     error("firewall: {}\n", 1, "firewall", "unknown section; expected one of the core's (openflow, rest, cluster, "
         + "apps, bridges, reconcile) or an app's (acl of app acl, l2-learning of app l2-learning, overlay of app "
         + "vxlan-overlay)");
-    error("cluster: {peers: []}\n", 1, "cluster.peers", "unknown key; expected one of: enabled, bind, members");
+    error("cluster: {peers: []}\n", 1, "cluster.peers", "unknown key; expected one of: enabled, bind, members, settle, "
+        + "settle-timeout");
   }
 
   @Test
@@ -380,6 +381,22 @@ class ConfigLoaderTest {
     SwitchboardConfig c = load("cluster: {enabled: true, bind: 10.0.0.1:5701, members: [10.0.0.1:5701, 10.0.0.2:5701]}");
     assertTrue(c.cluster().enabled());
     assertEquals(new HostPort("10.0.0.1", 5701), c.cluster().bind());
+    assertEquals(ClusterSettings.DEFAULT_SETTLE, c.cluster().settle());
+    assertEquals(ClusterSettings.DEFAULT_SETTLE_TIMEOUT, c.cluster().settleTimeout());
+  }
+
+  @Test
+  void clusterSettling() {
+    SwitchboardConfig c = load("cluster: {enabled: true, settle: 500ms, settle-timeout: 30s}");
+    assertEquals(Duration.ofMillis(500), c.cluster().settle());
+    assertEquals(Duration.ofSeconds(30), c.cluster().settleTimeout());
+    assertEquals(Duration.ZERO, load("cluster: {settle: 0s, settle-timeout: 0s}").cluster().settleTimeout());
+    assertEquals(Duration.ofSeconds(40), load("cluster: {settle: 40s}").cluster().settleTimeout(),
+        "a settle time above the default timeout raises the timeout with it");
+    error("cluster: {settle: 2m}\n", 1, "cluster.settle", "between 0s and 1m", "out of range");
+    error("cluster: {settle: soon}\n", 1, "cluster.settle", "got \"soon\"");
+    error("cluster: {settle: 5s, settle-timeout: 2s}\n", 1, "cluster.settle-timeout",
+        "expected at least cluster.settle (5s), got \"2s\"");
   }
 
   @Test
