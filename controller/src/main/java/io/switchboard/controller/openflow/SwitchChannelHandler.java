@@ -22,8 +22,6 @@ import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFHello;
-import org.projectfloodlight.openflow.protocol.OFHelloElem;
-import org.projectfloodlight.openflow.protocol.OFHelloElemVersionbitmap;
 import org.projectfloodlight.openflow.protocol.OFHelloFailedCode;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPortConfig;
@@ -33,7 +31,6 @@ import org.projectfloodlight.openflow.protocol.OFPortState;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
-import org.projectfloodlight.openflow.types.U32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,15 +106,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    OFVersion top = offered.get(0);
-    OFFactory f = OFFactories.getFactory(top);
-    OFHello hello;
-    if (top == OFVersion.OF_10) {
-      hello = f.buildHello().setXid(1).build();
-    } else {
-      hello = f.buildHello().setXid(1).setElements(List.of(f.helloElemVersionbitmap(List.of(U32.of(bitmap(offered))))))
-          .build();
-    }
+    OFHello hello = VersionNegotiation.hello(offered);
     ctx.writeAndFlush(hello);
     long timeoutMs = limits.handshakeTimeout().toMillis();
     handshakeTimer = ctx.executor().schedule(() -> {
@@ -128,14 +117,6 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       }
     }, timeoutMs, TimeUnit.MILLISECONDS);
     ctx.fireChannelActive();
-  }
-
-  static long bitmap(List<OFVersion> versions) {
-    long bits = 0;
-    for (OFVersion v : versions) {
-      bits |= 1L << v.getWireVersion();
-    }
-    return bits;
   }
 
   @Override
@@ -182,7 +163,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    OFVersion v = negotiate(hello, offered);
+    OFVersion v = VersionNegotiation.negotiate(hello, offered);
     if (v == null) {
       OFFactory f = OFFactories.getFactory(offered.get(offered.size() - 1));
       log.warn("{}: no common OpenFlow version (switch offers {}), closing", ctx.channel().remoteAddress(),
@@ -194,33 +175,6 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     factory = OFFactories.getFactory(v);
     state = State.WAIT_FEATURES;
     ctx.writeAndFlush(factory.buildFeaturesRequest().setXid(2).build());
-  }
-
-  /** The highest version both sides support, or null. */
-  public static OFVersion negotiate(OFHello hello, List<OFVersion> ours) {
-    long theirs = 0;
-    if (hello.getVersion() != OFVersion.OF_10) {
-      for (OFHelloElem e : hello.getElements()) {
-        if (e instanceof OFHelloElemVersionbitmap bm && !bm.getBitmaps().isEmpty()) {
-          theirs = bm.getBitmaps().get(0).getValue();
-        }
-      }
-    }
-    if (theirs != 0) {
-      for (OFVersion v : ours) {
-        if ((theirs & (1L << v.getWireVersion())) != 0) {
-          return v;
-        }
-      }
-      return null;
-    }
-    int wire = Math.min(hello.getVersion().getWireVersion(), ours.get(0).getWireVersion());
-    for (OFVersion v : ours) {
-      if (v.getWireVersion() == wire) {
-        return v;
-      }
-    }
-    return null;
   }
 
   private void onFeatures(ChannelHandlerContext ctx, OFMessage m) {
@@ -293,26 +247,11 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       session.deliver(u);
     }
     // An unknown message type is answered as the spec says; replies and known types are just skipped.
-    if (factory != null && !isKnownType(factory.getVersion(), u.type())) {
+    if (factory != null && !VersionNegotiation.isKnownType(factory.getVersion(), u.type())) {
       ctx.writeAndFlush(factory.errorMsgs().buildBadRequestErrorMsg().setXid(u.xid())
           .setCode(OFBadRequestCode.BAD_TYPE)
           .setData(org.projectfloodlight.openflow.types.OFErrorCauseData.of(u.head(), factory.getVersion()))
           .build());
-    }
-  }
-
-  static boolean isKnownType(OFVersion v, int type) {
-    try {
-      byte b = (byte) type;
-      switch (v) {
-        case OF_10 -> org.projectfloodlight.openflow.protocol.ver10.OFTypeSerializerVer10.ofWireValue(b);
-        case OF_13 -> org.projectfloodlight.openflow.protocol.ver13.OFTypeSerializerVer13.ofWireValue(b);
-        case OF_14 -> org.projectfloodlight.openflow.protocol.ver14.OFTypeSerializerVer14.ofWireValue(b);
-        default -> org.projectfloodlight.openflow.protocol.ver15.OFTypeSerializerVer15.ofWireValue(b);
-      }
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 
