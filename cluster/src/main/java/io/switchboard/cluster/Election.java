@@ -65,7 +65,7 @@ final class Election implements AutoCloseable {
   private final Map<Long, BridgeRole> bridges = new ConcurrentHashMap<>();
   /** The bridges this instance programs now: what {@link #isMaster} answers. */
   private final Set<Long> programming = ConcurrentHashMap.newKeySet();
-  private final BridgeRole.Programming programs = new LinkProgramming();
+  private final BridgeRole.Programming programs = new LinkProgramming(programming);
   private final SwitchRoles roles;
   private final AtomicBoolean evaluationQueued = new AtomicBoolean();
   /** Whether the member list has settled since this member started or rejoined (see {@link MembershipSettle}). */
@@ -392,29 +392,5 @@ final class Election implements AutoCloseable {
       log.debug("cluster election close: {}", e.toString());
     }
     thread.shutdownNow();
-  }
-
-  /** Entering and leaving MASTER: the set {@link #isMaster} reads, and the link's programming switch. */
-  private final class LinkProgramming implements BridgeRole.Programming {
-    @Override
-    public void start(BridgeRole b, long gen) {
-      programming.add(b.dpid);
-      try {
-        b.link.program();
-      } catch (RuntimeException e) {
-        log.warn("switch {}: could not start programming: {}", b.dpidText, e.toString());
-      }
-    }
-
-    @Override
-    public void stop(BridgeRole b, String why) {
-      programming.remove(b.dpid);
-      log.info("switch {}: this instance stops programming it: {}", b.dpidText, why);
-      try {
-        b.link.unprogram();
-      } catch (RuntimeException e) {
-        log.debug("switch {}: could not stop programming (controller closing?): {}", b.dpidText, e.toString());
-      }
-    }
   }
 }
