@@ -67,16 +67,15 @@ final class FlowModSender {
           .setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).setFlags(flags).setProperties(List.of()).build());
     }
     for (FlowOp op : ops) {
+      long xid = session.nextXid();
       OFFlowMod fm;
       if (op instanceof FlowOp.Add a) {
-        fm = session.translator().add(a.flow());
+        fm = session.translator().add(a.flow(), xid);
       } else if (op instanceof FlowOp.Modify m) {
-        fm = session.translator().modify(m.flow());
+        fm = session.translator().modify(m.flow(), xid);
       } else {
-        fm = session.translator().delete(op.key());
+        fm = session.translator().delete(op.key(), xid);
       }
-      long xid = session.nextXid();
-      fm = fm.createBuilder().setXid(xid).build();
       inflight.put(xid, op.key());
       try {
         if (bundle) {

@@ -90,16 +90,29 @@ public final class OFTranslator {
   // ---- flow mods
 
   public OFFlowMod add(DesiredFlow d) {
-    return fill(f.buildFlowAdd(), d).build();
+    return add(d, 0);
+  }
+
+  /** With its xid set as it is built (not rebuilt afterwards to set it). */
+  public OFFlowMod add(DesiredFlow d, long xid) {
+    return fill(f.buildFlowAdd().setXid(xid), d).build();
   }
 
   public OFFlowMod modify(DesiredFlow d) {
-    return fill(f.buildFlowModifyStrict(), d).build();
+    return modify(d, 0);
+  }
+
+  public OFFlowMod modify(DesiredFlow d, long xid) {
+    return fill(f.buildFlowModifyStrict().setXid(xid), d).build();
   }
 
   public OFFlowMod delete(FlowKey k) {
-    OFFlowMod.Builder b = f.buildFlowDeleteStrict().setPriority(k.priority()).setMatch(match(k.match()))
-        .setOutPort(OFPort.ANY);
+    return delete(k, 0);
+  }
+
+  public OFFlowMod delete(FlowKey k, long xid) {
+    OFFlowMod.Builder b = f.buildFlowDeleteStrict().setXid(xid).setPriority(k.priority())
+        .setMatch(match(k.match())).setOutPort(OFPort.ANY);
     if (!v10) {
       b.setTableId(TableId.of(k.table())).setOutGroup(OFGroup.ANY);
     }
