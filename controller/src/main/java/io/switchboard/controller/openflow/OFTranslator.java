@@ -519,7 +519,7 @@ public final class OFTranslator {
   }
 
   @SuppressWarnings("rawtypes")
-  private static OFValueType value(Field f, long v) {
+  static OFValueType value(Field f, long v) {
     return switch (f) {
       case IN_PORT -> OFPort.of((int) v);
       case METADATA -> OFMetadata.of(U64.of(v));
