@@ -42,6 +42,9 @@ final class ConflictTracker {
 
   /** What the apps want at one key now. */
   void note(FlowKey k, List<DesiredFlow> wanted) {
+    if (wanted.size() < 2 && conflicts.isEmpty()) {
+      return; // the usual case, without a lookup per key
+    }
     Optional<FlowConflict> c = wanted.size() < 2 ? Optional.empty() : FlowConflict.among(k, wanted);
     if (c.isEmpty()) {
       conflicts.remove(k);

@@ -24,7 +24,12 @@ public final class Cookies {
   }
 
   public static long cookie(String app, long tag) {
-    return ((long) appId(app) << 48) | (tag & TAG_MASK);
+    return cookie(appId(app), tag);
+  }
+
+  /** With the app's id already at hand (a CRC of its name otherwise, per entry). */
+  public static long cookie(int appId, long tag) {
+    return ((long) appId << 48) | (tag & TAG_MASK);
   }
 
   public static int appIdOf(long cookie) {

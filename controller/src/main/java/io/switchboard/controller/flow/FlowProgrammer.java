@@ -128,6 +128,9 @@ public final class FlowProgrammer {
   }
 
   public void registerApp(String app) {
+    if (appIdsByName.containsKey(app)) {
+      return;
+    }
     int id = Cookies.appId(app);
     appIdsByName.put(app, id);
     appNamesById.put(id, app);
@@ -353,23 +356,29 @@ public final class FlowProgrammer {
     if (keys.isEmpty()) {
       return;
     }
+    List<FlowOp> ops = synced ? new ArrayList<>(keys.size()) : null;
     for (FlowKey k : keys) {
       List<DesiredFlow> wanted = new ArrayList<>(1);
       for (Map<FlowKey, DesiredFlow> m : desiredByApp.values()) {
-        DesiredFlow d = m.get(k);
+        DesiredFlow d = m.isEmpty() ? null : m.get(k);
         if (d != null) {
           wanted.add(d);
         }
       }
-      if (wanted.isEmpty()) {
+      DesiredFlow want = wanted.isEmpty() ? null : wanted.get(0);
+      if (want == null) {
         merged.remove(k);
       } else {
-        merged.put(k, wanted.get(0));
+        merged.put(k, want);
       }
       conflicts.note(k, wanted);
+      if (ops != null) {
+        // the merged entry is at hand: compared here rather than looked up again (FlowReconciler.diff's rule)
+        FlowReconciler.diff(k, want, installed.get(k), ops);
+      }
     }
-    if (synced) {
-      send(FlowReconciler.diff(keys, merged, installed));
+    if (ops != null) {
+      send(ops);
     }
   }
 
@@ -412,10 +421,13 @@ public final class FlowProgrammer {
   }
 
   private void assumeInstalled(DesiredFlow d) {
-    InstalledFlow prev = installed.get(d.key());
     FlowEntry e = d.entry();
-    installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
-        prev == null ? 0 : prev.packets(), prev == null ? 0 : prev.bytes(), 0, null));
+    InstalledFlow now = new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(), 0, 0, 0, null);
+    InstalledFlow prev = installed.put(d.key(), now);
+    if (prev != null && (prev.packets() != 0 || prev.bytes() != 0)) { // keeps the counters an audit read
+      installed.put(d.key(), new InstalledFlow(d.key(), e, d.cookie(), e.idleTimeout(), e.hardTimeout(),
+          prev.packets(), prev.bytes(), 0, null));
+    }
     if (e.idleTimeout() > 0 || e.hardTimeout() > 0) { // only these can expire (forgetExpired)
       sentSeq.put(d.key(), seq);
     } else {
@@ -438,7 +450,8 @@ public final class FlowProgrammer {
   }
 
   private DesiredFlow place(String app, FlowEntry e) {
-    return new DesiredFlow(key(e), e, app, Cookies.cookie(app, e.tag()));
+    Integer id = appIdsByName.get(app);
+    return new DesiredFlow(key(e), e, app, id != null ? Cookies.cookie(id, e.tag()) : Cookies.cookie(app, e.tag()));
   }
 
   private FlowKey key(FlowEntry e) {

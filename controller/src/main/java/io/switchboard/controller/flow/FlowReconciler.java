@@ -42,23 +42,26 @@ public final class FlowReconciler {
                                   Map<FlowKey, InstalledFlow> installed) {
     List<FlowOp> ops = new ArrayList<>();
     for (FlowKey k : keys) {
-      DesiredFlow want = desired.get(k);
-      InstalledFlow have = installed.get(k);
-      if (want == null) {
-        if (have != null) {
-          ops.add(new FlowOp.Delete(k));
-        }
-        continue;
-      }
-      FlowOp op = change(want, have);
-      if (op instanceof FlowOp.Delete) {
-        ops.add(op);
-        ops.add(new FlowOp.Add(want));
-      } else if (op != null) {
-        ops.add(op);
-      }
+      diff(k, desired.get(k), installed.get(k), ops);
     }
     return ops;
+  }
+
+  /** The ops for one key, added to {@code ops}: what is wanted there (null: nothing) against what is there. */
+  public static void diff(FlowKey k, DesiredFlow want, InstalledFlow have, List<FlowOp> ops) {
+    if (want == null) {
+      if (have != null) {
+        ops.add(new FlowOp.Delete(k));
+      }
+      return;
+    }
+    FlowOp op = change(want, have);
+    if (op instanceof FlowOp.Delete) {
+      ops.add(op);
+      ops.add(new FlowOp.Add(want));
+    } else if (op != null) {
+      ops.add(op);
+    }
   }
 
   /** null when {@code have} is already right; Delete means "replace": delete, then add. */

@@ -68,20 +68,19 @@ final class FlowModSender {
           .setBundleCtrlType(OFBundleCtrlType.OPEN_REQUEST).setFlags(flags).setProperties(List.of()).build());
     }
     for (FlowOp op : ops) {
+      long xid = session.nextXid();
       OFFlowMod fm;
       if (op instanceof FlowOp.Add a) {
-        fm = session.translator().add(a.flow());
+        fm = session.translator().add(a.flow(), xid);
       } else if (op instanceof FlowOp.Modify m) {
-        fm = session.translator().modify(m.flow());
+        fm = session.translator().modify(m.flow(), xid);
       } else {
-        fm = session.translator().delete(op.key());
+        fm = session.translator().delete(op.key(), xid);
       }
-      long xid = session.nextXid();
-      var b = fm.createBuilder().setXid(xid);
       if (op instanceof FlowOp.Add a && a.bufferId() >= 0 && !bundle) {
-        b.setBufferId(OFBufferId.of(a.bufferId())); // the switch applies the new entry to the packet it kept
+        // the switch applies the new entry to the packet it kept (rare: only a buffered packet-in's new entry)
+        fm = fm.createBuilder().setBufferId(OFBufferId.of(a.bufferId())).build();
       }
-      fm = b.build();
       inflight.put(xid, op.key());
       try {
         if (bundle) {

@@ -10,6 +10,15 @@ final class Nxm {
   private Nxm() {}
 
   static long header(Field f) {
+    long h = headerOrZero(f);
+    if (h == 0) {
+      throw new IllegalArgumentException("no NXM header for " + f);
+    }
+    return h;
+  }
+
+  /** 0 for a field with no NXM header (not movable). */
+  private static long headerOrZero(Field f) {
     return switch (f) {
       case ETH_DST -> nxm(0, 1, 6);
       case ETH_SRC -> nxm(0, 2, 6);
@@ -27,21 +36,26 @@ final class Nxm {
       case TUN_IPV4_DST -> nxm(1, 32, 4);
       case CT_STATE -> nxm(1, 105, 4);
       case CT_ZONE -> nxm(1, 106, 2);
-      default -> throw new IllegalArgumentException("no NXM header for " + f);
+      default -> 0;
     };
   }
 
-  static Field field(long header) {
+  /** Field by header, built once: an audit parses every reg_move of every entry through here. */
+  private static final java.util.Map<Long, Field> BY_HEADER;
+
+  static {
+    java.util.Map<Long, Field> m = new java.util.HashMap<>();
     for (Field f : Field.values()) {
-      try {
-        if (header(f) == header) {
-          return f;
-        }
-      } catch (IllegalArgumentException e) {
-        // not movable
+      long h = headerOrZero(f);
+      if (h != 0) {
+        m.putIfAbsent(h, f);
       }
     }
-    return null;
+    BY_HEADER = m;
+  }
+
+  static Field field(long header) {
+    return BY_HEADER.get(header);
   }
 
   private static long nxm(int cls, int field, int len) {

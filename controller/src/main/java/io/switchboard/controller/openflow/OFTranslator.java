@@ -18,6 +18,7 @@ import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFOxmList;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.action.OFActionDecNwTtl;
@@ -89,16 +90,29 @@ public final class OFTranslator {
   // ---- flow mods
 
   public OFFlowMod add(DesiredFlow d) {
-    return fill(f.buildFlowAdd(), d).build();
+    return add(d, 0);
+  }
+
+  /** With its xid set as it is built (not rebuilt afterwards to set it). */
+  public OFFlowMod add(DesiredFlow d, long xid) {
+    return fill(f.buildFlowAdd().setXid(xid), d).build();
   }
 
   public OFFlowMod modify(DesiredFlow d) {
-    return fill(f.buildFlowModifyStrict(), d).build();
+    return modify(d, 0);
+  }
+
+  public OFFlowMod modify(DesiredFlow d, long xid) {
+    return fill(f.buildFlowModifyStrict().setXid(xid), d).build();
   }
 
   public OFFlowMod delete(FlowKey k) {
-    OFFlowMod.Builder b = f.buildFlowDeleteStrict().setPriority(k.priority()).setMatch(match(k.match()))
-        .setOutPort(OFPort.ANY);
+    return delete(k, 0);
+  }
+
+  public OFFlowMod delete(FlowKey k, long xid) {
+    OFFlowMod.Builder b = f.buildFlowDeleteStrict().setXid(xid).setPriority(k.priority())
+        .setMatch(match(k.match())).setOutPort(OFPort.ANY);
     if (!v10) {
       b.setTableId(TableId.of(k.table())).setOutGroup(OFGroup.ANY);
     }
@@ -268,10 +282,30 @@ public final class OFTranslator {
 
   // ---- matches
 
+  /**
+   * One OXM per field, the list built once: openflowj's {@code Match.Builder} rebuilds its whole OXM list (an
+   * EnumMap over every match field) on each {@code setExact}, which made a match cost quadratic in its fields and
+   * was the controller's largest allocation under endpoint churn.
+   */
   public Match match(FlowMatch m) {
-    Match.Builder b = f.buildMatch();
-    m.forEach((field, mv) -> set(b, field, mv));
-    return b.build();
+    if (v10) {
+      Match.Builder b = f.buildMatch();
+      m.forEach((field, mv) -> set(b, field, mv));
+      return b.build();
+    }
+    if (m.isEmpty()) {
+      return f.matchV3(OFOxmList.EMPTY);
+    }
+    List<OFOxm<?>> oxms = new ArrayList<>(m.size());
+    m.forEach((field, mv) -> oxms.add(oxm(field, mv)));
+    return f.matchV3(OFOxmList.ofList(oxms));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private OFOxm<?> oxm(Field field, FlowMatch.Masked mv) {
+    MatchField mf = matchField(field);
+    return mv.exact(field) ? f.oxms().fromValue(value(field, mv.value()), mf)
+        : f.oxms().fromValueAndMask(value(field, mv.value()), value(field, mv.mask()), mf);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -366,17 +400,21 @@ public final class OFTranslator {
         }
       }
     }
-    raw = ofActions.stream().map(Object::toString).collect(Collectors.joining(","));
     List<Action> actions = fromActions(ofActions);
     if (actions == null) {
       expressible = false;
     } else if (!meters.isEmpty()) {
       meters.addAll(actions);
       actions = meters;
-      raw = meters.get(0) + (raw.isEmpty() ? "" : "," + raw);
     }
     if (expressible) {
       entry = b.actions(actions).idleTimeout(s.getIdleTimeout()).hardTimeout(s.getHardTimeout()).build();
+      raw = null; // the entry says it; the text is only for what the model cannot express (an audit reads all)
+    } else {
+      raw = ofActions.stream().map(Object::toString).collect(Collectors.joining(","));
+      if (!meters.isEmpty()) {
+        raw = meters.get(0) + (raw.isEmpty() ? "" : "," + raw);
+      }
     }
     return new InstalledFlow(key, entry, s.getCookie().getValue(), s.getIdleTimeout(), s.getHardTimeout(),
         packets, bytes, duration, raw);
@@ -465,17 +503,23 @@ public final class OFTranslator {
     };
   }
 
-  public static Field field(MatchField<?> mf) {
+  /** Field by openflowj match field, built once (Field.values() copies its array on every call). */
+  private static final java.util.Map<MatchField<?>, Field> FIELDS_BY_MATCH_FIELD;
+
+  static {
+    java.util.Map<MatchField<?>, Field> m = new java.util.HashMap<>();
     for (Field f : Field.values()) {
-      if (matchField(f) == mf) {
-        return f;
-      }
+      m.putIfAbsent(matchField(f), f);
     }
-    return null;
+    FIELDS_BY_MATCH_FIELD = m;
+  }
+
+  public static Field field(MatchField<?> mf) {
+    return mf == null ? null : FIELDS_BY_MATCH_FIELD.get(mf);
   }
 
   @SuppressWarnings("rawtypes")
-  private static OFValueType value(Field f, long v) {
+  static OFValueType value(Field f, long v) {
     return switch (f) {
       case IN_PORT -> OFPort.of((int) v);
       case METADATA -> OFMetadata.of(U64.of(v));

@@ -118,6 +118,11 @@ public final class FlowMatch {
     return (present & (1L << f.ordinal())) != 0;
   }
 
+  /** How many fields are matched. */
+  public int size() {
+    return Long.bitCount(present);
+  }
+
   public boolean isEmpty() {
     return present == 0;
   }

@@ -37,7 +37,7 @@ record HostBridge(OverlayTopology topology, SwitchView sw, OverlayHost host) {
   /** The ports of this network's endpoints on this bridge, in endpoint-name order. */
   List<Long> localPorts(OverlayNetwork network) {
     List<Long> out = new ArrayList<>();
-    for (OverlayEndpoint e : topology.endpointsIn(network.name())) {
+    for (OverlayEndpoint e : topology.endpointsIn(network.name(), host.name())) {
       ofport(e).ifPresent(out::add);
     }
     return out;

@@ -366,13 +366,48 @@ public final class OverlayTopology {
 
   /** The other hosts that have endpoints in this network, by name. */
   public List<OverlayHost> remoteHostsOf(String network, String exceptHost) {
-    Map<String, OverlayHost> out = new TreeMap<>();
-    for (OverlayEndpoint e : endpointsIn(network)) {
-      if (!e.host().equals(exceptHost)) {
-        host(e.host()).ifPresent(h -> out.put(h.name(), h));
+    List<OverlayHost> all = networkHosts(network).hosts();
+    List<OverlayHost> out = new ArrayList<>(all.size());
+    for (OverlayHost h : all) {
+      if (!h.name().equals(exceptHost)) {
+        out.add(h);
       }
     }
-    return List.copyOf(out.values());
+    return out;
+  }
+
+  /** Endpoints of a network placed on a host, by name. */
+  public List<OverlayEndpoint> endpointsIn(String network, String host) {
+    return networkHosts(network).byHost().getOrDefault(host, List.of());
+  }
+
+  /** A network's endpoints by host (each list by name), and the config hosts they are on (by name). */
+  private record NetworkHosts(Map<String, List<OverlayEndpoint>> byHost, List<OverlayHost> hosts) {}
+
+  /**
+   * Per network, built on first use in this snapshot: a change makes every bridge that reaches the endpoint's
+   * network compute its flooding entries, each needing the network's hosts and its own endpoints there; grouped
+   * once, not one pass over the network's endpoints per bridge. Bounded by the config's networks.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, NetworkHosts> networkHosts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private NetworkHosts networkHosts(String network) {
+    NetworkHosts nh = networkHosts.get(network);
+    if (nh != null) {
+      return nh;
+    }
+    Map<String, List<OverlayEndpoint>> byHost = new HashMap<>();
+    Map<String, OverlayHost> hosts = new TreeMap<>();
+    for (OverlayEndpoint e : endpointsIn(network)) {
+      byHost.computeIfAbsent(e.host(), h -> new ArrayList<>()).add(e);
+      if (!hosts.containsKey(e.host())) {
+        host(e.host()).ifPresent(h -> hosts.put(h.name(), h));
+      }
+    }
+    nh = new NetworkHosts(byHost, List.copyOf(hosts.values()));
+    NetworkHosts raced = networkHosts.putIfAbsent(network, nh);
+    return raced != null ? raced : nh;
   }
 
   private List<OverlayNetwork> byVni(Set<String> names) {
