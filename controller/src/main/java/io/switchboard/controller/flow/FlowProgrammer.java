@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one switch's flow table equal to the union of the apps' desired entries, sending only differences
  * (OVN's ofctrl in spirit). Not thread-safe: every method runs on the switch's worker.
+ *
+ * <p>Why it stays one class of some 430 lines: what it holds - the merged desired entries, what the switch is held
+ * to have, and what was sent while a read was under way - is one invariant that every method keeps; the parts that
+ * stand alone are outside ({@link FlowReconciler} the diff, {@link ConflictTracker}, {@link AppIds},
+ * {@link BufferCarrier}).
  */
 public final class FlowProgrammer {
   private static final Logger log = LoggerFactory.getLogger(FlowProgrammer.class);
@@ -60,8 +65,8 @@ public final class FlowProgrammer {
   private final Channel channel;
   private final Listener listener;
   private final Executor worker;
-  private final Map<String, Integer> appIdsByName = new HashMap<>();
-  private final Map<Integer, String> appNamesById = new HashMap<>();
+  private final AppIds apps = new AppIds();
+  private final BufferCarrier carrier = new BufferCarrier();
   private final Map<String, Map<FlowKey, DesiredFlow>> desiredByApp = new LinkedHashMap<>();
   private final Map<FlowKey, DesiredFlow> merged = new HashMap<>();
   private final Map<FlowKey, InstalledFlow> installed = new HashMap<>();
@@ -124,16 +129,11 @@ public final class FlowProgrammer {
 
   /** The app that owns a cookie, or null when no known app does. */
   public String appOf(long cookie) {
-    return appNamesById.get(Cookies.appIdOf(cookie));
+    return apps.appOf(cookie);
   }
 
   public void registerApp(String app) {
-    if (appIdsByName.containsKey(app)) {
-      return;
-    }
-    int id = Cookies.appId(app);
-    appIdsByName.put(app, id);
-    appNamesById.put(id, app);
+    apps.register(app);
   }
 
   /** Replaces one app's whole desired set; sends the difference once the switch is synced. */
@@ -180,11 +180,6 @@ public final class FlowProgrammer {
     remerge(touched);
   }
 
-  /** The entry whose add may release a buffered packet in the update under way, its buffer id, and whether it did. */
-  private FlowEntry carrier;
-  private int carrierBuffer = -1;
-  private boolean carried;
-
   /**
    * {@link #update}, and the add of {@code carrier} (one of {@code added}, by identity) carries the switch's buffered
    * packet {@code bufferId}, if that add is sent now and the channel allows it. Returns whether it did: if not, the
@@ -196,15 +191,12 @@ public final class FlowProgrammer {
       update(app, added, removed);
       return false;
     }
-    this.carrier = carrier;
-    this.carrierBuffer = bufferId;
-    this.carried = false;
+    this.carrier.begin(carrier, bufferId);
     try {
       update(app, added, removed);
-      return carried;
+      return this.carrier.carried();
     } finally {
-      this.carrier = null;
-      this.carrierBuffer = -1;
+      this.carrier.end();
     }
   }
 
@@ -282,7 +274,7 @@ public final class FlowProgrammer {
     if (initial) {
       // every app adopts, also with nothing: the switch is the source of truth for reactive state
       Map<String, List<FlowEntry>> byApp = new LinkedHashMap<>();
-      for (String app : appIdsByName.keySet()) {
+      for (String app : apps.names()) {
         if (!Cookies.CORE.equals(app)) {
           byApp.put(app, new ArrayList<>());
         }
@@ -387,8 +379,8 @@ public final class FlowProgrammer {
       return;
     }
     seq++;
-    if (carrier != null && !carried && channel.carriesBuffer(ops.size())) {
-      ops = withBuffer(ops);
+    if (carrier.waiting() && channel.carriesBuffer(ops.size())) {
+      ops = carrier.apply(ops);
     }
     for (FlowOp op : ops) {
       if (reading) {
@@ -405,19 +397,6 @@ public final class FlowProgrammer {
     }
     flowModsSent += ops.size();
     channel.apply(ops);
-  }
-
-  /** The ops with the carrier's add (if it is among them, as this app's entry) carrying the buffered packet. */
-  private List<FlowOp> withBuffer(List<FlowOp> ops) {
-    for (int i = 0; i < ops.size(); i++) {
-      if (ops.get(i) instanceof FlowOp.Add a && a.flow().entry() == carrier) {
-        List<FlowOp> out = new ArrayList<>(ops);
-        out.set(i, new FlowOp.Add(a.flow(), carrierBuffer));
-        carried = true;
-        return out;
-      }
-    }
-    return ops;
   }
 
   private void assumeInstalled(DesiredFlow d) {
@@ -450,8 +429,7 @@ public final class FlowProgrammer {
   }
 
   private DesiredFlow place(String app, FlowEntry e) {
-    Integer id = appIdsByName.get(app);
-    return new DesiredFlow(key(e), e, app, id != null ? Cookies.cookie(id, e.tag()) : Cookies.cookie(app, e.tag()));
+    return new DesiredFlow(key(e), e, app, apps.cookie(app, e.tag()));
   }
 
   private FlowKey key(FlowEntry e) {
