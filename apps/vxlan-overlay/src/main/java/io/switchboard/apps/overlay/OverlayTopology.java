@@ -45,7 +45,7 @@ public final class OverlayTopology {
   /** How many of {@link #endpoints} are config static, runtime static, config dynamic, runtime dynamic, in order. */
   private final int[] segments;
 
-  private OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
+  OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
       Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons,
       Map<String, OverlayEndpoint> pending, TopologyIndex index, Map<String, RuntimeEndpoint> runtime,
       Map<String, Ipam.Assignment> assignments, int[] segments, OverlayEndpoints.Taken taken) {
@@ -85,62 +85,7 @@ public final class OverlayTopology {
    */
   static OverlayTopology of(OverlayConfig overlay, Map<String, RuntimeEndpoint> runtime,
       Map<String, Ipam.Assignment> assignments) {
-    List<OverlayEndpoint> accepted = new ArrayList<>();
-    Map<String, OverlayEndpoint> pending = new TreeMap<>();
-    Set<String> fromConfig = new TreeSet<>();
-    overlay.endpoints().forEach(e -> fromConfig.add(e.name()));
-    OverlayEndpoints.Taken taken = new OverlayEndpoints.Taken();
-    overlay.endpoints().stream().filter(OverlayEndpoint::hasAddress).forEach(e -> {
-      accepted.add(e);
-      taken.add(e);
-    });
-    overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(taken::add);
-    Map<String, RuntimeEndpoint> rejected = new TreeMap<>();
-    Map<String, String> reasons = new TreeMap<>();
-    List<OverlayEndpoint> runtimeChecked = new ArrayList<>();
-    for (RuntimeEndpoint r : new TreeMap<>(runtime).values()) {
-      Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(r.toMap(), overlay, taken);
-      if (checked.isOk()) {
-        runtimeChecked.add(checked.value());
-        taken.add(checked.value());
-      } else {
-        rejected.put(r.name(), r);
-        reasons.put(r.name(), checked.errorText());
-      }
-    }
-    runtimeChecked.stream().filter(OverlayEndpoint::hasAddress).forEach(accepted::add);
-    List<OverlayEndpoint> dynamic = new ArrayList<>();
-    overlay.endpoints().stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
-    runtimeChecked.stream().filter(e -> !e.hasAddress()).forEach(dynamic::add);
-    Set<List<Object>> inUse = new HashSet<>();
-    for (OverlayEndpoint x : accepted) {
-      inUse.add(List.of(x.network(), x.ip()));
-      inUse.add(List.of(x.network(), x.mac()));
-    }
-    TopologyIndex.Config config = TopologyIndex.Config.of(overlay);
-    for (OverlayEndpoint e : dynamic) {
-      OverlayNetwork n = config.network(e.network()).orElseThrow();
-      Ipam.Assignment a = assignments.get(e.name());
-      if (a == null || !a.network().equals(n.name()) || !n.assignable(a.ip())) {
-        pending.put(e.name(), e);
-        continue;
-      }
-      OverlayEndpoint resolved = e.withAddress(n, a.ip());
-      boolean clash = inUse.contains(List.of(n.name(), a.ip())) || inUse.contains(List.of(n.name(), resolved.mac()));
-      if (clash) {
-        pending.put(e.name(), e);
-      } else {
-        accepted.add(resolved);
-        inUse.add(List.of(n.name(), resolved.ip()));
-        inUse.add(List.of(n.name(), resolved.mac()));
-      }
-    }
-    int[] segments = new int[4];
-    for (OverlayEndpoint e : accepted) {
-      segments[rank(e, fromConfig)]++;
-    }
-    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending,
-        TopologyIndex.of(config, accepted), new HashMap<>(runtime), new HashMap<>(assignments), segments, null);
+    return EndpointAdmission.admit(overlay, runtime, assignments);
   }
 
   /**
@@ -229,7 +174,7 @@ public final class OverlayTopology {
   }
 
   /** Where {@link #of} lists an endpoint: the config's static ones, runtime static, config dynamic, runtime dynamic. */
-  private static int rank(OverlayEndpoint e, Set<String> fromConfig) {
+  static int rank(OverlayEndpoint e, Set<String> fromConfig) {
     return (e.dynamicIp() ? 2 : 0) + (fromConfig.contains(e.name()) ? 0 : 1);
   }
 
