@@ -98,7 +98,8 @@ final class Warmup {
   }
 
   /**
-   * Runs the warm-up if the property asks for one, for the apps {@code config} enables. Never fails the start.
+   * Runs the warm-up if the property asks for one, for the apps {@code config} enables. A malformed property stops
+   * the start with an error naming it; the warm-up itself never fails the start.
    * Returns the packet-ins it answered, -1 when it did not run.
    */
   static long maybeRun(SwitchboardConfig config) {

@@ -68,7 +68,7 @@ final class Election implements AutoCloseable {
   private final BridgeRole.Programming programs = new LinkProgramming(programming);
   private final SwitchRoles roles;
   private final AtomicBoolean evaluationQueued = new AtomicBoolean();
-  /** Whether the member list has settled since this member started or rejoined (see {@link MembershipSettle}). */
+  /** Whether the member list has settled since this member started (see {@link MembershipSettle}). */
   private final MembershipSettle settle;
   /** When it settled (ms), or -1 while waiting: meanwhile this member tells no one its links and claims nothing. */
   private volatile long settledAt = -1;
@@ -80,8 +80,12 @@ final class Election implements AutoCloseable {
   Election(HazelcastInstance hz, Collection<String> expected, long settleMs, long settleTimeoutMs) {
     this.hz = hz;
     this.view = new ClusterView(hz);
+    // cluster.members lists every member, this one included, but perhaps under another name than the address
+    // Hazelcast reports (a host name, 0.0.0.0): adding ours too would wait for one member more than exist
     Set<String> wanted = new LinkedHashSet<>(expected);
-    wanted.add(view.myAddress());
+    if (wanted.isEmpty()) {
+      wanted.add(view.myAddress());
+    }
     this.settle = new MembershipSettle(wanted, settleMs, settleTimeoutMs);
     this.pauses = new PauseWatch(() -> run(() -> standAll("this instance was paused")),
         PauseWatch.thresholdMs(hz.getConfig().getProperty("hazelcast.max.no.heartbeat.seconds")));
@@ -357,8 +361,8 @@ final class Election implements AutoCloseable {
       case MERGED -> run(() -> {
         log.info("cluster: merged after a split; re-registering this member's bridges");
         view.identify();
-        settledAt = -1; // rejoined: take bridges again once the member list settles
-        settle.rearm(view.liveMembers().values(), System.currentTimeMillis());
+        // no new settle wait: a bridge only this member reaches would have no master meanwhile; the claims'
+        // compare-and-set and the generations sort out the two sides' records
         for (BridgeRole b : bridges.values()) {
           b.forgiveRefusal();
           if (b.ready()) {

@@ -7,7 +7,7 @@ import java.util.TreeSet;
 
 /**
  * Whether this member's view of the cluster has settled enough for it to take bridges. A member that starts (or
- * rejoins after a split) while its peers are starting too would otherwise claim every bridge it is connected to,
+ * restarts) while its peers are starting too would otherwise claim every bridge it is connected to,
  * then hand most of them over as the others appear: each move cancels the reconciliation under way and starts
  * another. So a member takes no bridge until
  * <ul>
@@ -17,7 +17,7 @@ import java.util.TreeSet;
  *   it).</li>
  * </ul>
  * Once settled it stays settled: members leaving later are failovers, which must not wait. {@link #rearm} starts
- * over (after a merge). Decides only; no clock, no threads (callers pass {@code now}, in ms).
+ * the wait. Decides only; no clock, no threads (callers pass {@code now}, in ms).
  */
 final class MembershipSettle {
   private final Set<String> expected;
@@ -42,7 +42,7 @@ final class MembershipSettle {
     this.timeoutMs = timeoutMs;
   }
 
-  /** Starts waiting (at start, and again after a merge) with the members seen now. */
+  /** Starts waiting (at start) with the members seen now. */
   void rearm(Collection<String> members, long now) {
     live = Set.copyOf(members);
     armedAt = now;

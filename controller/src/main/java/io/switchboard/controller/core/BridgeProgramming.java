@@ -117,7 +117,7 @@ final class BridgeProgramming {
     s.worker().execute(() -> {
       FlowProgrammer p = s.programmer();
       if (p != null && apps.isEnabled(app)) {
-        int before = (int) p.flowModsSent();
+        long before = p.flowModsSent();
         p.update(app.name(), added, removed);
         metrics.add("switchboard_flow_mods_total", p.flowModsSent() - before, "dpid", s.dpidText());
       }
@@ -136,7 +136,7 @@ final class BridgeProgramming {
         release.run();
         return;
       }
-      int before = (int) p.flowModsSent();
+      long before = p.flowModsSent();
       if (!p.update(app.name(), added, removed, carrier, bufferId)) {
         release.run();
       }

@@ -331,6 +331,22 @@ public final class OFTranslator {
 
   public FlowMatch fromMatch(Match m) {
     FlowMatch.Builder b = FlowMatch.builder();
+    if (m instanceof org.projectfloodlight.openflow.protocol.OFMatchV3 v3) {
+      // the OXMs as the switch sent them: openflowj's getters apply its own prerequisites (tun_src wants
+      // eth_type=IPv4, OVS does not) and answer null for a field whose prerequisite is missing
+      for (OFOxm<?> oxm : v3.getOxmList()) {
+        Field field = field(oxm.getMatchField());
+        if (field == null) {
+          continue;
+        }
+        if (oxm.isMasked()) {
+          b.masked(field, toLong(oxm.getValue()), toLong(oxm.getMask()));
+        } else {
+          b.exact(field, toLong(oxm.getValue()));
+        }
+      }
+      return b.build();
+    }
     for (MatchField<?> mf : m.getMatchFields()) {
       Field field = field(mf);
       if (field == null) {
