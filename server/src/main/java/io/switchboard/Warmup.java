@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A warm-up before the controller listens, where bridges' work runs on the connections' event loops (cluster off,
  * every enabled app promises never to block): a throwaway controller with fresh instances of the enabled apps, an
- * in-memory store and no REST listens on an ephemeral loopback port, and four in-process OpenFlow 1.0 switches (a
+ * in-memory store and no REST listens on an ephemeral loopback port, and 16 in-process OpenFlow 1.0 switches (a
  * thread each) drive its packet-in path - handshake, flow stats, learning, new pairs answered by buffered
  * flow-mods, known pairs by packet-outs - for a bounded time. The JVM compiles the decoder, the apps, the flow
  * programmer and the encoder meanwhile, so that the first switches of the real controller are not answered by the
@@ -62,11 +62,14 @@ final class Warmup {
   /** How long the handshake may take (loading the classes of a cold JVM), before the budget starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
   /** Enough for the compiler: past this many answers (per switch) the warm-up ends before its time is up. */
-  private static final long ENOUGH = 100_000;
-  /** Packet-ins in flight at once. */
-  private static final int WINDOW = 64;
-  /** Switches driving it at once. */
-  private static final int SWITCHES = 4;
+  private static final long ENOUGH = 50_000;
+  /**
+   * Packet-ins in flight at once, per switch: as many as a switch's inbox holds, so that the paths of a full inbox
+   * (reads paused, resumed) are compiled too, not only the answer's.
+   */
+  private static final int WINDOW = 1024;
+  /** Switches driving it at once: as many as cbench's standard run, each with its own connection and thread. */
+  private static final int SWITCHES = 16;
 
   private Warmup() {}
 
