@@ -28,10 +28,9 @@ final class AppIds {
     return namesById.get(Cookies.appIdOf(cookie));
   }
 
-  /** The cookie of an app's entry with this tag. */
+  /** The cookie of a {@linkplain #register registered} app's entry with this tag. */
   long cookie(String app, long tag) {
-    Integer id = idsByName.get(app);
-    return id != null ? Cookies.cookie(id, tag) : Cookies.cookie(app, tag);
+    return Cookies.cookie(idsByName.get(app), tag);
   }
 
   /** The registered apps, in registration order. */
