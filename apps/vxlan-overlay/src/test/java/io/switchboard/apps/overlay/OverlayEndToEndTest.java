@@ -234,7 +234,13 @@ class OverlayEndToEndTest {
 
     var deleted = ctl.delete("/overlay/endpoints/con12");
     assertTrue(deleted.status() == 200 || deleted.status() == 204, deleted.status() + " " + deleted.body());
-    assertFalse(con9.canReach("192.168.2.12"), "still reachable after DELETE");
+    // the answer means the endpoint is gone from the store; its entries leave the switches right after, as they
+    // came (an echo sent in that moment may still be answered): at most a second, then three pings all fail
+    long goneBy = System.nanoTime() + SECOND.toNanos();
+    while (System.nanoTime() < goneBy && con9.ping("192.168.2.12", 1, Duration.ofMillis(200)).success()) {
+      Thread.onSpinWait();
+    }
+    assertFalse(con9.canReach("192.168.2.12"), "still reachable a second after DELETE");
     assertEquals(404, ctl.get("/overlay/endpoints/con12").status());
   }
 
