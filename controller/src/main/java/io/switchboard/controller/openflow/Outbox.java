@@ -3,28 +3,36 @@ package io.switchboard.controller.openflow;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.switchboard.config.OpenFlowLimits;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
 /**
- * Messages to one switch: encoded on the calling thread (a worker, usually) into buffers, queued, and handed to the
- * event loop by one task that writes them all and flushes once, so a burst of answers costs one flush, not one
- * each. Bounded: when what is queued here and in the channel passes {@code openflow.limits.max-outbound-bytes}, the
- * overflow callback runs (the session closes the connection).
+ * Messages to one switch: encoded on the calling thread (a worker, or the event loop itself) back to back into
+ * chunks of up to {@value #CHUNK} bytes, and handed to the event loop by one task that writes the chunks and flushes
+ * once. A burst of answers costs one buffer, one channel write and one flush, not one each (the socket write is one
+ * syscall either way). Bounded: when what is queued here and in the channel passes
+ * {@code openflow.limits.max-outbound-bytes}, the overflow callback runs (the session closes the connection).
  */
 final class Outbox {
   /** The largest message the 16-bit length field can describe. */
   static final int MAX_MESSAGE = 0xffff;
+  /** A chunk is closed and queued once it holds this much; the next message starts a new one. */
+  static final int CHUNK = 16 * 1024;
+  /** The first capacity of a chunk: a latency-bound answer is one flow-mod of about 100 bytes. */
+  private static final int INITIAL = 1024;
 
   private final Channel channel;
   private final OpenFlowLimits limits;
   private final SwitchListener listener;
   private final LongConsumer overflow;
-  private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+  /** Full chunks, oldest first; guarded by {@code this}. */
+  private final ArrayDeque<ByteBuf> full = new ArrayDeque<>();
+  /** The chunk being filled, or null; guarded by {@code this}. */
+  private ByteBuf open;
+  /** Encoded and not yet handed to the channel (full and open chunks). */
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean writeScheduled = new AtomicBoolean();
   private final Runnable writeTask = () -> {
@@ -44,18 +52,27 @@ final class Outbox {
     this.overflow = overflow;
   }
 
-  /** Encodes a message and queues it; a message too large for OpenFlow is refused. */
+  /** Encodes a message and queues it; a message too large for OpenFlow is refused (and nothing of it is queued). */
   void write(OFMessage m) {
-    ByteBuf buf = channel.alloc().buffer(256);
-    try {
-      m.writeTo(buf);
-    } catch (RuntimeException e) {
-      buf.release();
-      throw e;
+    if (shut) {
+      return;
     }
-    checkFits(buf, buf.readableBytes(), m.getType().toString());
+    synchronized (this) {
+      if (shut) {
+        return; // checked again under the lock: release() may have drained the chunks meanwhile
+      }
+      ByteBuf buf = chunk();
+      int start = buf.writerIndex();
+      try {
+        m.writeTo(buf);
+      } catch (RuntimeException e) {
+        buf.writerIndex(start);
+        throw e;
+      }
+      appended(buf, start, m.getType().toString());
+    }
     listener.counted(false, m.getType().name());
-    enqueue(buf);
+    checkLimit();
   }
 
   /**
@@ -64,41 +81,64 @@ final class Outbox {
    * flags(2), the inner message; flow-mods are multiples of 8 bytes, so no padding follows.
    */
   void writeBundleAdd(int wireVersion, long xid, int bundleId, OFMessage inner) {
-    ByteBuf buf = channel.alloc().buffer(128);
-    int start = buf.writerIndex();
-    buf.writeByte(wireVersion);
-    buf.writeByte(34);
-    buf.writeShort(0);
-    buf.writeInt((int) xid);
-    buf.writeInt(bundleId);
-    buf.writeShort(0);
-    buf.writeShort(0x3); // ATOMIC | ORDERED
-    inner.writeTo(buf);
-    int len = buf.writerIndex() - start;
-    checkFits(buf, len, "a bundled " + inner.getType());
-    buf.setShort(start + 2, len);
+    if (shut) {
+      return;
+    }
+    synchronized (this) {
+      if (shut) {
+        return; // checked again under the lock: release() may have drained the chunks meanwhile
+      }
+      ByteBuf buf = chunk();
+      int start = buf.writerIndex();
+      try {
+        buf.writeByte(wireVersion);
+        buf.writeByte(34);
+        buf.writeShort(0);
+        buf.writeInt((int) xid);
+        buf.writeInt(bundleId);
+        buf.writeShort(0);
+        buf.writeShort(0x3); // ATOMIC | ORDERED
+        inner.writeTo(buf);
+      } catch (RuntimeException e) {
+        buf.writerIndex(start);
+        throw e;
+      }
+      appended(buf, start, "a bundled " + inner.getType());
+      buf.setShort(start + 2, buf.writerIndex() - start);
+    }
     listener.counted(false, "BUNDLE_ADD_MESSAGE");
-    enqueue(buf);
+    checkLimit();
   }
 
-  /** A message longer than the 16-bit length field can say is released and refused, never sent wrapped. */
-  private static void checkFits(ByteBuf buf, int length, String what) {
+  /** The chunk to append to; the caller holds the lock. */
+  private ByteBuf chunk() {
+    if (open == null) {
+      open = channel.alloc().buffer(INITIAL);
+    }
+    return open;
+  }
+
+  /**
+   * Accounts for the message just appended at {@code start}; one longer than the 16-bit length field can say is
+   * cut off again and refused, never sent wrapped. The caller holds the lock.
+   */
+  private void appended(ByteBuf buf, int start, String what) {
+    int length = buf.writerIndex() - start;
     if (length > MAX_MESSAGE) {
-      buf.release();
+      buf.writerIndex(start);
       throw new MessageTooLargeException(what + " of " + length + " bytes does not fit OpenFlow's 16-bit length"
           + " (at most " + MAX_MESSAGE + ")");
     }
+    bytes.addAndGet(length);
+    if (buf.readableBytes() >= CHUNK) {
+      full.add(buf);
+      open = null;
+    }
   }
 
-  private void enqueue(ByteBuf buf) {
-    if (shut) {
-      buf.release();
-      return;
-    }
-    long queued = bytes.addAndGet(buf.readableBytes());
-    queue.add(buf);
+  private void checkLimit() {
     var ob = channel.unsafe().outboundBuffer();
-    long total = queued + (ob == null ? 0 : ob.totalPendingWriteBytes());
+    long total = bytes.get() + (ob == null ? 0 : ob.totalPendingWriteBytes());
     if (total > limits.maxOutboundBytes()) {
       overflow.accept(total);
     }
@@ -106,7 +146,7 @@ final class Outbox {
 
   /** Hands the queue to the event loop, which writes it and flushes once. */
   void flush() {
-    if (!queue.isEmpty() && writeScheduled.compareAndSet(false, true)) {
+    if (bytes.get() > 0 && writeScheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(writeTask);
     }
   }
@@ -117,7 +157,7 @@ final class Outbox {
    */
   void flushNow() {
     if (channel.eventLoop().inEventLoop()) {
-      if (!queue.isEmpty()) {
+      if (bytes.get() > 0) {
         writeAll();
       }
     } else {
@@ -125,13 +165,25 @@ final class Outbox {
     }
   }
 
+  /** The oldest chunk not yet handed on (the open one last), or null; it no longer counts in {@link #bytes}. */
+  private synchronized ByteBuf take() {
+    ByteBuf b = full.poll();
+    if (b == null) {
+      b = open;
+      open = null;
+    }
+    if (b != null) {
+      bytes.addAndGet(-b.readableBytes());
+    }
+    return b;
+  }
+
   /** On the event loop. */
   private void writeAll() {
     ByteBuf b;
     boolean wrote = false;
-    while ((b = queue.poll()) != null) {
-      bytes.addAndGet(-b.readableBytes());
-      if (shut || !channel.isActive()) {
+    while ((b = take()) != null) {
+      if (shut || !channel.isActive() || !b.isReadable()) {
         b.release();
         continue;
       }
@@ -157,8 +209,7 @@ final class Outbox {
   void release() {
     shut = true;
     ByteBuf b;
-    while ((b = queue.poll()) != null) {
-      bytes.addAndGet(-b.readableBytes());
+    while ((b = take()) != null) {
       b.release();
     }
   }

@@ -104,13 +104,15 @@ class SwitchSessionTest {
     return session(f, OpenFlowLimits.DEFAULTS);
   }
 
-  /** What the session wrote, decoded. */
+  /** What the session wrote, decoded (a buffer carries every message of a burst, back to back). */
   List<OFMessage> sent() {
     channel.runPendingTasks();
     List<OFMessage> out = new ArrayList<>();
     for (ByteBuf b = channel.readOutbound(); b != null; b = channel.readOutbound()) {
       try {
-        out.add(OFFactories.getGenericReader().readFrom(b));
+        while (b.isReadable()) {
+          out.add(OFFactories.getGenericReader().readFrom(b));
+        }
       } catch (Exception e) {
         throw new AssertionError(e);
       } finally {

@@ -58,25 +58,33 @@ public final class EmbeddedSwitch {
     return this;
   }
 
+  /** The rest of the last buffer the controller wrote, not read yet. */
+  private ByteBuf pending;
+
   public void send(OFMessage m) {
     ByteBuf b = Unpooled.buffer();
     m.writeTo(b);
     channel.writeInbound(b);
   }
 
-  /** The next message the controller sent, or null. */
+  /** The next message the controller sent, or null (a buffer may carry several, back to back). */
   public OFMessage read() {
     channel.runPendingTasks(); // the session writes through its outbox: one event-loop task per burst
-    ByteBuf b = channel.readOutbound();
-    if (b == null) {
-      return null;
+    if (pending == null) {
+      pending = channel.readOutbound();
+      if (pending == null) {
+        return null;
+      }
     }
     try {
-      return OFFactories.getGenericReader().readFrom(b);
+      return OFFactories.getGenericReader().readFrom(pending);
     } catch (Exception e) {
       throw new AssertionError("the controller sent something unreadable", e);
     } finally {
-      b.release();
+      if (!pending.isReadable()) {
+        pending.release();
+        pending = null;
+      }
     }
   }
 
