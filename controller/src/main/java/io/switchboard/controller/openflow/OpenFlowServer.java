@@ -7,7 +7,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.switchboard.config.OpenFlowLimits;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -25,13 +29,39 @@ import org.slf4j.LoggerFactory;
 /** The OpenFlow listener: framing, codec, keepalive and handshake for every switch connection. */
 public final class OpenFlowServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OpenFlowServer.class);
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+  /**
+   * Set to {@code nio} to use Java's NIO even where the native epoll transport loads (the default on Linux: one
+   * {@code epoll_wait} per loop turn and no selector locks per read and write).
+   */
+  static final String TRANSPORT_PROPERTY = "switchboard.openflow.transport";
+  private static final boolean EPOLL = useEpoll();
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioHandler());
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
   /** The bridges' workers when the caller gave a pool, shared by every listener of this server. */
   private Workers bridgeWorkers;
+
+  private static boolean useEpoll() {
+    if ("nio".equalsIgnoreCase(System.getProperty(TRANSPORT_PROPERTY, ""))) {
+      return false;
+    }
+    try {
+      return Epoll.isAvailable();
+    } catch (LinkageError e) { // the native part is not on the class path (another platform)
+      return false;
+    }
+  }
+
+  private static IoHandlerFactory ioHandler() {
+    return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  }
+
+  /** The transport the listeners use: "epoll" or "nio". */
+  public static String transport() {
+    return EPOLL ? "epoll" : "nio";
+  }
 
   /** OpenFlow connections open now (handshaking or not). */
   public int openConnections() {
@@ -80,7 +110,8 @@ public final class OpenFlowServer implements AutoCloseable {
       this.limiter = new ConnectionLimiter(limits, listener);
     }
     ConnectionLimiter limiter = this.limiter;
-    ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+    ServerBootstrap b = new ServerBootstrap().group(boss, workers)
+        .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 2048)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -104,8 +135,8 @@ public final class OpenFlowServer implements AutoCloseable {
     Channel serverChannel = b.bind(host, port).sync().channel();
     serverChannels.add(serverChannel);
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("OpenFlow listening on {}:{}{}", bound.getAddress().getHostAddress(), bound.getPort(),
-        tls != null ? " (TLS)" : "");
+    log.info("OpenFlow listening on {}:{}{} ({} transport)", bound.getAddress().getHostAddress(), bound.getPort(),
+        tls != null ? " (TLS)" : "", transport());
     return bound;
   }
 
