@@ -1,0 +1,346 @@
+package io.switchboard;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.projectfloodlight.openflow.protocol.OFCapabilities;
+import org.projectfloodlight.openflow.protocol.OFEchoRequest;
+import org.projectfloodlight.openflow.protocol.OFFactories;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPortDesc;
+import org.projectfloodlight.openflow.protocol.OFStatsRequest;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * One in-process OpenFlow 1.0 switch of the {@link Warmup}, over a blocking socket. Its traffic is a mix, so that
+ * the code the JIT compiles has seen the branches real traffic takes (a branch never taken while compiling is left
+ * out, and taking it later throws the compiled code away): ARP requests and replies, IPv4 UDP, TCP and ICMP, IPv6,
+ * 802.1Q-tagged frames, LLDP; 64 ports; more host pairs than a bridge may hold, so that the pair caps are reached;
+ * every other packet-in buffered; and every eighth entry added expires again (a flow-removed message, as an idle
+ * timeout gives), so that the controller keeps forgetting hosts and adding pairs for as long as it runs. Packet-ins are encoded by hand and only the header of what comes back is read
+ * (the two answers, packet-out and a flow-mod carrying a buffer id, by their fixed offsets), so that the switch
+ * leaves the CPU to the controller under test.
+ */
+final class WarmupSwitch {
+  /** Ports 1..PORTS; one announced host on each. */
+  static final int PORTS = 64;
+  /** Hosts talking to the announced ones: with the rounds below, more pairs than l2-learning's bridge cap (4,096). */
+  static final int SOURCES = 1_200;
+  private static final int OFPT_PACKET_IN = 10;
+  private static final int OFPT_PACKET_OUT = 13;
+  private static final int OFPT_FLOW_MOD = 14;
+  private static final int OFPT_FLOW_REMOVED = 11;
+  /** One in this many entries added is reported expired. */
+  private static final int EXPIRE_EVERY = 8;
+  /** OF 1.0 flow_mod: header 8, match 40, cookie 8, command, idle, hard, priority (2 each), then buffer_id. */
+  private static final int FLOW_MOD_BUFFER_ID = 64;
+
+  private final OFFactory f = OFFactories.getFactory(OFVersion.OF_10);
+  private final DataInputStream in;
+  private final OutputStream out;
+  private final ByteBuf buf = Unpooled.buffer(1 << 16);
+  private final byte[] header = new byte[8];
+  private final byte[] body = new byte[1 << 16];
+  private final long dpid;
+  private final int index;
+  private final int window;
+  private boolean programmed;
+  private int inFlight;
+  private long sent;
+  private long answered;
+  private long added;
+
+  /**
+   * @param index  this switch's number among the warm-up's (part of its hosts' MACs)
+   * @param window packet-ins in flight at once: as many as an inbox holds, or one (the latency-bound pattern)
+   */
+  WarmupSwitch(Socket socket, long dpid, int index, int window) throws IOException {
+    this.dpid = dpid;
+    this.index = index;
+    this.window = window;
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(100);
+    this.in = new DataInputStream(socket.getInputStream());
+    this.out = socket.getOutputStream();
+  }
+
+  /**
+   * Connects, then keeps {@code window} packet-ins in flight until {@code stop} says so or {@code max} are answered;
+   * gives up when the handshake takes longer than {@code handshakeNanos}. Returns the packet-ins answered.
+   */
+  long drive(BooleanSupplier stop, long max, long handshakeNanos) throws IOException {
+    send(f.buildHello().setXid(1).build());
+    flush();
+    long handshakeDeadline = System.nanoTime() + handshakeNanos;
+    while (answered < max && !stop.getAsBoolean()) {
+      if (programmed) {
+        while (inFlight < window) {
+          packetIn(sent++);
+          inFlight++;
+        }
+        flush();
+      } else if (System.nanoTime() > handshakeDeadline) {
+        break;
+      }
+      int type;
+      try {
+        type = read();
+      } catch (SocketTimeoutException e) {
+        inFlight = 0; // unanswered (dropped by a limit): send more
+        continue;
+      }
+      if (type < 0) {
+        break; // closed
+      }
+      handle(type);
+      flush();
+    }
+    return answered;
+  }
+
+  private void handle(int type) throws IOException {
+    if (type == OFPT_PACKET_OUT) {
+      answer();
+    } else if (type == OFPT_FLOW_MOD) {
+      if (u32(body, FLOW_MOD_BUFFER_ID) != 0xffff_ffffL) {
+        answer();
+      }
+      if (body[56] == 0 && body[57] == 0 && ++added % EXPIRE_EVERY == 0) { // command ADD
+        expired();
+      }
+    } else if (type != OFPT_PACKET_IN) {
+      control(readMessage());
+    }
+  }
+
+  /** The handshake and the occasional request: decoded and answered as a switch would. */
+  private void control(OFMessage m) {
+    if (m == null) {
+      return;
+    }
+    switch (m.getType()) {
+      case FEATURES_REQUEST -> send(f.buildFeaturesReply().setXid(m.getXid()).setDatapathId(DatapathId.of(dpid))
+          .setNBuffers(256).setNTables((short) 1).setPorts(ports()).setActions(Set.of())
+          .setCapabilities(EnumSet.of(OFCapabilities.FLOW_STATS)).build());
+      case GET_CONFIG_REQUEST -> send(f.buildGetConfigReply().setXid(m.getXid()).setFlags(Set.of())
+          .setMissSendLen(0xffff).build());
+      case ECHO_REQUEST -> send(f.buildEchoReply().setXid(m.getXid()).setData(((OFEchoRequest) m).getData())
+          .build());
+      case BARRIER_REQUEST -> send(f.buildBarrierReply().setXid(m.getXid()).build());
+      case STATS_REQUEST -> {
+        OFStatsRequest<?> r = (OFStatsRequest<?>) m;
+        switch (r.getStatsType()) {
+          case FLOW -> {
+            send(f.buildFlowStatsReply().setXid(m.getXid()).setEntries(List.of()).build());
+            programmed = true;
+          }
+          case DESC -> send(f.buildDescStatsReply().setXid(m.getXid()).setMfrDesc("switchboard")
+              .setHwDesc("warm-up").setSwDesc("warm-up").setSerialNum("0").setDpDesc("warmup").build());
+          case AGGREGATE -> send(f.buildAggregateStatsReply().setXid(m.getXid()).setPacketCount(U64.ZERO)
+              .setByteCount(U64.ZERO).setFlowCount(0).build());
+          case TABLE -> send(f.buildTableStatsReply().setXid(m.getXid()).setEntries(List.of()).build());
+          case PORT -> send(f.buildPortStatsReply().setXid(m.getXid()).setEntries(List.of()).build());
+          default -> { }
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** A flow-removed (idle timeout) for the flow-mod just read: its match, cookie, priority and idle timeout. */
+  private void expired() {
+    buf.writeByte(1).writeByte(OFPT_FLOW_REMOVED).writeShort(88).writeInt(0);
+    buf.writeBytes(body, 8, 40 + 8); // match, cookie
+    buf.writeBytes(body, 62, 2); // priority
+    buf.writeByte(0).writeByte(0); // reason IDLE_TIMEOUT, pad
+    buf.writeInt(1).writeInt(0); // duration
+    buf.writeBytes(body, 58, 2).writeShort(0); // idle timeout, pad
+    buf.writeLong(0).writeLong(0); // packets, bytes
+  }
+
+  private void answer() {
+    answered++;
+    inFlight = Math.max(0, inFlight - 1);
+  }
+
+  private List<OFPortDesc> ports() {
+    List<OFPortDesc> ports = new ArrayList<>();
+    for (int p = 1; p <= PORTS; p++) {
+      ports.add(port(OFPort.of(p), "wp" + p));
+    }
+    ports.add(port(OFPort.LOCAL, "warmup"));
+    return ports;
+  }
+
+  private OFPortDesc port(OFPort no, String name) {
+    return f.buildPortDesc().setPortNo(no).setName(name).setHwAddr(MacAddress.of(0x0e5700000000L + no.getPortNumber()))
+        .setConfig(Set.of()).setState(Set.of()).build();
+  }
+
+  // ---- traffic
+
+  private long mac(int host) {
+    return 0x0e57_0000_0000L | ((long) index << 24) | host;
+  }
+
+  private static int ip(int host) {
+    return 0x0a57_0000 | host;
+  }
+
+  /**
+   * Packet-in {@code n}: first each announced host says who it is (an ARP request, broadcast, from its port); then
+   * the sources talk to an announced host on another port, one new destination each round over all sources, in a
+   * mix of frame kinds.
+   */
+  private void packetIn(long n) {
+    int start = buf.writerIndex();
+    buf.writeByte(1).writeByte(OFPT_PACKET_IN).writeShort(0).writeInt((int) n);
+    boolean buffered = (n & 1) == 0;
+    buf.writeInt(buffered ? (int) (n & 0x3fff_ffff) : -1);
+    int totalLenAt = buf.writerIndex();
+    buf.writeShort(0);
+    int src;
+    int dst;
+    int kind;
+    if (n < PORTS) {
+      src = (int) n;
+      dst = -1;
+      kind = 0;
+    } else {
+      long k = n - PORTS;
+      src = PORTS + (int) (k % SOURCES);
+      int srcPort = src % PORTS;
+      dst = (int) ((srcPort + 1 + (k / SOURCES) % (PORTS - 1)) % PORTS);
+      kind = k % 97 == 96 ? 8 : (int) (k % 8);
+    }
+    buf.writeShort(1 + src % PORTS).writeByte(0).writeByte(0); // in_port, reason NO_MATCH, pad
+    int frameAt = buf.writerIndex();
+    frame(kind, src, dst);
+    while (buf.writerIndex() - frameAt < 60) {
+      buf.writeByte(0);
+    }
+    buf.setShort(totalLenAt, buf.writerIndex() - frameAt);
+    buf.setShort(start + 2, buf.writerIndex() - start);
+  }
+
+  private void frame(int kind, int src, int dst) {
+    long srcMac = mac(src);
+    switch (kind) {
+      case 0, 6 -> { // ARP request, broadcast
+        ethernet(0xffff_ffff_ffffL, srcMac, 0x0806);
+        arp(1, srcMac, ip(src), 0, ip(dst < 0 ? src : dst));
+      }
+      case 1 -> { // ARP reply
+        ethernet(mac(dst), srcMac, 0x0806);
+        arp(2, srcMac, ip(src), mac(dst), ip(dst));
+      }
+      case 2, 7 -> ipv4(mac(dst), srcMac, 17, src, dst);
+      case 3 -> ipv4(mac(dst), srcMac, 6, src, dst);
+      case 4 -> ipv4(mac(dst), srcMac, 1, src, dst);
+      case 5 -> { // IPv6 UDP
+        ethernet(mac(dst), srcMac, 0x86dd);
+        buf.writeInt(0x6000_0000).writeShort(8).writeByte(17).writeByte(64);
+        buf.writeZero(16);
+        buf.writeZero(16);
+        buf.writeShort(5000).writeShort(5001).writeShort(8).writeShort(0);
+      }
+      default -> ethernet(0x0180_c200_000eL, srcMac, 0x88cc); // LLDP: not forwarded
+    }
+  }
+
+  private void ethernet(long dst, long src, int type) {
+    buf.writeMedium((int) (dst >>> 24)).writeMedium((int) dst);
+    buf.writeMedium((int) (src >>> 24)).writeMedium((int) src);
+    buf.writeShort(type);
+  }
+
+  private void arp(int op, long sha, int spa, long tha, int tpa) {
+    buf.writeShort(1).writeShort(0x0800).writeByte(6).writeByte(4).writeShort(op);
+    buf.writeMedium((int) (sha >>> 24)).writeMedium((int) sha).writeInt(spa);
+    buf.writeMedium((int) (tha >>> 24)).writeMedium((int) tha).writeInt(tpa);
+  }
+
+  /** An IPv4 packet; every fifth UDP one with an 802.1Q tag (VLAN 10) in front of it. */
+  private void ipv4(long dstMac, long srcMac, int proto, int src, int dst) {
+    if (proto == 17 && src % 5 == 0) {
+      buf.writeMedium((int) (dstMac >>> 24)).writeMedium((int) dstMac);
+      buf.writeMedium((int) (srcMac >>> 24)).writeMedium((int) srcMac);
+      buf.writeShort(0x8100).writeShort(10).writeShort(0x0800);
+    } else {
+      ethernet(dstMac, srcMac, 0x0800);
+    }
+    int l4 = proto == 6 ? 20 : 8;
+    buf.writeByte(0x45).writeByte(0).writeShort(20 + l4).writeShort(0).writeShort(0x4000);
+    buf.writeByte(64).writeByte(proto).writeShort(0).writeInt(ip(src)).writeInt(ip(dst));
+    if (proto == 6) {
+      buf.writeShort(40000 + src % 1000).writeShort(80).writeInt(1).writeInt(0).writeShort(0x5002)
+          .writeShort(1024).writeShort(0).writeShort(0);
+    } else if (proto == 1) {
+      buf.writeByte(8).writeByte(0).writeShort(0).writeInt(src);
+    } else {
+      buf.writeShort(5000).writeShort(5001).writeShort(8).writeShort(0);
+    }
+  }
+
+  private void send(OFMessage m) {
+    m.writeTo(buf);
+  }
+
+  private void flush() throws IOException {
+    if (buf.isReadable()) {
+      out.write(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+      out.flush();
+      buf.clear();
+    }
+  }
+
+  // ---- reading
+
+  private int length;
+
+  /** Reads the next message into {@link #body}; returns its type, or -1 when the controller closed. */
+  private int read() throws IOException {
+    try {
+      in.readFully(header, 0, 1); // the only read that may time out
+    } catch (EOFException e) {
+      return -1;
+    }
+    try {
+      in.readFully(header, 1, 7);
+      length = Math.max(8, ((header[2] & 0xff) << 8) | (header[3] & 0xff));
+      System.arraycopy(header, 0, body, 0, 8);
+      in.readFully(body, 8, length - 8);
+    } catch (SocketTimeoutException e) {
+      throw new IOException("the controller stalled in the middle of a message");
+    }
+    return header[1] & 0xff;
+  }
+
+  /** The message just read, decoded; null when this switch does not know it. */
+  private OFMessage readMessage() {
+    try {
+      return OFFactories.getGenericReader().readFrom(Unpooled.wrappedBuffer(body, 0, length));
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static long u32(byte[] b, int at) {
+    return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+  }
+}
