@@ -73,16 +73,19 @@ public final class Dpid {
 
   /** 00:00:00:00:00:00:00:01 */
   public static String format(long dpid) {
-    String hex = String.format("%016x", dpid);
-    StringBuilder sb = new StringBuilder(23);
-    for (int i = 0; i < 16; i += 2) {
+    char[] out = new char[23];
+    for (int i = 0, at = 0; i < 8; i++) {
+      int b = (int) (dpid >>> (56 - 8 * i)) & 0xff;
       if (i > 0) {
-        sb.append(':');
+        out[at++] = ':';
       }
-      sb.append(hex, i, i + 2);
+      out[at++] = HEX[b >>> 4];
+      out[at++] = HEX[b & 0xf];
     }
-    return sb.toString();
+    return new String(out);
   }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /**
    * A key that is equal for two texts exactly when {@link #sameBridge} holds: for a set or map of bridges, so

@@ -112,6 +112,9 @@ class ValueTypesTest {
       assertEquals(OptionalLong.empty(), Dpid.parse(name), name);
     }
     assertEquals("00:00:00:00:00:00:00:2a", Dpid.format(42));
+    assertEquals("fe:dc:ba:98:76:54:32:10", Dpid.format(0xfedcba9876543210L));
+    assertEquals("ff:ff:ff:ff:ff:ff:ff:ff", Dpid.format(-1));
+    assertEquals(OptionalLong.of(0xfedcba9876543210L), Dpid.parse(Dpid.format(0xfedcba9876543210L)));
     assertTrue(Dpid.sameBridge("0x2a", "00:00:00:00:00:00:00:2a"));
     assertFalse(Dpid.sameBridge("ovs0", "ovs1"));
   }

@@ -193,7 +193,9 @@ public final class L2LearningApp implements ControllerApp {
       ctx.count(sw.dpid(), "host_moved");
       unlearn(sw, plan, known, changes);
     } else {
-      log.debug("switch {}: learned {}", Values.dpid(sw.dpid()), host);
+      if (log.isDebugEnabled()) { // one per new host: no dpid text unless it is logged
+        log.debug("switch {}: learned {}", Values.dpid(sw.dpid()), host);
+      }
       ctx.count(sw.dpid(), "host_learned");
     }
     changes.add(flows(sw).hostEntries(plan, host, idleTimeout()));
@@ -221,7 +223,9 @@ public final class L2LearningApp implements ControllerApp {
     }
     FlowChanges changes = new FlowChanges();
     if (table.remove(host)) {
-      log.debug("switch {}: {} expired", Values.dpid(sw.dpid()), host);
+      if (log.isDebugEnabled()) {
+        log.debug("switch {}: {} expired", Values.dpid(sw.dpid()), host);
+      }
       ctx.count(sw.dpid(), "host_expired");
     }
     unlearn(sw, plan, host, changes);
