@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
 
 /**
  * Messages to one switch: encoded on the calling thread (a worker, or the event loop itself) back to back into
@@ -63,13 +64,16 @@ final class Outbox {
       }
       ByteBuf buf = chunk();
       int start = buf.writerIndex();
+      boolean encoded = false;
       try {
         m.writeTo(buf);
-      } catch (RuntimeException e) {
-        buf.writerIndex(start);
-        throw e;
+        encoded = true;
+      } finally {
+        if (!encoded) { // whatever failed (an error growing the buffer too), no half message stays in the chunk
+          buf.writerIndex(start);
+        }
       }
-      appended(buf, start, m.getType().toString());
+      appended(buf, start, m.getType());
     }
     listener.counted(false, m.getType().name());
     checkLimit();
@@ -90,6 +94,7 @@ final class Outbox {
       }
       ByteBuf buf = chunk();
       int start = buf.writerIndex();
+      boolean encoded = false;
       try {
         buf.writeByte(wireVersion);
         buf.writeByte(34);
@@ -99,11 +104,13 @@ final class Outbox {
         buf.writeShort(0);
         buf.writeShort(0x3); // ATOMIC | ORDERED
         inner.writeTo(buf);
-      } catch (RuntimeException e) {
-        buf.writerIndex(start);
-        throw e;
+        encoded = true;
+      } finally {
+        if (!encoded) {
+          buf.writerIndex(start);
+        }
       }
-      appended(buf, start, "a bundled " + inner.getType());
+      appended(buf, start, inner.getType(), true);
       buf.setShort(start + 2, buf.writerIndex() - start);
     }
     listener.counted(false, "BUNDLE_ADD_MESSAGE");
@@ -122,12 +129,20 @@ final class Outbox {
    * Accounts for the message just appended at {@code start}; one longer than the 16-bit length field can say is
    * cut off again and refused, never sent wrapped. The caller holds the lock.
    */
-  private void appended(ByteBuf buf, int start, String what) {
+  private void appended(ByteBuf buf, int start, OFType type) {
+    appended(buf, start, type, false);
+  }
+
+  private void appended(ByteBuf buf, int start, OFType type, boolean bundled) {
     int length = buf.writerIndex() - start;
     if (length > MAX_MESSAGE) {
       buf.writerIndex(start);
-      throw new MessageTooLargeException(what + " of " + length + " bytes does not fit OpenFlow's 16-bit length"
-          + " (at most " + MAX_MESSAGE + ")");
+      if (buf.writerIndex() == 0 && buf.capacity() > 4 * CHUNK) { // the open chunk, grown by the refused message
+        open = null;
+        buf.release();
+      }
+      throw new MessageTooLargeException((bundled ? "a bundled " : "") + type + " of " + length
+          + " bytes does not fit OpenFlow's 16-bit length (at most " + MAX_MESSAGE + ")");
     }
     bytes.addAndGet(length);
     if (buf.readableBytes() >= CHUNK) {

@@ -106,6 +106,26 @@ class OutboxTest {
   }
 
   @Test
+  void anEncodingThatFailsHalfWayLeavesNoBytesEvenOnAnError() throws Exception {
+    outbox.write(echo(1));
+    OFMessage broken = (OFMessage) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {OFMessage.class}, (proxy, method, args) -> switch (method.getName()) {
+          case "writeTo" -> {
+            ((ByteBuf) args[0]).writeBytes(new byte[5]);
+            throw new OutOfMemoryError("direct buffer memory (a test)");
+          }
+          case "getType" -> org.projectfloodlight.openflow.protocol.OFType.ECHO_REQUEST;
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+    assertThrows(OutOfMemoryError.class, () -> outbox.write(broken));
+    outbox.write(echo(2));
+    assertEquals(16, outbox.bytes(), "the count matches what is queued");
+    outbox.flushNow();
+    int[] buffers = {0};
+    assertEquals(List.of(1L, 2L), written(buffers).stream().map(OFMessage::getXid).toList());
+  }
+
+  @Test
   void aBundledFlowModCarriesItsOwnLength() throws Exception {
     OFMessage inner = f.buildFlowAdd().setXid(7).build();
     outbox.writeBundleAdd(OFVersion.OF_14.getWireVersion(), 9, 42, inner);
