@@ -44,14 +44,19 @@ public final class OpenFlowServer implements AutoCloseable {
   private Workers bridgeWorkers;
 
   private static boolean useEpoll() {
-    if ("nio".equalsIgnoreCase(System.getProperty(TRANSPORT_PROPERTY, ""))) {
+    if ("nio".equalsIgnoreCase(System.getProperty(TRANSPORT_PROPERTY, "").trim())) {
       return false;
     }
     try {
-      return Epoll.isAvailable();
+      if (Epoll.isAvailable()) {
+        return true;
+      }
+      log.info("OpenFlow on NIO: the native epoll transport did not load ({})",
+          String.valueOf(Epoll.unavailabilityCause()));
     } catch (LinkageError e) { // the native part is not on the class path (another platform)
-      return false;
+      log.info("OpenFlow on NIO: no native epoll transport here ({})", e.toString());
     }
+    return false;
   }
 
   private static IoHandlerFactory ioHandler() {
