@@ -14,7 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * answered by buffered flow-mods, known pairs and full pair tables by packet-outs - with a mix of frames. Three in
  * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do.
  *
- * <p>It runs for the time asked, then on while the JIT is still busy (compiling more than a tenth of the time, over
+ * <p>Once the switches are programmed it runs for the time asked, then on while the JIT is still busy (compiling more than a tenth of the time, over
  * the last half second), and at most four times the time asked: what is compiled here is what the first switches
  * of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing of the throwaway
  * controller outlives it: its own store, apps and event loops are closed afterwards.
@@ -50,6 +54,8 @@ final class Warmup {
   /** The JIT counts as quiet when it compiled less than this share of the last {@link #QUIET_WINDOW}. */
   private static final double QUIET_SHARE = 0.10;
   private static final Duration QUIET_WINDOW = Duration.ofMillis(500);
+  /** How long each switch may take to stop once told to; past it, closing the controller ends its connection. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
   private Warmup() {}
 
@@ -155,6 +161,7 @@ final class Warmup {
             return t;
           });
       AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch programmed = new CountDownLatch(SWITCHES);
       try {
         List<java.util.concurrent.Future<Long>> runs = new ArrayList<>();
         for (int i = 0; i < SWITCHES; i++) {
@@ -163,16 +170,21 @@ final class Warmup {
           int window = i % 4 == 3 ? 1 : WINDOW;
           runs.add(threads.submit(() -> {
             try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
-              return new WarmupSwitch(socket, dpid, index, window).drive(stop::get, MAX_ANSWERS,
-                  HANDSHAKE.toNanos());
+              return new WarmupSwitch(socket, dpid, index, window, programmed::countDown).drive(stop::get,
+                  MAX_ANSWERS, HANDSHAKE.toNanos());
             }
           }));
         }
-        waitForTheCompiler(budget, started, runs);
+        waitForTheCompiler(budget, programmed, runs);
         stop.set(true);
         answered = 0;
         for (java.util.concurrent.Future<Long> r : runs) {
-          answered += r.get();
+          try {
+            answered += r.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          } catch (ExecutionException | TimeoutException e) {
+            // that switch stalled or failed; closing the throwaway controller below ends its connection
+            log.debug("a warm-up switch did not finish: {}", e.toString());
+          }
         }
       } finally {
         stop.set(true);
@@ -187,11 +199,14 @@ final class Warmup {
   }
 
   /**
-   * Returns once {@code budget} has passed and the JIT has gone quiet, or four times {@code budget} (at most
-   * {@link #MAX}) has passed, or every switch has stopped.
+   * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then {@code budget} has passed
+   * and the JIT has gone quiet, or four times {@code budget} (at most {@link #MAX}) has passed, or every switch
+   * has stopped.
    */
-  private static void waitForTheCompiler(Duration budget, long started, List<? extends Future<?>> runs)
-      throws InterruptedException {
+  private static void waitForTheCompiler(Duration budget, CountDownLatch programmed,
+                                         List<? extends Future<?>> runs) throws InterruptedException {
+    programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
+    long started = System.nanoTime(); // the packet-ins' time: from when the switches are programmed
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
     long earliest = started + budget.toNanos();

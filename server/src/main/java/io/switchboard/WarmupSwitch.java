@@ -47,6 +47,8 @@ final class WarmupSwitch {
   private static final int OFPT_FLOW_REMOVED = 11;
   /** One in this many entries added is reported expired. */
   private static final int EXPIRE_EVERY = 8;
+  /** How long the rest of a message may take to arrive once its first byte has. */
+  private static final long STALL_NANOS = 5_000_000_000L;
   /** OF 1.0 flow_mod: header 8, match 40, cookie 8, command, idle, hard, priority (2 each), then buffer_id. */
   private static final int FLOW_MOD_BUFFER_ID = 64;
 
@@ -59,6 +61,8 @@ final class WarmupSwitch {
   private final long dpid;
   private final int index;
   private final int window;
+  /** Told once, when the controller has read this switch's flows (the handshake is over). */
+  private final Runnable onProgrammed;
   private boolean programmed;
   private int inFlight;
   private long sent;
@@ -69,7 +73,8 @@ final class WarmupSwitch {
    * @param index  this switch's number among the warm-up's (part of its hosts' MACs)
    * @param window packet-ins in flight at once: as many as an inbox holds, or one (the latency-bound pattern)
    */
-  WarmupSwitch(Socket socket, long dpid, int index, int window) throws IOException {
+  WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed) throws IOException {
+    this.onProgrammed = onProgrammed;
     this.dpid = dpid;
     this.index = index;
     this.window = window;
@@ -147,7 +152,10 @@ final class WarmupSwitch {
         switch (r.getStatsType()) {
           case FLOW -> {
             send(f.buildFlowStatsReply().setXid(m.getXid()).setEntries(List.of()).build());
-            programmed = true;
+            if (!programmed) {
+              programmed = true;
+              onProgrammed.run();
+            }
           }
           case DESC -> send(f.buildDescStatsReply().setXid(m.getXid()).setMfrDesc("switchboard")
               .setHwDesc("warm-up").setSwDesc("warm-up").setSerialNum("0").setDpDesc("warmup").build());
@@ -205,7 +213,7 @@ final class WarmupSwitch {
   /**
    * Packet-in {@code n}: first each announced host says who it is (an ARP request, broadcast, from its port); then
    * the sources talk to an announced host on another port, one new destination each round over all sources, in a
-   * mix of frame kinds.
+   * mix of frame kinds; every 512th, an announced host speaks again (its entry may have expired meanwhile).
    */
   private void packetIn(long n) {
     int start = buf.writerIndex();
@@ -219,6 +227,10 @@ final class WarmupSwitch {
     int kind;
     if (n < PORTS) {
       src = (int) n;
+      dst = -1;
+      kind = 0;
+    } else if ((n - PORTS) % 512 == 511) {
+      src = (int) ((n - PORTS) / 512 % PORTS);
       dst = -1;
       kind = 0;
     } else {
@@ -259,7 +271,7 @@ final class WarmupSwitch {
         buf.writeZero(16);
         buf.writeShort(5000).writeShort(5001).writeShort(8).writeShort(0);
       }
-      default -> ethernet(0x0180_c200_000eL, srcMac, 0x88cc); // LLDP: not forwarded
+      default -> ethernet(0x0180_c200_000eL, srcMac, 0x88cc); // LLDP, to a link-local multicast address
     }
   }
 
@@ -320,15 +332,32 @@ final class WarmupSwitch {
     } catch (EOFException e) {
       return -1;
     }
-    try {
-      in.readFully(header, 1, 7);
-      length = Math.max(8, ((header[2] & 0xff) << 8) | (header[3] & 0xff));
-      System.arraycopy(header, 0, body, 0, 8);
-      in.readFully(body, 8, length - 8);
-    } catch (SocketTimeoutException e) {
-      throw new IOException("the controller stalled in the middle of a message");
-    }
+    readRest(header, 1, 7);
+    length = Math.max(8, ((header[2] & 0xff) << 8) | (header[3] & 0xff));
+    System.arraycopy(header, 0, body, 0, 8);
+    readRest(body, 8, length - 8);
     return header[1] & 0xff;
+  }
+
+  /** The rest of a message begun: a pause of the controller (a GC, a compile) is waited out, up to a bound. */
+  private void readRest(byte[] into, int at, int count) throws IOException {
+    long deadline = System.nanoTime() + STALL_NANOS;
+    while (count > 0) {
+      int n;
+      try {
+        n = in.read(into, at, count);
+      } catch (SocketTimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("the controller stalled in the middle of a message");
+        }
+        continue;
+      }
+      if (n < 0) {
+        throw new EOFException("closed in the middle of a message");
+      }
+      at += n;
+      count -= n;
+    }
   }
 
   /** The message just read, decoded; null when this switch does not know it. */
