@@ -51,6 +51,9 @@ public final class L2LearningApp implements ControllerApp {
   /** Runs a task once after a delay: a daemon timer, or a test's hand. */
   interface Timer {
     void schedule(Runnable task, Duration delay);
+
+    /** The controller stops: what is scheduled is dropped, and a thread behind it ends. */
+    default void close() {}
   }
 
   private final LongSupplier millisClock;
@@ -103,6 +106,11 @@ public final class L2LearningApp implements ControllerApp {
   @Override
   public boolean nonBlocking() {
     return true;
+  }
+
+  @Override
+  public void stop() {
+    timer.close(); // a stopped controller (the start-up warm-up's, say) leaves no timer thread behind
   }
 
   @Override
