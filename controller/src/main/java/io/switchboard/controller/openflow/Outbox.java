@@ -55,28 +55,10 @@ final class Outbox {
 
   /** Encodes a message and queues it; a message too large for OpenFlow is refused (and nothing of it is queued). */
   void write(OFMessage m) {
-    if (shut) {
-      return;
+    if (append(m, -1, 0, 0)) {
+      listener.counted(false, m.getType().name());
+      checkLimit();
     }
-    synchronized (this) {
-      if (shut) {
-        return; // checked again under the lock: release() may have drained the chunks meanwhile
-      }
-      ByteBuf buf = chunk();
-      int start = buf.writerIndex();
-      boolean encoded = false;
-      try {
-        m.writeTo(buf);
-        encoded = true;
-      } finally {
-        if (!encoded) { // whatever failed (an error growing the buffer too), no half message stays in the chunk
-          buf.writerIndex(start);
-        }
-      }
-      appended(buf, start, m.getType());
-    }
-    listener.counted(false, m.getType().name());
-    checkLimit();
   }
 
   /**
@@ -85,36 +67,51 @@ final class Outbox {
    * flags(2), the inner message; flow-mods are multiples of 8 bytes, so no padding follows.
    */
   void writeBundleAdd(int wireVersion, long xid, int bundleId, OFMessage inner) {
+    if (append(inner, wireVersion, xid, bundleId)) {
+      listener.counted(false, "BUNDLE_ADD_MESSAGE");
+      checkLimit();
+    }
+  }
+
+  /**
+   * Appends {@code m} to the open chunk, inside a bundle-add message when {@code bundleVersion} is a wire version
+   * (-1: as it is). False when the connection is closing (nothing is queued then).
+   */
+  private boolean append(OFMessage m, int bundleVersion, long xid, int bundleId) {
     if (shut) {
-      return;
+      return false;
     }
     synchronized (this) {
       if (shut) {
-        return; // checked again under the lock: release() may have drained the chunks meanwhile
+        return false; // checked again under the lock: release() may have drained the chunks meanwhile
       }
       ByteBuf buf = chunk();
       int start = buf.writerIndex();
+      boolean bundled = bundleVersion >= 0;
       boolean encoded = false;
       try {
-        buf.writeByte(wireVersion);
-        buf.writeByte(34);
-        buf.writeShort(0);
-        buf.writeInt((int) xid);
-        buf.writeInt(bundleId);
-        buf.writeShort(0);
-        buf.writeShort(0x3); // ATOMIC | ORDERED
-        inner.writeTo(buf);
+        if (bundled) {
+          buf.writeByte(bundleVersion);
+          buf.writeByte(34);
+          buf.writeShort(0); // the length, set below
+          buf.writeInt((int) xid);
+          buf.writeInt(bundleId);
+          buf.writeShort(0);
+          buf.writeShort(0x3); // ATOMIC | ORDERED
+        }
+        m.writeTo(buf);
         encoded = true;
       } finally {
-        if (!encoded) {
+        if (!encoded) { // whatever failed (an error growing the buffer too), no half message stays in the chunk
           buf.writerIndex(start);
         }
       }
-      appended(buf, start, inner.getType(), true);
-      buf.setShort(start + 2, buf.writerIndex() - start);
+      appended(buf, start, m.getType(), bundled);
+      if (bundled) {
+        buf.setShort(start + 2, buf.writerIndex() - start);
+      }
+      return true;
     }
-    listener.counted(false, "BUNDLE_ADD_MESSAGE");
-    checkLimit();
   }
 
   /** The chunk to append to; the caller holds the lock. */
@@ -129,10 +126,6 @@ final class Outbox {
    * Accounts for the message just appended at {@code start}; one longer than the 16-bit length field can say is
    * cut off again and refused, never sent wrapped. The caller holds the lock.
    */
-  private void appended(ByteBuf buf, int start, OFType type) {
-    appended(buf, start, type, false);
-  }
-
   private void appended(ByteBuf buf, int start, OFType type, boolean bundled) {
     int length = buf.writerIndex() - start;
     if (length > MAX_MESSAGE) {
