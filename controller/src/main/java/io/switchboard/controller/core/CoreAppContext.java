@@ -31,7 +31,17 @@ final class CoreAppContext implements AppContext {
   /** Event counters by (dpid, event), looked up per event (some, like packet_in_over_budget, come at packet-in rate). */
   private final Map<AppEvent, LongAdder> events = new ConcurrentHashMap<>();
 
-  private record AppEvent(long dpid, String event) {}
+  private record AppEvent(long dpid, String event) {
+    @Override
+    public boolean equals(Object o) { // written out: the generated one goes through method handles
+      return this == o || o instanceof AppEvent e && e.dpid == dpid && e.event.equals(event);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Long.hashCode(dpid) + event.hashCode();
+    }
+  }
 
   CoreAppContext(ControllerApp app, Controller controller, BridgeProgramming programming, Metrics metrics) {
     this.app = app;

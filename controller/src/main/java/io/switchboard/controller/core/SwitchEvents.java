@@ -56,7 +56,17 @@ final class SwitchEvents {
   private final Map<String, LongAdder> messagesOut = new ConcurrentHashMap<>();
   private final LogLimiter limitLog = new LogLimiter(Duration.ofSeconds(60), 4096);
 
-  private record PacketInCounter(SwitchSession session, String app) {}
+  private record PacketInCounter(SwitchSession session, String app) {
+    @Override
+    public boolean equals(Object o) { // written out: the generated one goes through method handles (per packet-in)
+      return this == o || o instanceof PacketInCounter c && c.session == session && c.app.equals(app);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * System.identityHashCode(session) + app.hashCode();
+    }
+  }
 
   /** @param demoted tells the mastership that the switch no longer takes this connection as master */
   SwitchEvents(AppRegistry apps, BridgeProgramming programming, Metrics metrics, Consumer<SwitchSession> demoted) {

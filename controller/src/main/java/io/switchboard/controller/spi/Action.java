@@ -11,6 +11,16 @@ public sealed interface Action {
   /** Send out of a port (or a reserved port such as {@link #PORT_CONTROLLER}). */
   record Output(long port) implements Action {
     @Override
+    public boolean equals(Object o) { // written out: the generated one goes through method handles
+      return this == o || o instanceof Output out && out.port == port;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(port);
+    }
+
+    @Override
     public String toString() {
       return "output:" + portName(port);
     }
@@ -32,6 +42,16 @@ public sealed interface Action {
 
   /** Load a constant into a header field (VLAN_VID values carry {@link Field#VID_PRESENT}). */
   record SetField(Field field, long value) implements Action {
+    @Override
+    public boolean equals(Object o) { // written out: the generated one goes through method handles
+      return this == o || o instanceof SetField f && f.value == value && f.field == field;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * field.ordinal() + Long.hashCode(value);
+    }
+
     @Override
     public String toString() {
       return "set_field:" + Values.format(field, value) + "->" + field.ovsName();

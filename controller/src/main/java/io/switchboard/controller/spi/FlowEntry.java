@@ -40,6 +40,29 @@ public record FlowEntry(
     }
   }
 
+  // equals and hashCode written out: the generated ones go through method handles, slow until the JIT inlines them
+  @Override
+  public boolean equals(Object o) {
+    return this == o || o instanceof FlowEntry e && e.priority == priority && e.stage == stage
+        && e.idleTimeout == idleTimeout && e.hardTimeout == hardTimeout && e.tag == tag
+        && e.notifyRemoval == notifyRemoval && e.next == next && e.match.equals(match) && e.actions.equals(actions)
+        && Objects.equals(e.metadata, metadata);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = stage.ordinal();
+    h = 31 * h + priority;
+    h = 31 * h + match.hashCode();
+    h = 31 * h + actions.hashCode();
+    h = 31 * h + Objects.hashCode(metadata);
+    h = 31 * h + (next == null ? -1 : next.ordinal());
+    h = 31 * h + idleTimeout;
+    h = 31 * h + hardTimeout;
+    h = 31 * h + Long.hashCode(tag);
+    return 31 * h + (notifyRemoval ? 1 : 0);
+  }
+
   public static Builder in(Stage stage) {
     return new Builder(stage);
   }

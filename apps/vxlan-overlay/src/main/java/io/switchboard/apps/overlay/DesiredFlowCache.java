@@ -236,6 +236,16 @@ final class DesiredFlowCache {
     static Key of(FlowEntry e) {
       return new Key(e.stage(), e.priority(), e.match());
     }
+
+    @Override
+    public boolean equals(Object o) { // written out: the generated one goes through method handles
+      return this == o || o instanceof Key k && k.priority == priority && k.stage == stage && k.match.equals(match);
+    }
+
+    @Override
+    public int hashCode() {
+      return (31 * stage.ordinal() + priority) * 31 + match.hashCode();
+    }
   }
 
   @Override
