@@ -105,6 +105,11 @@ cat >"$work/switchboard.yaml" <<EOF
 # the benchmark's Switchboard: l2-learning only, on loopback
 openflow:
   listen: 127.0.0.1:$OF_PORT
+  limits:
+    # every emulated switch connects from 127.0.0.1, up to 256 at once; switches of a real network come from
+    # their own addresses (the default, 64 handshakes at once per address, refused the others of a 256 run)
+    max-handshakes-per-source: 1024
+    max-handshakes: 1024
 rest:
   listen: 127.0.0.1:$REST_PORT
 apps: [l2-learning]
