@@ -115,7 +115,8 @@ rest:
 apps: [l2-learning]
 l2-learning:
   packet-in-budget: 1000000   # the default (1000/s per switch) protects a production controller; lift it here
-  # the OF1.3 case learns a new host in every packet-in: lift the host caps (defaults 256 / 4096 / 8192) too
+  # the OF1.3 case learns a new host in every packet-in: lift the host caps (defaults 256 / 4096 / 8192) too;
+  # the total on all switches (max-hosts, 131072) stays: it is what keeps 256 switches x 1,000 MACs in the heap
   max-hosts-per-port: 1000000
   max-hosts-per-vlan: 1000000
   max-hosts-per-switch: 1000000

@@ -29,13 +29,15 @@ final class HostAdoption {
     Map<Long, Integer> perPort = new HashMap<>();
     Map<Integer, Integer> perVlan = new HashMap<>();
     int overCaps = 0;
+    // the total on all bridges holds too: what the other bridges have now, and this one's adopted set
+    int room = Math.min(limits.maxHostsPerSwitch(), limits.maxHosts() - (table.total() - table.onBridge(sw.dpid())));
     for (FlowEntry e : installed) {
       HostAt at = flows.sourceEntryHost(plan, e);
       if (at != null && !adopted.containsKey(new HostKey(sw.dpid(), at.vlan(), at.mac()))) {
         // the caps hold for adopted hosts too (they may have been lowered since the entries were made)
         if (perPort.getOrDefault(at.port(), 0) >= limits.maxHostsPerPort()
             || perVlan.getOrDefault(at.vlan(), 0) >= limits.maxHostsPerVlan()
-            || adopted.size() >= limits.maxHostsPerSwitch()) {
+            || adopted.size() >= room) {
           overCaps++;
           continue;
         }

@@ -13,7 +13,7 @@ import java.util.List;
 public final class L2Section implements AppSection<L2Settings> {
   public static final L2Section INSTANCE = new L2Section();
   static final List<String> KEYS = List.of("idle-timeout", "packet-in-budget", "max-hosts-per-port",
-      "max-hosts-per-vlan", "max-hosts-per-switch", "forget-after");
+      "max-hosts-per-vlan", "max-hosts-per-switch", "max-hosts", "forget-after");
   private static final Duration MAX_FORGET_AFTER = Duration.ofHours(24);
 
   private L2Section() {}
@@ -47,9 +47,12 @@ public final class L2Section implements AppSection<L2Settings> {
     int perPort = hostCap(m, "max-hosts-per-port", d.maxHostsPerPort());
     int perVlan = hostCap(m, "max-hosts-per-vlan", d.maxHostsPerVlan());
     int perSwitch = hostCap(m, "max-hosts-per-switch", d.maxHostsPerSwitch());
+    String totalExpected = "a number of hosts on all switches together (1-16777216)";
+    int total = m.optional("max-hosts", totalExpected, t -> (int) Values.integer(t, 1, 1 << 24, totalExpected))
+        .orElse(d.maxHosts());
     Duration forget = m.optional("forget-after", Values.DURATION,
         t -> Values.duration(t, Duration.ZERO, MAX_FORGET_AFTER, true)).orElse(d.forgetAfter());
-    return new L2Settings(idle, budget, perPort, perVlan, perSwitch, forget);
+    return new L2Settings(idle, budget, perPort, perVlan, perSwitch, total, forget);
   }
 
   private static int hostCap(MapView m, String key, int fallback) {

@@ -27,6 +27,8 @@ final class MacTable {
   private final Runnable membershipChanged;
   /** Guarded by {@code this}. */
   private final Map<Long, BridgeHosts> bridges = new HashMap<>();
+  /** Hosts on all bridges together. Guarded by {@code this}. */
+  private int total;
 
   /** One bridge's hosts and their counts; a bridge without hosts has none. */
   private static final class BridgeHosts {
@@ -65,6 +67,7 @@ final class MacTable {
     if (now == null) {
       if (before != null) {
         b.hosts.remove(key);
+        total--;
         b.count(before, -1);
         if (b.hosts.isEmpty()) {
           bridges.remove(key.dpid());
@@ -80,11 +83,18 @@ final class MacTable {
     b.hosts.put(key, now);
     if (before != null) {
       b.count(before, -1);
+    } else {
+      total++;
     }
     b.count(now, 1);
     if (before == null || before.port() != now.port()) {
       membershipChanged.run();
     }
+  }
+
+  /** Hosts learned on all bridges together. */
+  synchronized int total() {
+    return total;
   }
 
   LearnedHost get(long dpid, int vlan, long mac) {

@@ -49,10 +49,13 @@ class ConfigValidationTest {
     assertEquals(256, d.maxHostsPerPort());
     assertEquals(4096, d.maxHostsPerVlan());
     assertEquals(8192, d.maxHostsPerSwitch());
+    assertEquals(131_072, d.maxHosts());
     assertEquals(java.time.Duration.ofSeconds(60), d.forgetAfter());
     var c = L2Section.of(ConfigLoader.parse("""
-        l2-learning: {max-hosts-per-port: 8, max-hosts-per-vlan: 100, max-hosts-per-switch: 1000, forget-after: 5m}
+        l2-learning: {max-hosts-per-port: 8, max-hosts-per-vlan: 100, max-hosts-per-switch: 1000, max-hosts: 50000,
+          forget-after: 5m}
         """, "t.yaml"));
+    assertEquals(50_000, c.maxHosts());
     assertEquals(8, c.maxHostsPerPort());
     assertEquals(100, c.maxHostsPerVlan());
     assertEquals(1000, c.maxHostsPerSwitch());
@@ -63,10 +66,12 @@ class ConfigValidationTest {
           max-hosts-per-vlan: lots
           forget-after: 60
           max-host-per-switch: 10
+          max-hosts: -1
         """);
     assertTrue(e.contains("t.yaml:2: l2-learning.max-hosts-per-port") && e.contains("1-1000000"), e);
     assertTrue(e.contains("t.yaml:3: l2-learning.max-hosts-per-vlan"), e);
     assertTrue(e.contains("t.yaml:4: l2-learning.forget-after") && e.contains("no unit"), e);
     assertTrue(e.contains("did you mean 'max-hosts-per-switch'"), e);
+    assertTrue(e.contains("t.yaml:6: l2-learning.max-hosts") && e.contains("1-16777216"), e);
   }
 }

@@ -147,6 +147,33 @@ class HostLimitsTest {
   }
 
   @Test
+  void allBridgesTogetherTakeAtMostTheTotalCap() {
+    ctx = new FakeAppContext(CONFIG.replace("  forget-after: 30s", "  max-hosts: 4\n  forget-after: 30s"));
+    assertEquals(4, L2Section.of(ctx.config()).maxHosts());
+    app = new L2LearningApp(millis::get, nanos::get, (task, delay) -> timers.add(new Scheduled(task, delay)));
+    ctx.start(app, sw);
+    table = new MacTable(ctx.stores());
+    // another bridge's hosts count too: two learned there first
+    table.put(new LearnedHost(2, "br1", 0, 0x02_00_00_00_01_01L, 1, "x-eth", 0));
+    table.put(new LearnedHost(2, "br1", 0, 0x02_00_00_00_01_02L, 1, "x-eth", 0));
+    from(1, 0, 100);
+    from(2, 10, 200);
+    from(2, 11, 200); // the 5th on all bridges: under every cap of br0, over the total
+    assertEquals(4, table.total());
+    assertEquals(2, table.hostsOf(1).size());
+    assertEquals(1, count("host_over_total_cap"));
+    assertTrue(warnings().get(0).contains("the controller (all bridges)")
+        && warnings().get(0).contains("l2-learning.max-hosts limit"), warnings().toString());
+    from(2, 12, 200);
+    assertEquals(1, warnings().size(), "one line per interval for the total, whichever bridge hits it");
+
+    table.remove(table.get(2, 0, 0x02_00_00_00_01_01L));
+    from(2, 11, 200);
+    assertNotNull(table.get(1, 200, 0x02_00_00_00_00_0bL), "a host gone from another bridge leaves room here");
+    assertEquals(4, table.total());
+  }
+
+  @Test
   void aHostMovingToAFullPortStaysWhereItWas() {
     for (int i = 0; i < 3; i++) {
       from(3, i, 100); // c-eth full
@@ -211,6 +238,18 @@ class HostLimitsTest {
     fresh.start(restarted);
     restarted.adoptFlows(sw, onSwitch);
     assertEquals(2, new MacTable(fresh.stores()).hostsOf(1).size());
+
+    // the total on all bridges too: another bridge already has 2 of the 3 allowed
+    FakeAppContext full = new FakeAppContext(
+        CONFIG.replace("  forget-after: 30s", "  max-hosts: 3\n  forget-after: 30s"));
+    MacTable shared = new MacTable(full.stores());
+    shared.put(new LearnedHost(2, "br1", 0, 0x02_00_00_00_01_01L, 1, "x-eth", 0));
+    shared.put(new LearnedHost(2, "br1", 0, 0x02_00_00_00_01_02L, 1, "x-eth", 0));
+    L2LearningApp third = new L2LearningApp(millis::get, nanos::get, (t, d) -> {});
+    full.start(third);
+    third.adoptFlows(sw, onSwitch);
+    assertEquals(1, shared.hostsOf(1).size());
+    assertEquals(3, shared.total());
   }
 
   @Test
