@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class MastershipIntegrationTest {
   private static final int[] PORTS = {5804, 5805, 5806};
   private static final Duration CONVERGE = Duration.ofSeconds(10);
+  private static final Duration REJOIN = Duration.ofSeconds(30);
 
   private final List<FakeSwitch> switches = new ArrayList<>();
   private final Map<ClusterNode, Map<Long, FakeSwitch.Link>> links = new LinkedHashMap<>();
@@ -110,7 +111,9 @@ class MastershipIntegrationTest {
 
     // c comes back (a new member on the same address): it gets a fair share back
     ClusterNode c2 = join(PORTS[2]);
-    Members.await("the returning member masters two switches", CONVERGE,
+    // no time target here (the failover's is above): on a loaded CI machine the survivors may still be declaring
+    // the crashed member on this address dead when the new one asks to join, which took over 10 s once
+    Members.await("the returning member masters two switches", REJOIN,
         () -> converged() && loads().values().stream().allMatch(n -> n == 2));
     Map<Long, Long> gen3 = generations();
     Map<Long, String> masters3 = masters();
