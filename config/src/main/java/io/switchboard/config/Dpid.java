@@ -73,19 +73,8 @@ public final class Dpid {
 
   /** 00:00:00:00:00:00:00:01 */
   public static String format(long dpid) {
-    char[] out = new char[23];
-    for (int i = 0, at = 0; i < 8; i++) {
-      int b = (int) (dpid >>> (56 - 8 * i)) & 0xff;
-      if (i > 0) {
-        out[at++] = ':';
-      }
-      out[at++] = HEX[b >>> 4];
-      out[at++] = HEX[b & 0xf];
-    }
-    return new String(out);
+    return Values.colonHex(dpid, 8);
   }
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /**
    * A key that is equal for two texts exactly when {@link #sameBridge} holds: for a set or map of bridges, so

@@ -43,14 +43,6 @@ public record MacAddress(long value) {
   /** Lower-case, colon-separated: 02:00:00:00:01:02. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(17);
-    for (int shift = 40; shift >= 0; shift -= 8) {
-      if (shift != 40) {
-        sb.append(':');
-      }
-      int b = (int) ((value >>> shift) & 0xff);
-      sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xf, 16));
-    }
-    return sb.toString();
+    return Values.colonHex(value, 6);
   }
 }

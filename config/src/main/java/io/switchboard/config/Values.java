@@ -16,6 +16,17 @@ public final class Values {
   private Values() {}
 
   /** {@code "text"}, shortened when long. */
+  private static final java.util.HexFormat COLON_HEX = java.util.HexFormat.ofDelimiter(":");
+
+  /** The low {@code bytes} bytes of {@code value} as lower-case hex pairs joined by ':' (a MAC, a dpid). */
+  static String colonHex(long value, int bytes) {
+    byte[] b = new byte[bytes];
+    for (int i = bytes - 1; i >= 0; i--, value >>>= 8) {
+      b[i] = (byte) value;
+    }
+    return COLON_HEX.formatHex(b);
+  }
+
   public static String quote(String text) {
     String t = text.length() > 60 ? text.substring(0, 57) + "..." : text;
     return '"' + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
