@@ -2,6 +2,7 @@ package io.switchboard.bench.compute;
 
 import io.switchboard.apps.overlay.RuntimeEndpoint;
 import io.switchboard.apps.overlay.VxlanOverlayApp;
+import io.switchboard.bench.overlay.ChurnOverlay;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.FlowProgrammer;
@@ -98,35 +99,7 @@ public class OverlayFlowsBenchmark {
   }
 
   static String yaml(int hosts, int endpoints, int networks) {
-    StringBuilder b = new StringBuilder("apps: [vxlan-overlay]\noverlay:\n  tunnel-port: vxlan0\n  hosts:\n");
-    for (int h = 0; h < hosts; h++) {
-      b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: br-h%d, tunnel-ip: 10.99.%d.%d}%n", h, h,
-          h / 250, 1 + h % 250));
-    }
-    b.append("  networks:\n");
-    for (int n = 0; n < networks; n++) {
-      b.append(String.format(Locale.ROOT, "    - {name: net%d, vni: %d, subnet: 172.%d.0.0/16, gateway: 172.%d.0.1}%n",
-          n, 1000 + n, 16 + n, 16 + n));
-    }
-    b.append("  routers:\n");
-    for (int r = 0; r < 2; r++) {
-      StringBuilder nets = new StringBuilder();
-      for (int n = r; n < networks; n += 2) {
-        nets.append(nets.length() == 0 ? "" : ", ").append("net").append(n);
-      }
-      b.append(String.format(Locale.ROOT, "    - {name: r%d, networks: [%s]}%n", r, nets));
-    }
-    b.append("  endpoints:\n");
-    for (int e = 0; e < endpoints; e++) {
-      b.append(endpointYaml(e, hosts, networks));
-    }
-    return b.toString();
-  }
-
-  private static String endpointYaml(int e, int hosts, int networks) {
-    Map<String, Object> m = endpoint(e, hosts, networks);
-    return String.format(Locale.ROOT, "    - {name: %s, network: %s, host: %s, port: %s, mac: \"%s\", ip: %s}%n",
-        m.get("name"), m.get("network"), m.get("host"), m.get("port"), m.get("mac"), m.get("ip"));
+    return "apps: [vxlan-overlay]\n" + new ChurnOverlay(hosts, endpoints, networks, 0).config();
   }
 
   /** Endpoint e: network e % networks, host e % hosts, its own port on that host. */

@@ -6,15 +6,16 @@ import java.util.Locale;
  * The overlay the churn and restart runs use, as config: host h is bridge {@code br-h<h>} with tunnel address
  * 10.99.x.y; network n has VNI 1000 + n and subnet 172.(16 + n).0.0/16; routers join the even and the odd networks
  * (as OverlayFlowsBenchmark) or, with a router size k of 2 or more, k consecutive networks each; endpoint e is in
- * network e % networks on host e % hosts, at port p(e / hosts).
+ * network e % networks on host e % hosts, at port p(e / hosts). The JMH overlay benchmarks use it too (router size
+ * 0), so that every overlay benchmark measures the same shape.
  */
-final class ChurnOverlay {
+public final class ChurnOverlay {
   private final int hosts;
   private final int endpoints;
   private final int networks;
   private final int routerSize;
 
-  ChurnOverlay(int hosts, int endpoints, int networks, int routerSize) {
+  public ChurnOverlay(int hosts, int endpoints, int networks, int routerSize) {
     this.hosts = hosts;
     this.endpoints = endpoints;
     this.networks = networks;
@@ -29,7 +30,8 @@ final class ChurnOverlay {
         e & 0xff, 16 + net, 1 + e / 250, 2 + e % 250);
   }
 
-  String config() {
+  /** The {@code overlay:} section. */
+  public String config() {
     StringBuilder b = new StringBuilder("overlay:\n  tunnel-port: vxlan0\n  hosts:\n");
     for (int h = 0; h < hosts; h++) {
       b.append(String.format(Locale.ROOT, "    - {name: h%d, bridge: br-h%d, tunnel-ip: 10.99.%d.%d}%n", h, h,
