@@ -276,26 +276,34 @@ final class WarmupSwitch {
   }
 
   private void ethernet(long dst, long src, int type) {
-    buf.writeMedium((int) (dst >>> 24)).writeMedium((int) dst);
-    buf.writeMedium((int) (src >>> 24)).writeMedium((int) src);
+    ethernet(dst, src, -1, type);
+  }
+
+  /** An Ethernet header; with an 802.1Q tag for {@code vlan} when it is 0 or more. */
+  private void ethernet(long dst, long src, int vlan, int type) {
+    mac(dst);
+    mac(src);
+    if (vlan >= 0) {
+      buf.writeShort(0x8100).writeShort(vlan);
+    }
     buf.writeShort(type);
+  }
+
+  private void mac(long mac) {
+    buf.writeMedium((int) (mac >>> 24)).writeMedium((int) mac);
   }
 
   private void arp(int op, long sha, int spa, long tha, int tpa) {
     buf.writeShort(1).writeShort(0x0800).writeByte(6).writeByte(4).writeShort(op);
-    buf.writeMedium((int) (sha >>> 24)).writeMedium((int) sha).writeInt(spa);
-    buf.writeMedium((int) (tha >>> 24)).writeMedium((int) tha).writeInt(tpa);
+    mac(sha);
+    buf.writeInt(spa);
+    mac(tha);
+    buf.writeInt(tpa);
   }
 
   /** An IPv4 packet; every fifth UDP one with an 802.1Q tag (VLAN 10) in front of it. */
   private void ipv4(long dstMac, long srcMac, int proto, int src, int dst) {
-    if (proto == 17 && src % 5 == 0) {
-      buf.writeMedium((int) (dstMac >>> 24)).writeMedium((int) dstMac);
-      buf.writeMedium((int) (srcMac >>> 24)).writeMedium((int) srcMac);
-      buf.writeShort(0x8100).writeShort(10).writeShort(0x0800);
-    } else {
-      ethernet(dstMac, srcMac, 0x0800);
-    }
+    ethernet(dstMac, srcMac, proto == 17 && src % 5 == 0 ? 10 : -1, 0x0800);
     int l4 = proto == 6 ? 20 : 8;
     buf.writeByte(0x45).writeByte(0).writeShort(20 + l4).writeShort(0).writeShort(0x4000);
     buf.writeByte(64).writeByte(proto).writeShort(0).writeInt(ip(src)).writeInt(ip(dst));
