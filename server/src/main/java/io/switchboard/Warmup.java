@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * answered by buffered flow-mods, known pairs and full pair tables by packet-outs - with a mix of frames. Three in
  * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do.
  *
- * <p>Once the switches are programmed it runs for the time asked, then on while the JIT is still busy (compiling more than a tenth of the time, over
- * the last half second), and at most four times the time asked: what is compiled here is what the first switches
- * of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing of the throwaway
- * controller outlives it: its own store, apps and event loops are closed afterwards.
+ * <p>Once the switches are programmed it runs for the time asked, then on while the JIT is still busy (compiling
+ * more than a tenth of the time, over the last half second), and at most four times the time asked: what is
+ * compiled here is what the first switches of the real controller would otherwise wait for, on a CPU shared with
+ * the compiler. Nothing of the throwaway controller outlives it: its own store, apps and event loops are closed
+ * afterwards.
  *
  * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 3s}, {@code 1500ms}; {@code 0}:
  * off); the launcher sets it (SWITCHBOARD_WARMUP).

@@ -32,9 +32,10 @@ import org.projectfloodlight.openflow.types.U64;
  * out, and taking it later throws the compiled code away): ARP requests and replies, IPv4 UDP, TCP and ICMP, IPv6,
  * 802.1Q-tagged frames, LLDP; 64 ports; more host pairs than a bridge may hold, so that the pair caps are reached;
  * every other packet-in buffered; and every eighth entry added expires again (a flow-removed message, as an idle
- * timeout gives), so that the controller keeps forgetting hosts and adding pairs for as long as it runs. Packet-ins are encoded by hand and only the header of what comes back is read
- * (the two answers, packet-out and a flow-mod carrying a buffer id, by their fixed offsets), so that the switch
- * leaves the CPU to the controller under test.
+ * timeout gives), so that the controller keeps forgetting hosts and adding pairs for as long as it runs.
+ * Packet-ins are encoded by hand and only the header of what comes back is read (the two answers, packet-out and a
+ * flow-mod carrying a buffer id, by their fixed offsets), so that the switch leaves the CPU to the controller under
+ * test.
  */
 final class WarmupSwitch {
   /** Ports 1..PORTS; one announced host on each. */
