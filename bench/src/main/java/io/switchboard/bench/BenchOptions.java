@@ -10,10 +10,12 @@ public record BenchOptions(
     int port,
     int switches,
     int macs,
+    int destinations,
     Mode mode,
     int loops,
     Duration loopTime,
     Duration warmup,
+    Duration selfWarmup,
     OFVersion version,
     int window,
     int threads,
@@ -39,10 +41,15 @@ public record BenchOptions(
         --controller HOST:PORT   the OpenFlow controller to load (loopback only, e.g. 127.0.0.1:6653)
         --switches N             emulated switches, each its own TCP connection (default 16)
         --macs M                 hosts (MACs) behind each switch, 2..16777216 (default 100)
+        --destinations D         hosts each source sends to, in turn, 1..63 (default 63: every other port's);
+                                 cbench's switches send to one destination MAC (1)
         --mode MODE              throughput | latency | connect (default throughput)
         --loops L                timed loops after the warm-up (default 5)
         --loop-seconds S         length of one loop (default 5)
         --warmup S               traffic before measuring (default 5)
+        --self-warmup S          before connecting, the generator runs its own switches this long against a
+                                 controller inside its JVM, so that its first measured second is not spent
+                                 compiling itself (default 3; 0: off)
         --of VERSION             OpenFlow version the switches offer: 1.0, 1.3 or 1.4 (default 1.3)
         --window W               packet-ins in flight per switch in throughput mode (default 100); 0: no
                                  window, every switch keeps its socket full and every response counts (cbench's
@@ -60,10 +67,12 @@ public record BenchOptions(
     String controller = null;
     int switches = 16;
     int macs = 100;
+    int destinations = Hosts.MAX_PORTS - 1;
     Mode mode = Mode.THROUGHPUT;
     int loops = 5;
     double loopSeconds = 5;
     double warmup = 5;
+    double selfWarmup = 3;
     OFVersion version = OFVersion.OF_13;
     int window = 100;
     int threads = 1;
@@ -89,10 +98,12 @@ public record BenchOptions(
         case "--controller" -> controller = v;
         case "--switches" -> switches = intIn(a, v, 1, 65535);
         case "--macs" -> macs = intIn(a, v, 2, Hosts.MAX_HOSTS);
+        case "--destinations" -> destinations = intIn(a, v, 1, Hosts.MAX_PORTS - 1);
         case "--mode" -> mode = mode(v);
         case "--loops" -> loops = intIn(a, v, 1, 1000);
         case "--loop-seconds" -> loopSeconds = secondsIn(a, v, 0.1, 600);
         case "--warmup" -> warmup = secondsIn(a, v, 0, 600);
+        case "--self-warmup" -> selfWarmup = secondsIn(a, v, 0, 600);
         case "--of" -> version = version(v);
         case "--window" -> window = intIn(a, v, 0, 100_000);
         case "--threads" -> threads = intIn(a, v, 1, 64);
@@ -115,9 +126,18 @@ public record BenchOptions(
     if (mode == Mode.LATENCY) {
       window = 1;
     }
-    return new BenchOptions(host, port, switches, macs, mode, loops, seconds(loopSeconds), seconds(warmup), version,
-        window, threads, Duration.ofMillis(timeoutMs), seconds(connectTimeout), buffered, pid,
-        label != null ? label : controller);
+    return new BenchOptions(host, port, switches, macs, destinations, mode, loops, seconds(loopSeconds),
+        seconds(warmup), seconds(selfWarmup), version, window, threads, Duration.ofMillis(timeoutMs),
+        seconds(connectTimeout), buffered, pid, label != null ? label : controller);
+  }
+
+  /**
+   * The same load against another controller for one loop of {@code time}, with no warm-up and no memory probe:
+   * the generator's self-warm-up.
+   */
+  public BenchOptions rehearsal(String host, int port, Duration time) {
+    return new BenchOptions(host, port, switches, macs, destinations, mode, 1, time, Duration.ZERO, Duration.ZERO,
+        version, window, threads, timeout, connectTimeout, buffered, -1, "self-warm-up");
   }
 
   /** cbench's throughput mode: no window, the socket kept full, every response counted. */

@@ -6,7 +6,9 @@ package io.switchboard.bench;
  * packet-in payloads) and sits on port {@code 1 + h % ports}. The first {@code ports} hosts, one per port, are
  * announced before the test, so a learning controller knows them: they are the destinations. Test packets come
  * from every host in turn (with many hosts, from sources the controller has never seen, as cbench's do) and go to
- * an announced host on another port.
+ * an announced host on another port: round after round, each source to the next of its {@code destinations}
+ * (cbench's switches send everything to one destination MAC, so a source is one pair; with 63, the most, a
+ * learning controller sees 63 pairs a source).
  */
 public final class Hosts {
   /** At most this many ports per switch; more hosts share ports. */
@@ -17,8 +19,15 @@ public final class Hosts {
   private final int switchIndex;
   private final int count;
   private final int ports;
+  private final int destinations;
 
+  /** Every source sends to every announced host on another port, in turn. */
   public Hosts(int switchIndex, int count) {
+    this(switchIndex, count, MAX_PORTS - 1);
+  }
+
+  /** @param destinations how many announced hosts each source sends to, in turn (at most one per other port) */
+  public Hosts(int switchIndex, int count, int destinations) {
     if (switchIndex < 0 || switchIndex > 0xffff) {
       throw new IllegalArgumentException("switch index out of range: " + switchIndex);
     }
@@ -27,7 +36,11 @@ public final class Hosts {
     }
     this.switchIndex = switchIndex;
     this.count = count;
+    if (destinations < 1) {
+      throw new IllegalArgumentException("destinations per source must be at least 1: " + destinations);
+    }
     this.ports = Math.min(count, MAX_PORTS);
+    this.destinations = Math.min(destinations, ports - 1);
   }
 
   public int count() {
@@ -76,6 +89,6 @@ public final class Hosts {
   public int destination(long k) {
     int srcPort = source(k) % ports;      // hosts 0..ports-1 sit on ports 1..ports
     long round = k / count;
-    return (int) ((srcPort + 1 + round % (ports - 1)) % ports);
+    return (int) ((srcPort + 1 + round % destinations) % ports);
   }
 }

@@ -19,6 +19,11 @@ final class Responses {
   static final int OFPT_PACKET_OUT = 13;
   static final int OFPT_FLOW_MOD = 14;
   static final long NO_BUFFER = 0xffff_ffffL;
+  static final int OFPFC_ADD = 0;
+  static final int OFPFC_MODIFY_STRICT = 2;
+  /** An OpenFlow 1.0 flow-mod: header (8), match (40), cookie (8), then the command (2). */
+  private static final int FLOW_MOD10_COMMAND_AT = 56;
+  private static final int FLOW_MOD10_LENGTH = 72;
 
   private Responses() {}
 
@@ -52,6 +57,15 @@ final class Responses {
     }
     int dataAt = actionsAt + m.getUnsignedShort(start + actionsLenAt);
     return dataAt > length ? -1 : dataAt;
+  }
+
+  /** An OpenFlow 1.0 flow-mod's command, read in place; -1 when the message is shorter than a flow-mod. */
+  static int flowModCommand10(ByteBuf m) {
+    int start = m.readerIndex();
+    if (m.readableBytes() < FLOW_MOD10_LENGTH || m.getUnsignedShort(start + 2) < FLOW_MOD10_LENGTH) {
+      return -1;
+    }
+    return m.getUnsignedShort(start + FLOW_MOD10_COMMAND_AT);
   }
 
   /** True when a packet-out carries an LLDP frame (cbench does not count those as responses). */

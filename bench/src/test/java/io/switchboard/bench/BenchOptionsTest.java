@@ -13,7 +13,7 @@ class BenchOptionsTest {
   void parsesTheDocumentedOptions() {
     BenchOptions o = BenchOptions.parse("--controller", "127.0.0.1:6653", "--switches", "64", "--macs", "1000",
         "--mode", "throughput", "--loops", "3", "--loop-seconds", "2.5", "--warmup", "1", "--of", "1.0",
-        "--window", "32", "--buffered");
+        "--window", "32", "--buffered", "--self-warmup", "0.5");
     assertEquals("127.0.0.1", o.host());
     assertEquals(6653, o.port());
     assertEquals(64, o.switches());
@@ -24,6 +24,8 @@ class BenchOptionsTest {
     assertEquals(OFVersion.OF_10, o.version());
     assertEquals(32, o.window());
     assertTrue(o.buffered());
+    assertEquals(Duration.ofMillis(500), o.selfWarmup());
+    assertEquals(Duration.ofSeconds(3), BenchOptions.parse("--controller", "localhost:1").selfWarmup());
   }
 
   @Test

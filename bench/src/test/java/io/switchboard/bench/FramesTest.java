@@ -63,4 +63,19 @@ class FramesTest {
     }
     assertTrue(many.ports() <= Hosts.MAX_PORTS);
   }
+
+  @Test
+  void withOneDestinationEachSourceIsOnePairAsInCbench() {
+    Hosts one = new Hosts(3, 1000, 1);
+    Hosts all = new Hosts(3, 1000);
+    java.util.Set<Long> pairsOne = new java.util.HashSet<>();
+    java.util.Set<Long> pairsAll = new java.util.HashSet<>();
+    for (long k = 0; k < 1000L * 100; k++) {
+      assertNotEquals(one.port(one.source(k)), one.port(one.destination(k)), "k=" + k);
+      pairsOne.add((long) one.source(k) << 32 | one.destination(k));
+      pairsAll.add((long) all.source(k) << 32 | all.destination(k));
+    }
+    assertEquals(1000, pairsOne.size(), "one pair a source");
+    assertEquals(1000 * 63, pairsAll.size(), "63 pairs a source, after 63 rounds");
+  }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LoadGeneratorTest {
   final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
-  BenchResult run(FakeController ctl, String... extra) throws Exception {
+  BenchResult run(LoopbackController ctl, String... extra) throws Exception {
     String[] base = {"--controller", ctl.address(), "--switches", "4", "--macs", "20", "--loops", "2",
         "--loop-seconds", "0.4", "--warmup", "0.2", "--timeout-ms", "200", "--connect-timeout", "10"};
     String[] args = new String[base.length + extra.length];
@@ -31,7 +31,7 @@ class LoadGeneratorTest {
 
   @Test
   void aControllerThatAnswersNothingScoresZero() throws Exception {
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.SILENT)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
       BenchResult r = run(ctl);
       assertEquals(4, r.handshake().connected(), log());
       assertTrue(ctl.packetIns.get() > 0, "packet-ins were sent");
@@ -45,7 +45,7 @@ class LoadGeneratorTest {
 
   @Test
   void anEchoingControllerScoresOnOpenFlow13() throws Exception {
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.ECHO)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.ECHO)) {
       BenchResult r = run(ctl, "--of", "1.3");
       SwitchCounters.Snapshot t = r.total();
       assertEquals(4, r.handshake().programmed(), log());
@@ -61,7 +61,7 @@ class LoadGeneratorTest {
 
   @Test
   void anEchoingControllerScoresOnOpenFlow10InLatencyMode() throws Exception {
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.ECHO)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.ECHO)) {
       BenchResult r = run(ctl, "--of", "1.0", "--mode", "latency", "--switches", "1");
       SwitchCounters.Snapshot t = r.total();
       assertTrue(t.answered() > 0, log());
@@ -73,7 +73,7 @@ class LoadGeneratorTest {
 
   @Test
   void aFlowModNamingTheSourceMacAnswersThePacketIn() throws Exception {
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.FLOW_MOD_FOR_SOURCE)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.FLOW_MOD_FOR_SOURCE)) {
       BenchResult r = run(ctl, "--of", "1.3");
       SwitchCounters.Snapshot t = r.total();
       assertTrue(t.answered() > 0, log());
@@ -84,8 +84,31 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void cbenchsUnwindowedModeCountsEveryFlowModAddAndPacketOut() throws Exception {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
+      BenchResult r = run(ctl, "--of", "1.0", "--window", "0", "--buffered", "--macs", "1000");
+      SwitchCounters.Snapshot t = r.total();
+      assertTrue(t.flowMods() > 0 && t.packetOuts() > 0, "the controller alternates flow-mods and packet-outs: "
+          + log());
+      assertEquals(t.flowMods() + t.packetOuts(), t.answered(), log());
+      assertEquals(0, t.bogus(), log());
+    }
+  }
+
+  @Test
+  void theGeneratorWarmsItselfUpWithoutTouchingTheControllerUnderTest() throws Exception {
+    try (LoopbackController underTest = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
+      BenchOptions opts = BenchOptions.parse("--controller", underTest.address(), "--switches", "2", "--of", "1.0",
+          "--window", "0", "--buffered", "--self-warmup", "0.5");
+      LoadGenerator.warmUpItself(opts, new PrintStream(progress, true, StandardCharsets.UTF_8));
+      assertEquals(0, underTest.packetIns.get(), "the warm-up ran against a controller of its own");
+      assertTrue(log().matches("(?s).*self-warm-up: [1-9][0-9,]* answers.*"), log());
+    }
+  }
+
+  @Test
   void answersThatReferToNothingSentAreNotCounted() throws Exception {
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.BOGUS)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.BOGUS)) {
       BenchResult r = run(ctl, "--of", "1.3");
       SwitchCounters.Snapshot t = r.total();
       assertEquals(0, t.answered(), log());
@@ -97,7 +120,7 @@ class LoadGeneratorTest {
   @Test
   void aSwitchThatCannotConnectIsReportedAndTheRunEnds() throws Exception {
     int port;
-    try (FakeController ctl = new FakeController(FakeController.Behaviour.SILENT)) {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
       port = ctl.port();
     }
     BenchResult r = new BenchRun(BenchOptions.parse("--controller", "127.0.0.1:" + port, "--switches", "2",

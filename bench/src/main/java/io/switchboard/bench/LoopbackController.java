@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowAdd;
 import org.projectfloodlight.openflow.protocol.OFHello;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.match.Match;
@@ -33,12 +35,18 @@ import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
- * A minimal controller on a loopback port for testing the generator: does the controller's half of the handshake
- * (HELLO, FEATURES_REQUEST, then a flow-stats request and, on 1.3+, a table-miss entry to the controller, like a
- * reconciling controller), and answers packet-ins as its {@link Behaviour} says.
+ * A minimal controller on an ephemeral loopback port, inside the generator's own JVM: does the controller's half of
+ * the handshake (HELLO, FEATURES_REQUEST, then a flow-stats request and, on 1.3+, a table-miss entry to the
+ * controller, like a reconciling controller), and answers packet-ins as its {@link Behaviour} says. The generator
+ * warms itself up against it ({@link LoadGenerator}); the generator's tests use the other behaviours.
  */
-final class FakeController implements AutoCloseable {
+final class LoopbackController implements AutoCloseable {
   enum Behaviour {
+    /**
+     * What a learning controller sends, alternately: a flow-mod (with the packet-in's buffer id when it has one,
+     * else naming its source MAC) and a packet-out (the buffer id, else the frame).
+     */
+    LEARNING,
     /** Answers nothing after the handshake. */
     SILENT,
     /** A packet-out carrying the packet-in's frame, flooded: a hub. */
@@ -54,7 +62,7 @@ final class FakeController implements AutoCloseable {
   private final Channel server;
   final AtomicLong packetIns = new AtomicLong();
 
-  FakeController(Behaviour behaviour) throws InterruptedException {
+  LoopbackController(Behaviour behaviour) throws InterruptedException {
     this.behaviour = behaviour;
     server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -119,6 +127,18 @@ final class FakeController implements AutoCloseable {
       long src = MacAddress.of(java.util.Arrays.copyOfRange(data, 6, 12)).getLong();
       switch (behaviour) {
         case SILENT -> { }
+        case LEARNING -> {
+          boolean buffered = !pi.getBufferId().equals(OFBufferId.NO_BUFFER);
+          if ((pi.getXid() & 1) == 0) {
+            OFFlowAdd.Builder add = f.buildFlowAdd().setXid(pi.getXid()).setPriority(10).setActions(flood);
+            ctx.writeAndFlush(buffered ? add.setBufferId(pi.getBufferId()).setMatch(f.buildMatch().build()).build()
+                : add.setMatch(match(MatchField.ETH_SRC, src)).build());
+          } else {
+            OFPacketOut.Builder out = f.buildPacketOut().setXid(pi.getXid()).setInPort(in).setActions(flood);
+            ctx.writeAndFlush(buffered ? out.setBufferId(pi.getBufferId()).build()
+                : out.setBufferId(OFBufferId.NO_BUFFER).setData(data).build());
+          }
+        }
         case ECHO -> ctx.writeAndFlush(f.buildPacketOut().setXid(pi.getXid()).setBufferId(OFBufferId.NO_BUFFER)
             .setInPort(in).setActions(flood).setData(data).build());
         case FLOW_MOD_FOR_SOURCE -> ctx.writeAndFlush(f.buildFlowAdd().setXid(pi.getXid()).setPriority(10)
