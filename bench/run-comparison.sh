@@ -4,12 +4,14 @@
 #   bench/run-comparison.sh              # full suite (~12 min)
 #   SUITE=quick bench/run-comparison.sh  # shorter loops (~6 min)
 #   SUITE=smoke bench/run-comparison.sh  # a first look (~3 min)
-#   CASES="cbench cblat cbsweep" bench/run-comparison.sh   # only cbench's standard workload
+#   CASES="cbench cbworst cblat cbsweep" bench/run-comparison.sh   # only cbench's workload and its worst case
 #
-# Two workloads. cbench's standard one ("cbench", "cblat", "cbsweep"): OpenFlow 1.0, 1,000 MACs per switch,
-# every packet-in with a buffer id, throughput mode with no window (each switch keeps its socket full; any flow-mod
-# add or non-LLDP packet-out counts), 1 s loops from the first second, no warm-up; then a second run against the
-# same controller process, whose first second must not be spent draining the first run's backlog.
+# Two workloads. cbench's standard one ("cbench", "cblat", "cbsweep"): OpenFlow 1.0, 1,000 MACs per switch sending
+# to one destination, every packet-in with a buffer id, throughput mode with no window (each switch keeps its socket
+# full; any flow-mod add or non-LLDP packet-out counts), 1 s loops from the first second, no warm-up of the
+# controller; then a second run against the same controller process, whose first second must not be spent draining
+# the first run's backlog. Its worst case ("cbworst"): each source sends to 63 destinations in turn, so a learning
+# controller meets 63,000 host pairs a switch, more than l2-learning keeps entries for (65,536 in all).
 # The friendly windowed one ("tput10", "lat10", "tput13", "lat13", "sweep", "scale") keeps 100 packet-ins in flight.
 #
 # Each controller is started by this script, loaded, then stopped by the PID the script started; the two run one
@@ -17,7 +19,7 @@
 # (GENERATOR_CPUS, default "1"); set both to "" to run unpinned. Everything listens and connects on 127.0.0.1.
 # Environment: OF_PORT (16653), REST_PORT (18080), SB_JAVA_OPTS (none: the launcher's default heap), GEN_JAVA_OPTS
 # (-Xmx1g), SWEEP ("1 16 64 256"), SCALE_SWITCHES (1000),
-# CASES (all: "cbench cblat cbsweep tput10 lat10 tput13 lat13 sweep scale"),
+# CASES (all: "cbench cbworst cblat cbsweep tput10 lat10 tput13 lat13 sweep scale"),
 # KEEP_LOGS=1 keeps the work directory.
 set -euo pipefail
 
@@ -35,7 +37,7 @@ SB_JAVA_OPTS="${SB_JAVA_OPTS:-}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--Xmx1g}"
 SWEEP="${SWEEP:-1 16 64 256}"
 SCALE_SWITCHES="${SCALE_SWITCHES:-1000}"
-CASES="${CASES:-cbench cblat cbsweep tput10 lat10 tput13 lat13 sweep scale}"
+CASES="${CASES:-cbench cbworst cblat cbsweep tput10 lat10 tput13 lat13 sweep scale}"
 case "$SUITE" in
   full)  LOOPS=5; LOOP_SECONDS=5; WARMUP=5; CB_LOOPS=16 ;;
   quick) LOOPS=3; LOOP_SECONDS=3; WARMUP=5; CB_LOOPS=8 ;;
@@ -199,19 +201,23 @@ started_at=$(date +%s)
 
 want() { [[ " $CASES " == *" $1 "* ]]; }
 
-# 0. cbench's standard workload: no window, 1,000 MACs, buffer ids, 1 s loops from the first second
-cb=(--of 1.0 --macs 1000 --buffered --loops "$CB_LOOPS" --loop-seconds 1 --warmup 0)
+# 0. cbench's standard workload: no window, 1,000 MACs to one destination, buffer ids, 1 s loops from the first
+#    second (the generator warms itself up first, against a controller of its own: --self-warmup)
+cb=(--of 1.0 --macs 1000 --destinations 1 --buffered --loops "$CB_LOOPS" --loop-seconds 1 --warmup 0)
 if want cbench; then
   for who in switchboard ovs-testcontroller; do
     say "cbench16: $who (then a second run against the same process)"
     if [ "$who" = switchboard ]; then start_switchboard; else start_otc; fi
     generate "$who/cbench16" --mode throughput --window 0 --switches 16 "${cb[@]}"
     R["cbench16|$who"]="$result"
-    generate "$who/after" --mode throughput --window 0 --switches 16 --of 1.0 --macs 1000 --buffered --loops 3 \
-      --loop-seconds 1 --warmup 0
+    generate "$who/after" --mode throughput --window 0 --switches 16 --of 1.0 --macs 1000 --destinations 1 \
+      --buffered --loops 3 --loop-seconds 1 --warmup 0
     R["after|$who"]="$result"
     stop_controller
   done
+fi
+if want cbworst; then
+  both cbworst16 --mode throughput --window 0 --switches 16 "${cb[@]}" --destinations 63
 fi
 if want cblat; then
   for n in 1 16; do
@@ -294,7 +300,7 @@ cb_row() {  # cb_row LABEL KEY: median and first loop, both controllers
   [ -z "$s" ] || row "  controller RSS after (MB)" "$(mb_of "$s" rss_kb)" "$( [ -n "$o" ] && mb_of "$o" rss_kb || echo -)" ""
 }
 
-if want cbench || want cblat || want cbsweep; then
+if want cbench || want cbworst || want cblat || want cbsweep; then
   echo
   say "cbench's workload (OpenFlow 1.0, 1,000 MACs, buffer ids; median of $CB_LOOPS 1 s loops; responses per second)"
   row "" "Switchboard" "ovs-testcontroller" "ratio"
@@ -303,6 +309,7 @@ if want cbench || want cblat || want cbsweep; then
     s="${R[after|switchboard]:-}"; o="${R[after|ovs-testcontroller]:-}"
     row "  next run against it, first second" "$(num "$(field "$s" first_loop)")" "$(num "$(field "$o" first_loop)")" ""
   fi
+  want cbworst && cb_row "worst case: 63 destinations a source" cbworst16
   if want cbsweep; then
     for n in 1 64 256; do cb_row "throughput, $n switch(es)" "cb$n"; done
   fi
