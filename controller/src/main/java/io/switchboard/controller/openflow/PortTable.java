@@ -52,7 +52,7 @@ final class PortTable {
     }
     this.name = n == null ? dpidText : n;
     this.ports = m;
-    this.view = null;
+    this.view = buildView();
   }
 
   void changed(PortInfo p, boolean removed) {
@@ -60,7 +60,7 @@ final class PortTable {
     if (p.isLocal()) {
       if (!removed) {
         name = p.name();
-        view = null;
+        view = buildView();
       }
       return;
     }
@@ -70,16 +70,15 @@ final class PortTable {
       m.put(p.number(), p);
     }
     ports = m;
-    view = null;
+    view = buildView();
   }
 
+  /**
+   * Built when the ports change rather than on first use after: a lazy rebuild here was a branch the packet-in
+   * path never took once warm, and its first taking (a new switch) threw away the compiled path.
+   */
   SwitchView view() {
-    SwitchView v = view;
-    if (v == null) {
-      v = buildView();
-      view = v;
-    }
-    return v;
+    return view;
   }
 
   private SwitchView buildView() {
