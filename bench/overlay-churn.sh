@@ -71,7 +71,8 @@ done
 
 opens="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
-  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+  --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
+  -XX:PerMethodRecompilationCutoff=10000 -XX:PerBytecodeRecompilationCutoff=10000"   # as the launcher
 start_controllers() { # $1: log suffix
   cpids=()
   for i in $(seq 0 $((instances - 1))); do
