@@ -29,12 +29,17 @@ import org.slf4j.LoggerFactory;
  * in-memory store and no REST listens on an ephemeral loopback port, and 16 in-process OpenFlow 1.0 switches
  * ({@link WarmupSwitch}, a thread each) drive its packet-in path - handshake, flow stats, learning, new pairs
  * answered by buffered flow-mods, known pairs and full pair tables by packet-outs - with a mix of frames. Three in
- * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do.
+ * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do;
+ * each connects anew now and then.
  *
- * <p>Once the switches are programmed it runs for the time asked, then on while the JIT is still busy (compiling
- * more than a tenth of the time, over the last half second), and at most four times the time asked: what is
- * compiled here is what the first switches of the real controller would otherwise wait for, on a CPU shared with
- * the compiler. Nothing of the throwaway controller outlives it: its own store, apps and event loops are closed
+ * <p>Once the switches are programmed it runs for the time asked, then on until the controller has answered
+ * {@value #MIN_ANSWERED} packet-ins and added {@value #MIN_ADDED} entries (so that the JIT has seen the adding
+ * path often enough to compile it fully, on a slow machine too) and until the JIT has caught up: HotSpot's
+ * optimizing compiler has nothing queued, twice in a row, with traffic on ({@link CompilerQueue}). While its queue
+ * is long the switches pause, so that it gets the CPU; a long queue also makes HotSpot hold back further methods,
+ * which the traffic after the pause then brings. At most {@link #MAX}. (Where the queue cannot be read: while the
+ * JIT compiles more than a tenth of the time, at most four times the time asked.) What is compiled here is what
+ * the first switches of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing of the throwaway controller outlives it: its own store, apps and event loops are closed
  * afterwards.
  *
  * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 3s}, {@code 1500ms}; {@code 0}:
@@ -46,6 +51,18 @@ final class Warmup {
   private static final Duration MAX = Duration.ofSeconds(30);
   /** How long the handshake may take (loading the classes of a cold JVM), before the time asked starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
+  /** The switches pause above this many methods waiting for the optimizing compiler, and go on at this many. */
+  private static final int QUEUE_PAUSE = 16;
+  private static final int QUEUE_RESUME = 2;
+  /** Work done before the JIT's going quiet can end the warm-up: packet-ins answered and entries added. */
+  static final long MIN_ANSWERED = 300_000;
+  static final long MIN_ADDED = 60_000;
+  /**
+   * A switch reconnects after answering this many packet-ins (a tenth of it with one in flight): new connections
+   * take branches (the handshake's states and messages, a new bridge) that a JIT which compiled only steady traffic
+   * would throw its code away for when the first real switch connects.
+   */
+  static final long RECONNECT_AFTER = 10_000;
   /** A bound on the work, whatever the time: packet-ins answered per switch. */
   private static final long MAX_ANSWERS = 2_000_000;
   /** Packet-ins in flight per switch that keeps its inbox full: as many as a switch's inbox holds. */
@@ -126,8 +143,13 @@ final class Warmup {
     }
   }
 
-  /** The throwaway controller and its one switch; returns the packet-ins answered. */
+  /** The throwaway controller and its switches; returns the packet-ins answered. */
   static long run(List<ControllerApp> apps, Duration budget) throws Exception {
+    return run(apps, budget, MAX);
+  }
+
+  /** {@link #run(List, Duration)}, ending after {@code max} at the latest (tests). */
+  static long run(List<ControllerApp> apps, Duration budget, Duration max) throws Exception {
     long started = System.nanoTime();
     String yaml = """
         openflow:
@@ -147,10 +169,14 @@ final class Warmup {
     // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it)
     SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
     long answered;
+    long added;
     // the throwaway controller's own lines (its switches connecting, a cold JVM's slow first batches) would read
     // as the real one's: only its errors are logged, and this class's summary
     ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
     ch.qos.logback.classic.Level level = core.getLevel();
+    log.info("warm-up: compiling the packet-in path before listening, on a throwaway controller (at least {} ms, then"
+        + " until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(), max.toSeconds(),
+        PROPERTY);
     core.setLevel(ch.qos.logback.classic.Level.ERROR);
     try (Controller c = new Controller(cfg, apps, new InMemoryStoreFactory(), Mastership.STANDALONE)) {
       InetSocketAddress at = c.start();
@@ -163,20 +189,32 @@ final class Warmup {
           });
       AtomicBoolean stop = new AtomicBoolean();
       CountDownLatch programmed = new CountDownLatch(SWITCHES);
+      WarmupSwitch.Tally tally = new WarmupSwitch.Tally();
       try {
         List<java.util.concurrent.Future<Long>> runs = new ArrayList<>();
         for (int i = 0; i < SWITCHES; i++) {
           long dpid = 0x5757_0000L + i;
           int index = i;
           int window = i % 4 == 3 ? 1 : WINDOW;
+          long perConnection = window == 1 ? RECONNECT_AFTER / 10 : RECONNECT_AFTER;
           runs.add(threads.submit(() -> {
-            try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
-              return new WarmupSwitch(socket, dpid, index, window, programmed::countDown).drive(stop::get,
-                  MAX_ANSWERS, HANDSHAKE.toNanos());
+            long total = 0;
+            // the switch connects anew now and then, so that connecting is also seen by compiled code
+            while (!stop.get() && total < MAX_ANSWERS) {
+              try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
+                long n = new WarmupSwitch(socket, dpid, index, window, programmed::countDown, tally)
+                    .drive(stop::get, Math.min(perConnection, MAX_ANSWERS - total), HANDSHAKE.toNanos());
+                if (n == 0) {
+                  break; // the handshake did not finish: no point in trying again
+                }
+                total += n;
+              }
             }
+            return total;
           }));
         }
-        waitForTheCompiler(budget, programmed, runs);
+        waitForTheCompiler(budget, max, programmed, runs, tally);
+        added = tally.added.get();
         stop.set(true);
         answered = 0;
         for (java.util.concurrent.Future<Long> r : runs) {
@@ -194,37 +232,65 @@ final class Warmup {
     } finally {
       core.setLevel(level);
     }
-    log.info("warm-up: {} packet-ins answered by a throwaway controller in {} ms (compiling the packet-in path"
-        + " before listening; -D{}=0 turns it off)", answered, (System.nanoTime() - started) / 1_000_000, PROPERTY);
+    log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms (compiling the"
+        + " packet-in path before listening; -D{}=0 turns it off)", answered, added,
+        (System.nanoTime() - started) / 1_000_000, PROPERTY);
     return answered;
   }
 
   /**
-   * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then {@code budget} has passed
-   * and the JIT has gone quiet, or four times {@code budget} (at most {@link #MAX}) has passed, or every switch
-   * has stopped.
+   * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then {@code budget} has passed,
+   * the work floor is done and the JIT has caught up; or {@code max} has passed, or every switch has stopped.
    */
-  private static void waitForTheCompiler(Duration budget, CountDownLatch programmed,
-                                         List<? extends Future<?>> runs) throws InterruptedException {
+  private static void waitForTheCompiler(Duration budget, Duration max, CountDownLatch programmed,
+                                         List<? extends Future<?>> runs, WarmupSwitch.Tally tally)
+      throws InterruptedException {
     programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
     long started = System.nanoTime(); // the packet-ins' time: from when the switches are programmed
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
     long earliest = started + budget.toNanos();
-    long latest = started + Math.min(budget.multipliedBy(4).toNanos(), MAX.toNanos());
+    // with the compiler's queue to go by, until it has caught up (on one CPU, with the traffic, that is some 15 s);
+    // without, by the compile time alone, at most four times the time asked
+    long latest = started + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
+        : Math.min(budget.multipliedBy(4).toNanos(), max.toNanos()));
     long compiled = measurable ? jit.getTotalCompilationTime() : 0;
-    while (true) {
-      Thread.sleep(QUIET_WINDOW.toMillis());
-      long now = System.nanoTime();
-      if (runs.stream().allMatch(Future::isDone) || now >= latest) {
-        return;
+    int drained = 0;
+    try {
+      while (true) {
+        Thread.sleep(QUIET_WINDOW.toMillis());
+        long now = System.nanoTime();
+        if (runs.stream().allMatch(Future::isDone) || now >= latest) {
+          return;
+        }
+        long total = measurable ? jit.getTotalCompilationTime() : 0;
+        boolean quiet = total - compiled < QUIET_SHARE * QUIET_WINDOW.toMillis();
+        compiled = total;
+        boolean worked = tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED;
+        int queued = CompilerQueue.optimizing();
+        if (queued < 0) { // not HotSpot: the compile time alone tells
+          if (now >= earliest && worked && (quiet || !measurable)) {
+            return;
+          }
+          continue;
+        }
+        // A long queue makes HotSpot ask more of a method before it queues it: with traffic paused the compiler
+        // works the queue off, and with traffic on again it is asked for what it had held back. Done when it asked
+        // for nothing more twice in a row, with traffic on.
+        if (tally.paused) {
+          tally.paused = queued > QUEUE_RESUME;
+        } else if (queued > QUEUE_PAUSE) {
+          tally.paused = true;
+          drained = 0;
+        } else {
+          drained = queued == 0 ? drained + 1 : 0;
+          if (now >= earliest && worked && drained >= 2) {
+            return;
+          }
+        }
       }
-      long total = measurable ? jit.getTotalCompilationTime() : 0;
-      boolean quiet = total - compiled < QUIET_SHARE * QUIET_WINDOW.toMillis();
-      compiled = total;
-      if (now >= earliest && (quiet || !measurable)) {
-        return;
-      }
+    } finally {
+      tally.paused = false;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.projectfloodlight.openflow.protocol.OFCapabilities;
 import org.projectfloodlight.openflow.protocol.OFEchoRequest;
@@ -31,13 +32,21 @@ import org.projectfloodlight.openflow.types.U64;
  * the code the JIT compiles has seen the branches real traffic takes (a branch never taken while compiling is left
  * out, and taking it later throws the compiled code away): ARP requests and replies, IPv4 UDP, TCP and ICMP, IPv6,
  * 802.1Q-tagged frames, LLDP; 64 ports; more host pairs than a bridge may hold, so that the pair caps are reached;
- * every other packet-in buffered; and every eighth entry added expires again (a flow-removed message, as an idle
- * timeout gives), so that the controller keeps forgetting hosts and adding pairs for as long as it runs.
+ * every other packet-in buffered; and every other entry added expires again (a flow-removed message, as an idle
+ * timeout gives), so that the controller keeps forgetting hosts and adding pairs long after the caps are reached.
  * Packet-ins are encoded by hand and only the header of what comes back is read (the two answers, packet-out and a
  * flow-mod carrying a buffer id, by their fixed offsets), so that the switch leaves the CPU to the controller under
  * test.
  */
 final class WarmupSwitch {
+  /** Counts shared by the warm-up's switches, read by the warm-up while they run. */
+  static final class Tally {
+    final AtomicLong answered = new AtomicLong();
+    final AtomicLong added = new AtomicLong();
+    /** No new packet-ins while set: the JIT gets the CPU to work through what it was asked to compile. */
+    volatile boolean paused;
+  }
+
   /** Ports 1..PORTS; one announced host on each. */
   static final int PORTS = 64;
   /** Hosts talking to the announced ones: with the rounds below, more pairs than l2-learning's bridge cap (4,096). */
@@ -47,7 +56,7 @@ final class WarmupSwitch {
   private static final int OFPT_FLOW_MOD = 14;
   private static final int OFPT_FLOW_REMOVED = 11;
   /** One in this many entries added is reported expired. */
-  private static final int EXPIRE_EVERY = 8;
+  private static final int EXPIRE_EVERY = 2;
   /** How long the rest of a message may take to arrive once its first byte has. */
   private static final long STALL_NANOS = 5_000_000_000L;
   /** OF 1.0 flow_mod: header 8, match 40, cookie 8, command, idle, hard, priority (2 each), then buffer_id. */
@@ -64,6 +73,8 @@ final class WarmupSwitch {
   private final int window;
   /** Told once, when the controller has read this switch's flows (the handshake is over). */
   private final Runnable onProgrammed;
+  /** All the warm-up's switches' packet-ins answered and entries added, as they go. */
+  private final Tally tally;
   private boolean programmed;
   private int inFlight;
   private long sent;
@@ -74,8 +85,10 @@ final class WarmupSwitch {
    * @param index  this switch's number among the warm-up's (part of its hosts' MACs)
    * @param window packet-ins in flight at once: as many as an inbox holds, or one (the latency-bound pattern)
    */
-  WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed) throws IOException {
+  WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed, Tally tally)
+      throws IOException {
     this.onProgrammed = onProgrammed;
+    this.tally = tally;
     this.dpid = dpid;
     this.index = index;
     this.window = window;
@@ -94,7 +107,7 @@ final class WarmupSwitch {
     flush();
     long handshakeDeadline = System.nanoTime() + handshakeNanos;
     while (answered < max && !stop.getAsBoolean()) {
-      if (programmed) {
+      if (programmed && !tally.paused) {
         while (inFlight < window) {
           packetIn(sent++);
           inFlight++;
@@ -126,8 +139,11 @@ final class WarmupSwitch {
       if (u32(body, FLOW_MOD_BUFFER_ID) != 0xffff_ffffL) {
         answer();
       }
-      if (body[56] == 0 && body[57] == 0 && ++added % EXPIRE_EVERY == 0) { // command ADD
-        expired();
+      if (body[56] == 0 && body[57] == 0) { // command ADD
+        tally.added.incrementAndGet();
+        if (++added % EXPIRE_EVERY == 0) {
+          expired();
+        }
       }
     } else if (type != OFPT_PACKET_IN) {
       control(readMessage());
@@ -184,6 +200,7 @@ final class WarmupSwitch {
 
   private void answer() {
     answered++;
+    tally.answered.incrementAndGet();
     inFlight = Math.max(0, inFlight - 1);
   }
 
@@ -213,8 +230,8 @@ final class WarmupSwitch {
 
   /**
    * Packet-in {@code n}: first each announced host says who it is (an ARP request, broadcast, from its port); then
-   * the sources talk to an announced host on another port, one new destination each round over all sources, in a
-   * mix of frame kinds; every 512th, an announced host speaks again (its entry may have expired meanwhile).
+   * the sources talk to an announced host on another port, a new destination every other round over all sources,
+   * in a mix of frame kinds; every 512th, an announced host speaks again (its entry may have expired meanwhile).
    */
   private void packetIn(long n) {
     int start = buf.writerIndex();
@@ -238,7 +255,9 @@ final class WarmupSwitch {
       long k = n - PORTS;
       src = PORTS + (int) (k % SOURCES);
       int srcPort = src % PORTS;
-      dst = (int) ((srcPort + 1 + (k / SOURCES) % (PORTS - 1)) % PORTS);
+      // each destination for two rounds: the second meets the pairs the first added (a known pair is answered by
+      // a packet-out, as every packet-in of a steady state is)
+      dst = (int) ((srcPort + 1 + (k / SOURCES / 2) % (PORTS - 1)) % PORTS);
       kind = k % 97 == 96 ? 8 : (int) (k % 8);
     }
     buf.writeShort(1 + src % PORTS).writeByte(0).writeByte(0); // in_port, reason NO_MATCH, pad

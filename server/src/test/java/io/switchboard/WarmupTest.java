@@ -28,7 +28,7 @@ class WarmupTest {
   void aShortRunAnswersPacketInsThroughTheRealPathAndLeavesNothingListening() throws Exception {
     ControllerApp l2 = Switchboard.discoverApps().stream().filter(a -> a.name().equals("l2-learning"))
         .findFirst().orElseThrow();
-    long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500));
+    long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500), Duration.ofSeconds(4));
     assertTrue(answered > 100, answered + " packet-ins answered");
   }
 
