@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
   static final String PROPERTY = "switchboard.warmup";
-  private static final Duration MAX = Duration.ofSeconds(30);
+  private static final Duration MAX = Duration.ofSeconds(20);
   /** How long the handshake may take (loading the classes of a cold JVM), before the time asked starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
   /** The switches pause above this many methods waiting for the optimizing compiler, and go on at this many. */
@@ -250,7 +250,7 @@ final class Warmup {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
     long earliest = started + budget.toNanos();
-    // with the compiler's queue to go by, until it has caught up (on one CPU, with the traffic, that is some 15 s);
+    // with the compiler's queue to go by, until it has caught up (some 15-20 s, on one CPU or two);
     // without, by the compile time alone, at most four times the time asked
     long latest = started + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
         : Math.min(budget.multipliedBy(4).toNanos(), max.toNanos()));
