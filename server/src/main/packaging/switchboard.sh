@@ -2,7 +2,8 @@
 # Switchboard, as `switchboard install` put it here: runs the installed controller jar with the JVM options of the
 # project's launcher. SWITCHBOARD_HEAP (default 512m) bounds the heap; SWITCHBOARD_JAVA_OPTS adds JVM options;
 # SWITCHBOARD_JAVA names the java binary (default: java on the PATH, Java 17 or newer); SWITCHBOARD_WARMUP (default 3s,
-# 0: off) is how long `run` drives its own packet-in path before it listens, so that the JIT has compiled it. The
+# 0: off) is how long `run` drives its own packet-in path before it listens at least (then on until the JIT has caught
+# up, about 20 s at most), so that the JIT has compiled it. The
 # recompilation cutoffs are raised as the launcher does (JDK-8374307; docs/performance.md).
 jar='@LIBDIR@/switchboard.jar'
 @CONFIG_ENV@

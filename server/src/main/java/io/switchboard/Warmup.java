@@ -49,6 +49,8 @@ final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
   static final String PROPERTY = "switchboard.warmup";
   private static final Duration MAX = Duration.ofSeconds(20);
+  /** The longest time one may ask for (a minimum: more than {@link #MAX} raises the cap to it). */
+  private static final Duration LONGEST_ASKED = Duration.ofSeconds(30);
   /** How long the handshake may take (loading the classes of a cold JVM), before the time asked starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
   /** The switches pause above this many methods waiting for the optimizing compiler, and go on at this many. */
@@ -94,7 +96,7 @@ final class Warmup {
       } else {
         throw new NumberFormatException();
       }
-      if (d.isNegative() || d.compareTo(MAX) > 0) {
+      if (d.isNegative() || d.compareTo(LONGEST_ASKED) > 0) {
         throw new NumberFormatException();
       }
       return d;
@@ -145,11 +147,18 @@ final class Warmup {
 
   /** The throwaway controller and its switches; returns the packet-ins answered. */
   static long run(List<ControllerApp> apps, Duration budget) throws Exception {
-    return run(apps, budget, MAX);
+    return run(apps, budget, budget.compareTo(MAX) > 0 ? budget : MAX, RECONNECT_AFTER).answered();
   }
 
-  /** {@link #run(List, Duration)}, ending after {@code max} at the latest (tests). */
-  static long run(List<ControllerApp> apps, Duration budget, Duration max) throws Exception {
+  /** What a warm-up did. */
+  record Outcome(long answered, long added, long connections) {}
+
+  /**
+   * {@link #run(List, Duration)}, with its switches' traffic stopped {@code max} after the warm-up began at the
+   * latest (tests: a short one), each switch reconnecting after {@code reconnectAfter} answers.
+   */
+  static Outcome run(List<ControllerApp> apps, Duration budget, Duration max, long reconnectAfter)
+      throws Exception {
     long started = System.nanoTime();
     String yaml = """
         openflow:
@@ -170,6 +179,7 @@ final class Warmup {
     SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
     long answered;
     long added;
+    long connections;
     // the throwaway controller's own lines (its switches connecting, a cold JVM's slow first batches) would read
     // as the real one's: only its errors are logged, and this class's summary
     ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
@@ -196,25 +206,31 @@ final class Warmup {
           long dpid = 0x5757_0000L + i;
           int index = i;
           int window = i % 4 == 3 ? 1 : WINDOW;
-          long perConnection = window == 1 ? RECONNECT_AFTER / 10 : RECONNECT_AFTER;
+          long perConnection = window == 1 ? reconnectAfter / 10 : reconnectAfter;
           runs.add(threads.submit(() -> {
             long total = 0;
-            // the switch connects anew now and then, so that connecting is also seen by compiled code
+            long traffic = 0;
+            // the switch connects anew now and then, so that connecting is also seen by compiled code; its
+            // traffic goes on where it stopped
             while (!stop.get() && total < MAX_ANSWERS) {
               try (Socket socket = new Socket(at.getAddress(), at.getPort())) {
-                long n = new WarmupSwitch(socket, dpid, index, window, programmed::countDown, tally)
-                    .drive(stop::get, Math.min(perConnection, MAX_ANSWERS - total), HANDSHAKE.toNanos());
-                if (n == 0) {
+                WarmupSwitch sw = new WarmupSwitch(socket, dpid, index, window, programmed::countDown, tally,
+                    traffic);
+                tally.connections.incrementAndGet();
+                total += sw.drive(stop::get, Math.max(1, Math.min(perConnection, MAX_ANSWERS - total)),
+                    HANDSHAKE.toNanos());
+                if (!sw.wasProgrammed()) {
                   break; // the handshake did not finish: no point in trying again
                 }
-                total += n;
+                traffic = sw.trafficSent();
               }
             }
             return total;
           }));
         }
-        waitForTheCompiler(budget, max, programmed, runs, tally);
+        waitForTheCompiler(budget, max, started, programmed, runs, tally);
         added = tally.added.get();
+        connections = tally.connections.get();
         stop.set(true);
         answered = 0;
         for (java.util.concurrent.Future<Long> r : runs) {
@@ -235,24 +251,26 @@ final class Warmup {
     log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms (compiling the"
         + " packet-in path before listening; -D{}=0 turns it off)", answered, added,
         (System.nanoTime() - started) / 1_000_000, PROPERTY);
-    return answered;
+    return new Outcome(answered, added, connections);
   }
 
   /**
    * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then {@code budget} has passed,
-   * the work floor is done and the JIT has caught up; or {@code max} has passed, or every switch has stopped.
+   * the work floor is done and the JIT has caught up; or {@code max} has passed since {@code begun} (the warm-up's
+   * start), or every switch has stopped.
    */
-  private static void waitForTheCompiler(Duration budget, Duration max, CountDownLatch programmed,
+  private static void waitForTheCompiler(Duration budget, Duration max, long begun, CountDownLatch programmed,
                                          List<? extends Future<?>> runs, WarmupSwitch.Tally tally)
       throws InterruptedException {
     programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-    long started = System.nanoTime(); // the packet-ins' time: from when the switches are programmed
+    long started = System.nanoTime(); // the time asked counts from when the switches are programmed
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
     long earliest = started + budget.toNanos();
     // with the compiler's queue to go by, until it has caught up (some 15-20 s, on one CPU or two);
     // without, by the compile time alone, at most four times the time asked
-    long latest = started + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
+    // the cap counts from the warm-up's own start, handshakes included
+    long latest = begun + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
         : Math.min(budget.multipliedBy(4).toNanos(), max.toNanos()));
     long compiled = measurable ? jit.getTotalCompilationTime() : 0;
     int drained = 0;

@@ -43,6 +43,8 @@ final class WarmupSwitch {
   static final class Tally {
     final AtomicLong answered = new AtomicLong();
     final AtomicLong added = new AtomicLong();
+    /** Connections opened, reconnections included. */
+    final AtomicLong connections = new AtomicLong();
     /** No new packet-ins while set: the JIT gets the CPU to work through what it was asked to compile. */
     volatile boolean paused;
   }
@@ -75,6 +77,7 @@ final class WarmupSwitch {
   private final Runnable onProgrammed;
   /** All the warm-up's switches' packet-ins answered and entries added, as they go. */
   private final Tally tally;
+  private final long trafficFrom;
   private boolean programmed;
   private int inFlight;
   private long sent;
@@ -87,8 +90,19 @@ final class WarmupSwitch {
    */
   WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed, Tally tally)
       throws IOException {
+    this(socket, dpid, index, window, onProgrammed, tally, 0);
+  }
+
+  /**
+   * @param trafficFrom where the test traffic starts, after the announcements: a switch connecting anew goes on
+   *                    where its last connection stopped ({@link #trafficSent()}), so that reconnecting does not
+   *                    keep it in the first rounds of its pattern
+   */
+  WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed, Tally tally,
+               long trafficFrom) throws IOException {
     this.onProgrammed = onProgrammed;
     this.tally = tally;
+    this.trafficFrom = trafficFrom;
     this.dpid = dpid;
     this.index = index;
     this.window = window;
@@ -113,7 +127,7 @@ final class WarmupSwitch {
           inFlight++;
         }
         flush();
-      } else if (System.nanoTime() > handshakeDeadline) {
+      } else if (!programmed && System.nanoTime() > handshakeDeadline) {
         break;
       }
       int type;
@@ -233,6 +247,16 @@ final class WarmupSwitch {
    * the sources talk to an announced host on another port, a new destination every other round over all sources,
    * in a mix of frame kinds; every 512th, an announced host speaks again (its entry may have expired meanwhile).
    */
+  /** Where the next connection's test traffic goes on from. */
+  long trafficSent() {
+    return trafficFrom + Math.max(0, sent - PORTS);
+  }
+
+  /** Whether the controller got as far as programming this switch (the handshake finished). */
+  boolean wasProgrammed() {
+    return programmed;
+  }
+
   private void packetIn(long n) {
     int start = buf.writerIndex();
     buf.writeByte(1).writeByte(OFPT_PACKET_IN).writeShort(0).writeInt((int) n);
@@ -247,12 +271,12 @@ final class WarmupSwitch {
       src = (int) n;
       dst = -1;
       kind = 0;
-    } else if ((n - PORTS) % 512 == 511) {
-      src = (int) ((n - PORTS) / 512 % PORTS);
+    } else if ((trafficFrom + n - PORTS) % 512 == 511) {
+      src = (int) ((trafficFrom + n - PORTS) / 512 % PORTS);
       dst = -1;
       kind = 0;
     } else {
-      long k = n - PORTS;
+      long k = trafficFrom + n - PORTS;
       src = PORTS + (int) (k % SOURCES);
       int srcPort = src % PORTS;
       // each destination for two rounds: the second meets the pairs the first added (a known pair is answered by

@@ -28,8 +28,10 @@ class WarmupTest {
   void aShortRunAnswersPacketInsThroughTheRealPathAndLeavesNothingListening() throws Exception {
     ControllerApp l2 = Switchboard.discoverApps().stream().filter(a -> a.name().equals("l2-learning"))
         .findFirst().orElseThrow();
-    long answered = Warmup.run(List.of(l2), Duration.ofMillis(1500), Duration.ofSeconds(4));
-    assertTrue(answered > 100, answered + " packet-ins answered");
+    Warmup.Outcome o = Warmup.run(List.of(l2), Duration.ofMillis(1500), Duration.ofSeconds(5), 200);
+    assertTrue(o.answered() > 100, o + ": packet-ins answered");
+    assertTrue(o.added() > 0, o + ": entries added");
+    assertTrue(o.connections() > 16, o + ": switches reconnect (after 200 answers, 20 with one in flight) and go on");
   }
 
   @Test
