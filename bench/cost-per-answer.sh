@@ -84,7 +84,7 @@ start() {
     sleep 0.1
   done
   if [ "$1" != ovs-testcontroller ]; then
-    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$REST_PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 600); do curl -sf "http://127.0.0.1:$REST_PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   cpid="$(ss -ltnpH "sport = :$OF_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
   [ -n "$cpid" ] || cpid="$pid"
@@ -104,7 +104,7 @@ run() {
     *) die "a case is lat<N> or tput<N>, not $c" ;;
   esac
   "${gprefix[@]}" java -Xmx1g -cp "$bench_jar" io.switchboard.bench.LoadGenerator --controller "127.0.0.1:$OF_PORT" \
-    "${mode[@]}" --switches "$n" --of 1.0 --macs 1000 --buffered --loop-seconds 1 --loops 8 --warmup "$warmup" \
+    "${mode[@]}" --switches "$n" --of 1.0 --macs 1000 --buffered --loop-seconds 1 --loops 8 --warmup "$warmup" --self-warmup 0 \
     >"$out" 2>&1 &
   local gen=$!
   sleep "$((warmup + 1)).5" # connected and warmed up

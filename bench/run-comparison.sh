@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Switchboard vs ovs-testcontroller under the cbench-like load generator (docs/performance.md says what is measured).
 #
-#   bench/run-comparison.sh              # full suite (~12 min)
+#   bench/run-comparison.sh              # full suite (~25 min: every Switchboard start warms up for ~20 s)
 #   SUITE=quick bench/run-comparison.sh  # shorter loops (~6 min)
 #   SUITE=smoke bench/run-comparison.sh  # a first look (~3 min)
 #   CASES="cbench cbworst cblat cbsweep" bench/run-comparison.sh   # only cbench's workload and its worst case
@@ -137,13 +137,13 @@ start_switchboard() {
     >"$log" 2>&1 &
   controller_pid=$!
   controller_name=switchboard
-  for _ in $(seq 300); do
+  for _ in $(seq 600); do   # its warm-up alone may take 20 s on one CPU
     curl -sf "http://127.0.0.1:$REST_PORT/api/v1/health" >/dev/null 2>&1 && return 0
     kill -0 "$controller_pid" 2>/dev/null || { tail -20 "$log" >&2; die "Switchboard exited on start"; }
     sleep 0.1
   done
   tail -20 "$log" >&2
-  die "Switchboard did not come up within 30 s"
+  die "Switchboard did not come up within 60 s"
 }
 
 start_otc() {
