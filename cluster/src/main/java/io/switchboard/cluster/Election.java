@@ -4,9 +4,13 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.partition.MigrationListener;
+import com.hazelcast.partition.MigrationState;
+import com.hazelcast.partition.ReplicaMigrationEvent;
 import io.switchboard.controller.core.MastershipLink;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +60,13 @@ final class Election implements AutoCloseable {
    * briefly differ cannot toss a bridge back and forth faster than this.
    */
   static final long REBALANCE_HOLD_MS = 2000;
+  /**
+   * This member taking a bridge back from a live member that took it from this one less than this long ago means
+   * their views of the maps differ (an event missed amid partition migrations, say), and would go on differing until
+   * the next {@link #RELOAD_MS} re-read: each tossing the bridge to itself every few seconds. It re-reads the maps
+   * first, once per bridge in this time.
+   */
+  static final long TOSS_MS = 10_000;
 
   private final HazelcastInstance hz;
   private final ClusterView view;
@@ -63,6 +74,9 @@ final class Election implements AutoCloseable {
   private final ScheduledExecutorService thread;
   /** This member's connected bridges (mutated on the election thread only). */
   private final Map<Long, BridgeRole> bridges = new ConcurrentHashMap<>();
+  /** Per bridge, when this member last claimed it from another live member, and when a toss made it re-read. */
+  private final Map<Long, Long> takenAt = new HashMap<>();
+  private final Map<Long, Long> tossReadAt = new HashMap<>();
   /** The bridges this instance programs now: what {@link #isMaster} answers. */
   private final Set<Long> programming = ConcurrentHashMap.newKeySet();
   private final BridgeRole.Programming programs = new LinkProgramming(programming);
@@ -115,6 +129,22 @@ final class Election implements AutoCloseable {
       }
     });
     hz.getLifecycleService().addLifecycleListener(this::lifecycle);
+    // an entry event can be missed while partitions move after a member joined or left: re-read once they have
+    hz.getPartitionService().addMigrationListener(new MigrationListener() {
+      @Override
+      public void migrationStarted(MigrationState state) { }
+
+      @Override
+      public void migrationFinished(MigrationState state) {
+        run(Election.this::reload);
+      }
+
+      @Override
+      public void replicaMigrationCompleted(ReplicaMigrationEvent event) { }
+
+      @Override
+      public void replicaMigrationFailed(ReplicaMigrationEvent event) { }
+    });
     run(this::reload);
     pauses.start();
     thread.scheduleWithFixedDelay(() -> guarded(this::evaluate), EVALUATE_MS, EVALUATE_MS, TimeUnit.MILLISECONDS);
@@ -286,6 +316,9 @@ final class Election implements AutoCloseable {
     Map<String, String> live = view.liveMembers();
     Map<Long, Set<String>> candidates = view.candidates();
     Map<Long, String> targets = Assignment.compute(live, candidates, view.owners());
+    takenAt.values().removeIf(t -> now - t >= TOSS_MS);
+    tossReadAt.values().removeIf(t -> now - t >= TOSS_MS);
+    boolean reread = false;
     for (BridgeRole b : new ArrayList<>(bridges.values())) {
       if (!b.ready()) {
         continue;
@@ -306,11 +339,23 @@ final class Election implements AutoCloseable {
           wake = Math.min(wake, settled ? pauses.quietLeftMs() : settle.waitMs(now));
         } else if (wait > 0) {
           wake = Math.min(wake, wait);
+        } else if (rec != null && live.containsKey(rec.owner()) && takenAt.containsKey(b.dpid)
+            && !tossReadAt.containsKey(b.dpid)) {
+          log.info("switch {}: {} took it from this member {} ms ago and this member would take it back: re-reading"
+              + " the cluster's records before claiming", b.dpidText, rec.address(), now - takenAt.get(b.dpid));
+          tossReadAt.put(b.dpid, now);
+          reread = true;
         } else {
+          if (rec != null && live.containsKey(rec.owner())) {
+            takenAt.put(b.dpid, now);
+          }
           rec = view.claim(b.dpid, b.dpidText, rec, b.switchGeneration());
         }
       }
       apply(b, rec);
+    }
+    if (reread) {
+      reload(); // and evaluates again
     }
     if (wake != Long.MAX_VALUE) {
       thread.schedule(this::requestEvaluation, wake, TimeUnit.MILLISECONDS);
