@@ -15,7 +15,6 @@ public final class Values {
 
   private Values() {}
 
-  /** {@code "text"}, shortened when long. */
   private static final java.util.HexFormat COLON_HEX = java.util.HexFormat.ofDelimiter(":");
 
   /** The low {@code bytes} bytes of {@code value} as lower-case hex pairs joined by ':' (a MAC, a dpid). */
@@ -27,6 +26,7 @@ public final class Values {
     return COLON_HEX.formatHex(b);
   }
 
+  /** {@code "text"}, shortened when long. */
   public static String quote(String text) {
     String t = text.length() > 60 ? text.substring(0, 57) + "..." : text;
     return '"' + t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t") + '"';
