@@ -10,7 +10,6 @@ import io.switchboard.controller.spi.FlowEntry;
 import io.switchboard.controller.spi.KeyValueStore;
 import io.switchboard.controller.spi.RestResource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,20 +101,6 @@ public class OverlayFlowsBenchmark {
     return "apps: [vxlan-overlay]\n" + new ChurnOverlay(hosts, endpoints, networks, 0).config();
   }
 
-  /** Endpoint e: network e % networks, host e % hosts, its own port on that host. */
-  static Map<String, Object> endpoint(int e, int hosts, int networks) {
-    int net = e % networks;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", "ep" + e);
-    m.put("network", "net" + net);
-    m.put("host", "h" + (e % hosts));
-    m.put("port", "p" + (e / hosts));
-    m.put("mac", String.format(Locale.ROOT, "02:00:%02x:%02x:%02x:%02x", net, (e >> 16) & 0xff, (e >> 8) & 0xff,
-        e & 0xff));
-    m.put("ip", String.format(Locale.ROOT, "172.%d.%d.%d", 16 + net, 1 + e / 250, 2 + e % 250));
-    return m;
-  }
-
   List<FlowEntry> compute(BenchSwitch b) {
     List<FlowEntry> out = new ArrayList<>();
     app.desiredFlows(b, out::add);
@@ -162,7 +147,7 @@ public class OverlayFlowsBenchmark {
 
   private Map<String, Object> newEndpoint() {
     int e = endpoints + added++;
-    Map<String, Object> m = endpoint(e, hosts, networks);
+    Map<String, Object> m = ChurnOverlay.endpoint(e, hosts, networks);
     toRemove = (String) m.get("name");
     m.put("port", "p" + (endpoints / hosts));    // the spare port on its host
     return m;

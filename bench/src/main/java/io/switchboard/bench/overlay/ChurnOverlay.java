@@ -1,6 +1,8 @@
 package io.switchboard.bench.overlay;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The overlay the churn and restart runs use, as config: host h is bridge {@code br-h<h>} with tunnel address
@@ -22,12 +24,28 @@ public final class ChurnOverlay {
     this.routerSize = routerSize;
   }
 
-  /** Endpoint e of the config: network e % networks, host e % hosts, port p(e / hosts) there. */
-  static String configEndpoint(int e, int hosts, int networks) {
+  /**
+   * Endpoint e, as a REST body's fields: network e % networks, host e % hosts, port p(e / hosts) there, a MAC and an
+   * address of its own in its network.
+   */
+  public static Map<String, Object> endpoint(int e, int hosts, int networks) {
     int net = e % networks;
-    return String.format(Locale.ROOT, "    - {name: ep%d, network: net%d, host: h%d, port: p%d, mac: \"02:00:%02x:%02x:"
-        + "%02x:%02x\", ip: 172.%d.%d.%d}%n", e, net, e % hosts, e / hosts, net, (e >> 16) & 0xff, (e >> 8) & 0xff,
-        e & 0xff, 16 + net, 1 + e / 250, 2 + e % 250);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", "ep" + e);
+    m.put("network", "net" + net);
+    m.put("host", "h" + (e % hosts));
+    m.put("port", "p" + (e / hosts));
+    m.put("mac", String.format(Locale.ROOT, "02:00:%02x:%02x:%02x:%02x", net, (e >> 16) & 0xff, (e >> 8) & 0xff,
+        e & 0xff));
+    m.put("ip", String.format(Locale.ROOT, "172.%d.%d.%d", 16 + net, 1 + e / 250, 2 + e % 250));
+    return m;
+  }
+
+  /** Endpoint e as a line of the config's endpoint list. */
+  static String configEndpoint(int e, int hosts, int networks) {
+    Map<String, Object> m = endpoint(e, hosts, networks);
+    return String.format(Locale.ROOT, "    - {name: %s, network: %s, host: %s, port: %s, mac: \"%s\", ip: %s}%n",
+        m.get("name"), m.get("network"), m.get("host"), m.get("port"), m.get("mac"), m.get("ip"));
   }
 
   /** The {@code overlay:} section. */
