@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * is long the switches pause, so that it gets the CPU; a long queue also makes HotSpot hold back further methods,
  * which the traffic after the pause then brings. At most {@link #MAX}. (Where the queue cannot be read: while the
  * JIT compiles more than a tenth of the time, at most four times the time asked.) What is compiled here is what
- * the first switches of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing of the throwaway controller outlives it: its own store, apps and event loops are closed
- * afterwards.
+ * the first switches of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing
+ * of the throwaway controller outlives it: its own store, apps and event loops are closed afterwards.
  *
  * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 3s}, {@code 1500ms}; {@code 0}:
  * off); the launcher sets it (SWITCHBOARD_WARMUP).
@@ -201,7 +201,7 @@ final class Warmup {
       CountDownLatch programmed = new CountDownLatch(SWITCHES);
       WarmupSwitch.Tally tally = new WarmupSwitch.Tally();
       try {
-        List<java.util.concurrent.Future<Long>> runs = new ArrayList<>();
+        List<Future<?>> runs = new ArrayList<>();
         for (int i = 0; i < SWITCHES; i++) {
           long dpid = 0x5757_0000L + i;
           int index = i;
@@ -225,22 +225,22 @@ final class Warmup {
                 traffic = sw.trafficSent();
               }
             }
-            return total;
+            return null;
           }));
         }
         waitForTheCompiler(budget, max, started, programmed, runs, tally);
-        added = tally.added.get();
-        connections = tally.connections.get();
         stop.set(true);
-        answered = 0;
-        for (java.util.concurrent.Future<Long> r : runs) {
+        for (Future<?> r : runs) {
           try {
-            answered += r.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            r.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
           } catch (ExecutionException | TimeoutException e) {
             // that switch stalled or failed; closing the throwaway controller below ends its connection
             log.debug("a warm-up switch did not finish: {}", e.toString());
           }
         }
+        answered = tally.answered.get();
+        added = tally.added.get();
+        connections = tally.connections.get();
       } finally {
         stop.set(true);
         threads.shutdownNow();
@@ -267,9 +267,8 @@ final class Warmup {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
     long earliest = started + budget.toNanos();
-    // with the compiler's queue to go by, until it has caught up (some 15-20 s, on one CPU or two);
-    // without, by the compile time alone, at most four times the time asked
-    // the cap counts from the warm-up's own start, handshakes included
+    // from the warm-up's own start, handshakes included: with the compiler's queue to go by, until it has caught
+    // up (some 15-20 s, on one CPU or two); without, by the compile time alone, at most four times the time asked
     long latest = begun + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
         : Math.min(budget.multipliedBy(4).toNanos(), max.toNanos()));
     long compiled = measurable ? jit.getTotalCompilationTime() : 0;

@@ -85,15 +85,8 @@ final class WarmupSwitch {
   private long added;
 
   /**
-   * @param index  this switch's number among the warm-up's (part of its hosts' MACs)
-   * @param window packet-ins in flight at once: as many as an inbox holds, or one (the latency-bound pattern)
-   */
-  WarmupSwitch(Socket socket, long dpid, int index, int window, Runnable onProgrammed, Tally tally)
-      throws IOException {
-    this(socket, dpid, index, window, onProgrammed, tally, 0);
-  }
-
-  /**
+   * @param index       this switch's number among the warm-up's (part of its hosts' MACs)
+   * @param window      packet-ins in flight at once: as many as an inbox holds, or one (the latency-bound pattern)
    * @param trafficFrom where the test traffic starts, after the announcements: a switch connecting anew goes on
    *                    where its last connection stopped ({@link #trafficSent()}), so that reconnecting does not
    *                    keep it in the first rounds of its pattern
@@ -267,16 +260,16 @@ final class WarmupSwitch {
     int src;
     int dst;
     int kind;
+    long k = trafficFrom + n - PORTS; // the test traffic's own count, across connections
     if (n < PORTS) {
       src = (int) n;
       dst = -1;
       kind = 0;
-    } else if ((trafficFrom + n - PORTS) % 512 == 511) {
-      src = (int) ((trafficFrom + n - PORTS) / 512 % PORTS);
+    } else if (k % 512 == 511) {
+      src = (int) (k / 512 % PORTS);
       dst = -1;
       kind = 0;
     } else {
-      long k = trafficFrom + n - PORTS;
       src = PORTS + (int) (k % SOURCES);
       int srcPort = src % PORTS;
       // each destination for two rounds: the second meets the pairs the first added (a known pair is answered by
