@@ -26,6 +26,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -61,6 +63,17 @@ public final class VxlanOverlayApp implements ControllerApp {
   private volatile Map<String, String> pendingReasons = Map.of();
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
   private final ThreadLocal<Boolean> rebuilding = ThreadLocal.withInitial(() -> false);
+  /**
+   * Held by the thread handing the bridges their deltas ({@link #flush}); taken before this app's monitor, never
+   * while holding it (there, only tried).
+   */
+  private final ReentrantLock pushing = new ReentrantLock();
+  /** What changed since the bridges were last handed their deltas (guarded by this app's monitor). */
+  private final Set<String> pendingNames = new HashSet<>();
+  /** Everything may have changed (a rebuild); guarded by this app's monitor. */
+  private boolean pendingAll;
+  /** The routers' NAT rules or next hops changed; guarded by this app's monitor. */
+  private boolean pendingExternal;
 
   public VxlanOverlayApp() {
     this(System::nanoTime);
@@ -94,7 +107,17 @@ public final class VxlanOverlayApp implements ControllerApp {
   }
 
   @Override
-  public synchronized void start(AppContext context) {
+  public void start(AppContext context) {
+    pushing.lock(); // no deltas are being computed from the topology before this start's
+    try {
+      startLocked(context);
+    } finally {
+      pushing.unlock();
+    }
+    flush(); // what the address collection changed
+  }
+
+  private synchronized void startLocked(AppContext context) {
     this.ctx = context;
     if (store == null) {
       KeyValueStore<String, RuntimeEndpoint> s = context.stores().map(STORE);
@@ -103,7 +126,10 @@ public final class VxlanOverlayApp implements ControllerApp {
       ipam = i;
       dhcp = new DhcpServer(context.stores().map(DhcpLease.STORE), System::currentTimeMillis,
           new DhcpGuard(dhcpClock));
-      s.addListener((name, endpoint) -> apply(name));
+      s.addListener((name, endpoint) -> {
+        apply(name);
+        flush();
+      });
       dhcp.leases().addListener((name, lease) -> leaseResource.changed());
       RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
       externals = x;
@@ -112,11 +138,15 @@ public final class VxlanOverlayApp implements ControllerApp {
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
           apply(name);
+          flush();
         }
       });
     }
     rebuild();
     flows.reset(topology, external); // the core recomputes every bridge after a (re)start
+    pendingNames.clear();
+    pendingAll = false;
+    pendingExternal = false;
     collectAddresses();
     log.info("overlay: {}", topology.counts());
   }
@@ -204,10 +234,10 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   /**
    * Runtime endpoint {@code name}, or its address, changed (here or on another instance): the topology is updated
-   * for it alone where that gives the same answer as building it from scratch, else built from scratch; then only
-   * the bridges whose entries change are handed the entries that differ. Nothing happens when the topology already
-   * has the store's state of that endpoint (the REST path applies its own change at once, and the store's listener
-   * tells it again).
+   * for it alone where that gives the same answer as building it from scratch, else built from scratch; the change
+   * waits for {@link #flush} to hand the bridges whose entries change the entries that differ. Nothing happens when
+   * the topology already has the store's state of that endpoint (the REST path applies its own change at once, and
+   * the store's listener tells it again).
    */
   private synchronized void apply(String name) {
     KeyValueStore<String, RuntimeEndpoint> s = store;
@@ -224,18 +254,65 @@ public final class VxlanOverlayApp implements ControllerApp {
     Optional<OverlayTopology> next = before.withRuntime(name, input, assignment);
     if (next.isPresent()) {
       topology = next.get();
-      push(c, Set.of(name));
+      pendingNames.add(name);
       resource.changed(); // the console's live topology (a rebuild says so itself)
     } else {
       rebuild();
-      push(c, null);
+      pendingAll = true;
     }
   }
 
-  /** Hands every bridge whose entries changed (those this instance programs) what differs. */
-  private void push(AppContext c, Set<String> changed) {
-    send(c, flows.update(topology, changed, external, dpid -> c.isMaster(dpid) ? c.switchView(dpid)
-        : Optional.empty()));
+  /**
+   * Hands every bridge whose entries changed (those this instance programs) what differs, for every change so far,
+   * unless another thread is doing so: that one then hands on these changes too (it looks again once done). Called
+   * after letting go of this app's monitor (under it, it does nothing: the holder calls it once it has let go), so
+   * that one change's validation and topology (under the monitor) and another's deltas (here) run side by side, and
+   * changes that arrive while the deltas are computed are computed together, from the newest topology: a backlog
+   * of changes costs less per change instead of growing. Alone (a test, one change at a time), each change is
+   * handed on before this returns.
+   */
+  private void flush() {
+    if (Thread.holdsLock(this)) {
+      return;
+    }
+    do {
+      if (!pushing.tryLock()) {
+        return;
+      }
+      try {
+        pushPending();
+      } finally {
+        pushing.unlock();
+      }
+    } while (hasPending());
+  }
+
+  private synchronized boolean hasPending() {
+    return pendingAll || pendingExternal || !pendingNames.isEmpty();
+  }
+
+  /** With {@link #pushing} held: takes what changed and the newest topology, and hands the deltas on. */
+  private void pushPending() {
+    AppContext c = ctx;
+    OverlayTopology t;
+    ExternalState x;
+    Set<String> names;
+    boolean externalOnly;
+    synchronized (this) {
+      if (c == null || !hasPending()) {
+        return;
+      }
+      t = topology;
+      x = external;
+      names = pendingAll ? null : Set.copyOf(pendingNames);
+      externalOnly = !pendingAll && pendingNames.isEmpty();
+      pendingNames.clear();
+      pendingAll = false;
+      pendingExternal = false;
+    }
+    LongFunction<Optional<SwitchView>> views = dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty();
+    // (the cache's topology differs from t in the names taken here and before, and in no other)
+    send(c, externalOnly ? flows.updateExternal(x, views) : flows.update(t, names, x, views));
   }
 
   private static void send(AppContext c, Map<Long, DesiredFlowCache.Delta> deltas) {
@@ -251,8 +328,9 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
     synchronized (this) { // NAT rules and next hops shape only the gateway hosts' external sections
       external = x.state(OverlaySection.of(c.config()));
-      send(c, flows.updateExternal(external, dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty()));
+      pendingExternal = true;
     }
+    flush();
   }
 
   ExternalState external() {
@@ -298,7 +376,15 @@ public final class VxlanOverlayApp implements ControllerApp {
   }
 
   /** Validates and stores a runtime endpoint; throws 400/409 with the reason. */
-  synchronized OverlayEndpoint addEndpoint(Map<String, Object> body) {
+  OverlayEndpoint addEndpoint(Map<String, Object> body) {
+    try {
+      return addEndpointLocked(body);
+    } finally {
+      flush();
+    }
+  }
+
+  private synchronized OverlayEndpoint addEndpointLocked(Map<String, Object> body) {
     KeyValueStore<String, RuntimeEndpoint> s = requireStarted();
     Object name = body.get("name");
     if (name instanceof String n && s.get(n) != null) {
@@ -339,7 +425,15 @@ public final class VxlanOverlayApp implements ControllerApp {
   }
 
   /** Removes a runtime endpoint; false when there is none of that name; 409 for one of the config file. */
-  synchronized boolean removeEndpoint(String name) {
+  boolean removeEndpoint(String name) {
+    try {
+      return removeEndpointLocked(name);
+    } finally {
+      flush();
+    }
+  }
+
+  private synchronized boolean removeEndpointLocked(String name) {
     KeyValueStore<String, RuntimeEndpoint> s = requireStarted();
     if (topology.isFromConfig(name)) {
       throw new ApiException(409, "endpoint '" + name + "' is defined in the config file; remove it there and "
@@ -366,7 +460,16 @@ public final class VxlanOverlayApp implements ControllerApp {
   }
 
   /** Validates and stores a NAT rule of a router; 400/404/409 with the reason; nothing changes on an error. */
-  synchronized io.switchboard.apps.overlay.config.NatRule addNatRule(String router, Map<String, Object> body) {
+  io.switchboard.apps.overlay.config.NatRule addNatRule(String router, Map<String, Object> body) {
+    try {
+      return addNatRuleLocked(router, body);
+    } finally {
+      flush();
+    }
+  }
+
+  private synchronized io.switchboard.apps.overlay.config.NatRule addNatRuleLocked(String router,
+      Map<String, Object> body) {
     requireStarted();
     io.switchboard.apps.overlay.config.NatRule r = externals.add(topology.overlay(), external, router, body);
     refreshExternal();
@@ -374,7 +477,15 @@ public final class VxlanOverlayApp implements ControllerApp {
     return r;
   }
 
-  synchronized boolean removeNatRule(String router, String rule) {
+  boolean removeNatRule(String router, String rule) {
+    try {
+      return removeNatRuleLocked(router, rule);
+    } finally {
+      flush();
+    }
+  }
+
+  private synchronized boolean removeNatRuleLocked(String router, String rule) {
     requireStarted();
     boolean removed = externals.remove(topology.overlay(), router, rule);
     if (removed) {
