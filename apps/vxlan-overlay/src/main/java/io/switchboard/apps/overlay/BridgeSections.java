@@ -103,10 +103,13 @@ final class BridgeSections {
   }
 
   /**
-   * To {@code next}, where only the endpoints {@code names} (of the networks {@code touched}) changed; null when
-   * this cannot be done section by section (the host's networks changed, or the bridge's ports did).
+   * To {@code next}, where only the endpoints {@code names} (of the networks {@code touched}) changed; the sections
+   * of the networks {@code recomputed} are computed again (of the touched ones: all when an endpoint of this
+   * host changed, else those whose hosts changed, as their flooding lists them); null when this cannot be done
+   * section by section (the host's networks changed, or the bridge's ports did).
    */
-  DesiredFlowCache.Delta update(OverlayTopology next, SwitchView sw, Collection<String> names, Set<String> touched) {
+  DesiredFlowCache.Delta update(OverlayTopology next, SwitchView sw, Collection<String> names, Set<String> touched,
+      Set<String> recomputed) {
     if (!sw.name().equals(name) || sw.multiTable() != multiTable) {
       return null;
     }
@@ -123,7 +126,7 @@ final class BridgeSections {
     Map<String, List<FlowEntry>> newNetworks = new HashMap<>();
     Map<String, List<FlowEntry>> newEndpoints = new HashMap<>();
     for (var n : networksOn) {
-      if (touched.contains(n.name())) {
+      if (recomputed.contains(n.name())) {
         List<FlowEntry> entries = s.network(n);
         before.addAll(networks.get(n.name()));
         after.addAll(entries);

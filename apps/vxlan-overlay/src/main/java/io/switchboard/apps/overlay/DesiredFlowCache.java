@@ -139,6 +139,13 @@ final class DesiredFlowCache {
         });
       }
     }
+    // a network's section on a bridge of another host depends on the changes only through the hosts it floods to
+    Set<String> reflooded = new HashSet<>();
+    for (String n : networks) {
+      if (!before.hostsOf(n).equals(next.hostsOf(n))) {
+        reflooded.add(n);
+      }
+    }
     for (BridgeSections b : List.copyOf(bridges.values())) {
       Optional<SwitchView> sw = views.apply(b.dpid);
       if (sw.isEmpty()) {
@@ -149,7 +156,8 @@ final class DesiredFlowCache {
         b.topology = next; // none of its sections depends on what changed
         continue;
       }
-      Delta d = b.topology == before ? b.update(next, sw.get(), names, networks) : null;
+      Delta d = b.topology == before ? b.update(next, sw.get(), names, networks,
+          hostsOfChanges.contains(b.host) ? networks : reflooded) : null;
       if (d == null) { // not incremental: the whole bridge, compared whole
         BridgeSections fresh = BridgeSections.build(next, state, sw.get());
         d = diff(b.all(), fresh.all());

@@ -80,6 +80,6 @@ final class EndpointAdmission {
       segments[OverlayTopology.rank(e, fromConfig)]++;
     }
     return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending,
-        TopologyIndex.of(config, accepted), new HashMap<>(runtime), new HashMap<>(assignments), segments, null);
+        TopologyIndex.of(config, accepted), LayeredMap.of(runtime), LayeredMap.of(assignments), segments, null);
   }
 }

@@ -9,6 +9,7 @@ import io.switchboard.apps.overlay.config.OverlayNetwork;
 import io.switchboard.config.Result;
 import io.switchboard.controller.spi.SwitchView;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,8 +36,8 @@ public final class OverlayTopology {
   /** Lookups by name, network, host and port (the config's, and the endpoints in force). */
   private final TopologyIndex index;
   /** The runtime endpoints and the address assignments this snapshot was built from (to tell what changed). */
-  private final Map<String, RuntimeEndpoint> runtime;
-  private final Map<String, Ipam.Assignment> assignments;
+  private final LayeredMap<RuntimeEndpoint> runtime;
+  private final LayeredMap<Ipam.Assignment> assignments;
   /**
    * What the endpoints in force use (names, MACs, IPs, ports), for validating a new one: built on first use, and
    * handed on to the next snapshot by {@link #withRuntime} (which then leaves this one without).
@@ -47,12 +48,14 @@ public final class OverlayTopology {
 
   OverlayTopology(OverlayConfig overlay, List<OverlayEndpoint> endpoints, Set<String> fromConfig,
       Map<String, RuntimeEndpoint> rejected, Map<String, String> rejectedReasons,
-      Map<String, OverlayEndpoint> pending, TopologyIndex index, Map<String, RuntimeEndpoint> runtime,
-      Map<String, Ipam.Assignment> assignments, int[] segments, OverlayEndpoints.Taken taken) {
+      Map<String, OverlayEndpoint> pending, TopologyIndex index, LayeredMap<RuntimeEndpoint> runtime,
+      LayeredMap<Ipam.Assignment> assignments, int[] segments, OverlayEndpoints.Taken taken) {
     this.segments = segments;
     this.taken = taken;
     this.overlay = overlay;
-    this.endpoints = List.copyOf(endpoints);
+    // withRuntime hands over a list of its own, unshared: kept as it is rather than copied once more
+    this.endpoints = endpoints instanceof ArrayList<OverlayEndpoint> owned ? Collections.unmodifiableList(owned)
+        : List.copyOf(endpoints);
     this.fromConfig = Set.copyOf(fromConfig);
     this.rejected = Map.copyOf(rejected);
     this.rejectedReasons = Map.copyOf(rejectedReasons);
@@ -100,19 +103,16 @@ public final class OverlayTopology {
         || input != null && !input.name().equals(name)) {
       return Optional.empty();
     }
-    Map<String, Ipam.Assignment> used = new HashMap<>(assignments);
-    if (assignment == null) {
-      used.remove(name);
-    } else {
-      used.put(name, assignment);
-    }
+    LayeredMap<Ipam.Assignment> used = assignments.with(name, assignment);
     OverlayEndpoints.Taken inForce = taken(); // handed on: this snapshot is superseded
     taken = null;
-    List<OverlayEndpoint> list = new ArrayList<>(endpoints);
+    List<OverlayEndpoint> list = new ArrayList<>(endpoints.size() + 1);
+    list.addAll(endpoints);
     int[] sizes = segments.clone();
     TopologyIndex idx = index;
-    Map<String, RuntimeEndpoint> inputs = new HashMap<>(runtime);
-    if (inputs.remove(name) != null) {
+    LayeredMap<RuntimeEndpoint> inputs = runtime;
+    if (runtime.get(name) != null) {
+      inputs = inputs.with(name, null);
       OverlayEndpoint old = index.endpoint(name).orElseThrow();
       list.remove(position(list, sizes, old));
       sizes[rank(old, fromConfig)]--;
@@ -142,7 +142,7 @@ public final class OverlayTopology {
     list.add(at < 0 ? -at - 1 : at, e);
     sizes[rank(e, fromConfig)]++;
     inForce.add(e);
-    inputs.put(name, input);
+    inputs = inputs.with(name, input);
     return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending,
         idx.with(null, e), inputs, used, sizes, inForce));
   }
@@ -309,9 +309,14 @@ public final class OverlayTopology {
     return byVni(names);
   }
 
+  /** The hosts with endpoints of a network, in name order: whom its flooding reaches through the tunnel. */
+  public List<OverlayHost> hostsOf(String network) {
+    return networkHosts(network).hosts();
+  }
+
   /** The other hosts that have endpoints in this network, by name. */
   public List<OverlayHost> remoteHostsOf(String network, String exceptHost) {
-    List<OverlayHost> all = networkHosts(network).hosts();
+    List<OverlayHost> all = hostsOf(network);
     List<OverlayHost> out = new ArrayList<>(all.size());
     for (OverlayHost h : all) {
       if (!h.name().equals(exceptHost)) {

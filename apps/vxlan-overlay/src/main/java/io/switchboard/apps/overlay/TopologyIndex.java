@@ -29,12 +29,12 @@ final class TopologyIndex {
   private static final Comparator<OverlayNetwork> BY_VNI = Comparator.comparingLong(OverlayNetwork::vni);
 
   private final Config config;
-  private final Layered byName;
+  private final LayeredMap<OverlayEndpoint> byName;
   private final Map<String, List<OverlayEndpoint>> byNetwork;
   private final Map<String, List<OverlayEndpoint>> byHost;
   private final Map<String, List<OverlayNetwork>> networksOn;
 
-  private TopologyIndex(Config config, Layered byName,
+  private TopologyIndex(Config config, LayeredMap<OverlayEndpoint> byName,
       Map<String, List<OverlayEndpoint>> byNetwork, Map<String, List<OverlayEndpoint>> byHost,
       Map<String, List<OverlayNetwork>> networksOn) {
     this.config = config;
@@ -57,12 +57,12 @@ final class TopologyIndex {
     byHost.replaceAll((k, list) -> sorted(list));
     Map<String, List<OverlayNetwork>> networksOn = new HashMap<>();
     byHost.forEach((host, list) -> networksOn.put(host, networksOf(config, list)));
-    return new TopologyIndex(config, new Layered(byName, Map.of()), byNetwork, byHost, networksOn);
+    return new TopologyIndex(config, LayeredMap.of(byName), byNetwork, byHost, networksOn);
   }
 
   /** The index with {@code removed} taken out and {@code added} put in (either may be null). */
   TopologyIndex with(OverlayEndpoint removed, OverlayEndpoint added) {
-    Layered names = byName;
+    LayeredMap<OverlayEndpoint> names = byName;
     Map<String, List<OverlayEndpoint>> networks = new HashMap<>(byNetwork);
     Map<String, List<OverlayEndpoint>> hosts = new HashMap<>(byHost);
     Map<String, List<OverlayNetwork>> on = new HashMap<>(networksOn);
@@ -125,48 +125,6 @@ final class TopologyIndex {
 
   Optional<OverlayEndpoint> endpoint(String name) {
     return Optional.ofNullable(byName.get(name));
-  }
-
-  /**
-   * Endpoints by name, immutable: a shared base map and the few names changed since it was made, so that one change
-   * copies those few rather than every endpoint; once they are many ({@link #limit}) they are folded into a new base.
-   */
-  private static final class Layered {
-    private final Map<String, OverlayEndpoint> base;
-    /** Names changed since the base: the endpoint now, or null when it is gone. */
-    private final Map<String, OverlayEndpoint> changed;
-
-    Layered(Map<String, OverlayEndpoint> base, Map<String, OverlayEndpoint> changed) {
-      this.base = base;
-      this.changed = changed;
-    }
-
-    OverlayEndpoint get(String name) {
-      return changed.containsKey(name) ? changed.get(name) : base.get(name);
-    }
-
-    /** With {@code name} now {@code e} (null: gone). */
-    Layered with(String name, OverlayEndpoint e) {
-      Map<String, OverlayEndpoint> next = new HashMap<>(changed);
-      next.put(name, e);
-      if (next.size() <= limit(base.size())) {
-        return new Layered(base, next);
-      }
-      Map<String, OverlayEndpoint> folded = new HashMap<>(base);
-      next.forEach((k, v) -> {
-        if (v == null) {
-          folded.remove(k);
-        } else {
-          folded.put(k, v);
-        }
-      });
-      return new Layered(folded, Map.of());
-    }
-
-    /** About the square root of the base: a change then costs about that many copies, folding included. */
-    private static int limit(int base) {
-      return Math.max(16, (int) Math.sqrt(base));
-    }
   }
 
   List<OverlayEndpoint> inNetwork(String network) {
