@@ -1,7 +1,7 @@
 package io.switchboard.bench.compute;
 
 import io.switchboard.apps.overlay.VxlanOverlayApp;
-import io.switchboard.bench.overlay.ChurnOverlay;
+import io.switchboard.apps.overlay.SyntheticOverlay;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.FlowProgrammer;
@@ -121,7 +121,7 @@ public class EndpointChurnBenchmark {
 
   private String addOne() {
     int e = endpoints + added++;
-    Map<String, Object> m = ChurnOverlay.endpoint(e, hosts, networks);
+    Map<String, Object> m = SyntheticOverlay.endpoint(e, hosts, networks);
     m.put("port", "p" + (endpoints / hosts)); // the spare port on its host
     ctx.bridgesTouched = 0;
     api.create(m);

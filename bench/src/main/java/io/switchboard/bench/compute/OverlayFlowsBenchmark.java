@@ -2,7 +2,7 @@ package io.switchboard.bench.compute;
 
 import io.switchboard.apps.overlay.RuntimeEndpoint;
 import io.switchboard.apps.overlay.VxlanOverlayApp;
-import io.switchboard.bench.overlay.ChurnOverlay;
+import io.switchboard.apps.overlay.SyntheticOverlay;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.flow.FlowProgrammer;
@@ -98,7 +98,7 @@ public class OverlayFlowsBenchmark {
   }
 
   static String yaml(int hosts, int endpoints, int networks) {
-    return "apps: [vxlan-overlay]\n" + new ChurnOverlay(hosts, endpoints, networks, 0).config();
+    return "apps: [vxlan-overlay]\n" + new SyntheticOverlay(hosts, endpoints, networks, 0).config();
   }
 
   List<FlowEntry> compute(BenchSwitch b) {
@@ -147,7 +147,7 @@ public class OverlayFlowsBenchmark {
 
   private Map<String, Object> newEndpoint() {
     int e = endpoints + added++;
-    Map<String, Object> m = ChurnOverlay.endpoint(e, hosts, networks);
+    Map<String, Object> m = SyntheticOverlay.endpoint(e, hosts, networks);
     toRemove = (String) m.get("name");
     m.put("port", "p" + (endpoints / hosts));    // the spare port on its host
     return m;

@@ -1,5 +1,6 @@
 package io.switchboard.bench.overlay;
 
+import io.switchboard.apps.overlay.SyntheticOverlay;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.projectfloodlight.openflow.types.MacAddress;
 
 /**
  * The churn mode of {@link OverlayChurn}: endpoints added and deleted through REST at a fixed rate, open loop (a
@@ -30,6 +30,66 @@ final class ChurnRun {
     this.d = driver;
   }
 
+  /**
+   * This JVM's own side of a change (its HTTP client, the bodies, the open-loop queue), compiled for {@code seconds}
+   * before the churn against a stand-in server inside this JVM that answers every add and delete at once: the
+   * controller sees none of it, and the first seconds of the churn measure the controller, not this driver's JIT
+   * (which shares the machine with it). The flow-mod side is compiled already by the programming of the bridges.
+   */
+  static void selfWarmup(int seconds, int rate, int connections) throws Exception {
+    if (seconds <= 0) {
+      return;
+    }
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "self-warmup-server");
+      t.setDaemon(true);
+      return t;
+    });
+    server.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      boolean add = "POST".equals(ex.getRequestMethod());
+      byte[] body = add ? "{\"state\": \"bound\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : new byte[0];
+      ex.sendResponseHeaders(add ? 201 : 204, add ? body.length : -1);
+      if (add) {
+        ex.getResponseBody().write(body);
+      }
+      ex.close();
+    });
+    server.setExecutor(threads);
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/overlay/endpoints";
+      OpenLoopClient client = new OpenLoopClient(connections);
+      AtomicInteger outstanding = new AtomicInteger();
+      long period = 1_000_000_000L / Math.max(1, rate);
+      long start = System.nanoTime();
+      long end = start + seconds * 1_000_000_000L;
+      for (int c = 0; System.nanoTime() < end; c++) {
+        long due = start + c * period;
+        long wait = due - System.nanoTime();
+        if (wait > 200_000) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        outstanding.addAndGet(2);
+        client.submit(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer warm-up")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(SyntheticOverlay.churnBody(c, c % 50, c % 20, "s0"))).build(),
+            (r, err) -> outstanding.decrementAndGet());
+        client.submit(HttpRequest.newBuilder(URI.create(base + "/churn" + c)).header("Authorization",
+            "Bearer warm-up").DELETE().build(), (r, err) -> outstanding.decrementAndGet());
+      }
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (outstanding.get() > 0 && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+    } finally {
+      server.stop(0);
+      threads.shutdownNow();
+    }
+  }
+
   void run() throws Exception {
     String rest = d.opts.getOrDefault("rest", "http://127.0.0.1:8080").split(",")[0];
     String token = Files.readString(Path.of(d.opts.getOrDefault("token-file", "rest-token"))).trim();
@@ -37,7 +97,9 @@ final class ChurnRun {
     int seconds = Integer.parseInt(d.opts.getOrDefault("seconds", "60"));
     int lifetime = Integer.parseInt(d.opts.getOrDefault("lifetime", "2"));
     long pid = Long.parseLong(d.opts.getOrDefault("pid", "0"));
-    OpenLoopClient client = new OpenLoopClient(Integer.parseInt(d.opts.getOrDefault("connections", "16")));
+    int connections = Integer.parseInt(d.opts.getOrDefault("connections", "16"));
+    selfWarmup(Integer.parseInt(d.opts.getOrDefault("self-warmup", "3")), rate, connections);
+    OpenLoopClient client = new OpenLoopClient(connections);
     Random rnd = new Random(21);
     List<Deque<String>> freePorts = new ArrayList<>();
     for (int h = 0; h < d.hosts; h++) {
@@ -92,11 +154,9 @@ final class ChurnRun {
         }
         if (port != null) {
           int c = counter++;
-          long mac = 0x02ee_0000_0000L | c;
+          long mac = SyntheticOverlay.churnMac(c);
           String name = "churn" + c;
-          String body = String.format(Locale.ROOT, "{\"name\": \"%s\", \"network\": \"net%d\", \"host\": \"h%d\", "
-              + "\"port\": \"%s\", \"mac\": \"%s\", \"ip\": \"172.%d.%d.%d\"}", name, net, host, port,
-              MacAddress.of(mac), 16 + net, 100 + c / 250, 2 + c % 250);
+          String body = SyntheticOverlay.churnBody(c, host, net, port);
           ChurnReport.Change ch = new ChurnReport.Change(name, mac, host, port, body);
           all.add(ch);
           live.add(ch);

@@ -1,15 +1,13 @@
 package io.switchboard.bench.overlay;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.switchboard.controller.openflow.OFFrameDecoder;
-import io.switchboard.controller.openflow.OFMessageEncoder;
+import io.switchboard.apps.overlay.SyntheticOverlay;
+import io.switchboard.controller.openflow.EmulatedBridge;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +34,16 @@ import org.projectfloodlight.openflow.types.MacAddress;
  *       {@code --lifetime} seconds; every
  *       change's latency is from its request being sent to the last flow-mod about it (its MAC in the match) that
  *       any bridge received. Reported per 10 s window, so that a growing backlog shows as growing latency; with the
- *       controller's heap after a GC and its resident memory before and after.</li>
+ *       controller's heap after a GC and its resident memory before and after. The driver first compiles its own
+ *       side of a change for {@code --self-warmup} seconds (default 3) against a stand-in server in its own JVM
+ *       ({@link ChurnRun#selfWarmup}).</li>
  *   <li>{@code restart}: the bridges are programmed from empty, then the driver waits for the controllers to be
  *       restarted (a file appears, holding the restart's wall-clock time in ms) and measures the reconciliation:
  *       until every bridge's flow table was read again and no flow-mod arrives for a quiet period; how many
  *       flow-mods that took (none, when the controller finds everything right), and which controller read which
  *       bridges (mastership).</li>
  * </ul>
- * The overlay's shape is the one {@link ChurnOverlay} writes ({@code --print-config}): host h is bridge
+ * The overlay's shape is the one {@link SyntheticOverlay} writes ({@code --print-config}): host h is bridge
  * {@code br-h<h>} (dpid h + 1) with ports p0.. for the config's endpoints, s0.. spare for churned ones, and vxlan0.
  */
 public final class OverlayChurn {
@@ -81,7 +81,7 @@ public final class OverlayChurn {
     }
     OverlayChurn run = new OverlayChurn(opts);
     if (opts.containsKey("print-config")) {
-      System.out.print(new ChurnOverlay(run.hosts, run.endpoints, run.networks,
+      System.out.print(new SyntheticOverlay(run.hosts, run.endpoints, run.networks,
           Integer.parseInt(opts.getOrDefault("router-size", "0"))).config());
       return;
     }
@@ -125,13 +125,7 @@ public final class OverlayChurn {
     }
     Bootstrap boot = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast("frame", new OFFrameDecoder()).addLast("encode", OFMessageEncoder.INSTANCE)
-                .addLast("bridge", b.connection(c));
-          }
-        });
+        .handler(b.initializer(c));
     boot.connect(controllers.get(c)[0], Integer.parseInt(controllers.get(c)[1])).addListener(
         (io.netty.channel.ChannelFutureListener) f -> {
           if (!f.isSuccess()) {

@@ -1,8 +1,10 @@
-package io.switchboard.bench.overlay;
+package io.switchboard.controller.openflow;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -43,6 +45,9 @@ import org.projectfloodlight.openflow.types.U64;
  * answers flow-stats requests from it, in replies of at most {@value #ENTRIES_PER_REPLY} entries — so that a
  * controller restarted against it finds what it had programmed. Every flow-mod is reported to a
  * {@link Listener}, for latency measurement. The table outlives connections.
+ *
+ * <p>The overlay benchmarks drive controllers with it (bench/overlay-churn.sh), and the server's overlay warm-up
+ * drives a throwaway controller with it before the real one listens.
  */
 public final class EmulatedBridge {
   static final int ENTRIES_PER_REPLY = 100;
@@ -128,6 +133,17 @@ public final class EmulatedBridge {
   /** A handler for one connection to controller number {@code controller}. */
   public ChannelInboundHandlerAdapter connection(int controller) {
     return new Connection(controller);
+  }
+
+  /** A client channel's pipeline for one connection to controller number {@code controller}: framing, then this. */
+  public ChannelInitializer<SocketChannel> initializer(int controller) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast("frame", new OFFrameDecoder()).addLast("encode", OFMessageEncoder.INSTANCE)
+            .addLast("bridge", connection(controller));
+      }
+    };
   }
 
   public synchronized long flowModsBy(int controller) {

@@ -1,4 +1,4 @@
-package io.switchboard.bench.overlay;
+package io.switchboard.controller.openflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.switchboard.controller.openflow.OFFrameDecoder;
-import io.switchboard.controller.openflow.OFMessageEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

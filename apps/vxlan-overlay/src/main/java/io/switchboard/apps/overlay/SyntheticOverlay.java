@@ -1,23 +1,26 @@
-package io.switchboard.bench.overlay;
+package io.switchboard.apps.overlay;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The overlay the churn and restart runs use, as config: host h is bridge {@code br-h<h>} with tunnel address
- * 10.99.x.y; network n has VNI 1000 + n and subnet 172.(16 + n).0.0/16; routers join the even and the odd networks
- * (as OverlayFlowsBenchmark) or, with a router size k of 2 or more, k consecutive networks each; endpoint e is in
- * network e % networks on host e % hosts, at port p(e / hosts). The JMH overlay benchmarks use it too (router size
- * 0), so that every overlay benchmark measures the same shape.
+ * A synthetic overlay of a given size, as config: host h is bridge {@code br-h<h>} with tunnel address 10.99.x.y;
+ * network n has VNI 1000 + n and subnet 172.(16 + n).0.0/16; routers join the even and the odd networks (as
+ * OverlayFlowsBenchmark) or, with a router size k of 2 or more, k consecutive networks each; endpoint e is in
+ * network e % networks on host e % hosts, at port p(e / hosts). Endpoints added at run time ({@link #churnBody})
+ * take addresses from 172.(16 + n).100.2 on, which no config endpoint uses below 24,750 endpoints a network.
+ *
+ * <p>The overlay benchmarks in bench/ (the churn and restart runs, the JMH ones with router size 0) use it, so
+ * that every overlay benchmark measures the same shape; so does the server's overlay warm-up, small.
  */
-public final class ChurnOverlay {
+public final class SyntheticOverlay {
   private final int hosts;
   private final int endpoints;
   private final int networks;
   private final int routerSize;
 
-  public ChurnOverlay(int hosts, int endpoints, int networks, int routerSize) {
+  public SyntheticOverlay(int hosts, int endpoints, int networks, int routerSize) {
     this.hosts = hosts;
     this.endpoints = endpoints;
     this.networks = networks;
@@ -39,6 +42,23 @@ public final class ChurnOverlay {
         e & 0xff));
     m.put("ip", String.format(Locale.ROOT, "172.%d.%d.%d", 16 + net, 1 + e / 250, 2 + e % 250));
     return m;
+  }
+
+  /** The MAC of run-time endpoint {@code c} ({@link #churnBody}). */
+  public static long churnMac(int c) {
+    return 0x02ee_0000_0000L | c;
+  }
+
+  /**
+   * Run-time endpoint {@code c}, named {@code churn<c>}, as a REST body ({@code POST /api/v1/overlay/endpoints}): in
+   * network {@code net} on host {@code host} at {@code port}, with MAC {@link #churnMac} and an address of its own.
+   */
+  public static String churnBody(int c, int host, int net, String port) {
+    long mac = churnMac(c);
+    return String.format(Locale.ROOT, "{\"name\": \"churn%d\", \"network\": \"net%d\", \"host\": \"h%d\", "
+        + "\"port\": \"%s\", \"mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\", \"ip\": \"172.%d.%d.%d\"}", c, net,
+        host, port, (mac >> 40) & 0xff, (mac >> 32) & 0xff, (mac >> 24) & 0xff, (mac >> 16) & 0xff, (mac >> 8) & 0xff,
+        mac & 0xff, 16 + net, 100 + c / 250, 2 + c % 250);
   }
 
   /** Endpoint e as a line of the config's endpoint list. */
