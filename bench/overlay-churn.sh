@@ -11,7 +11,10 @@
 # controllers in a Hazelcast cluster, every bridge connected to each), ROUTER_SIZE (0: two routers of the even and
 # the odd networks, as OverlayFlowsBenchmark; k: routers of k consecutive networks), HEAP (controller heap, default 1g),
 # DRIVER_HEAP (the emulated bridges, default 2g), BUILD=0 to skip the (offline) build, CONTROLLER_OPTS (extra JVM options
-# for the controllers, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr). Everything listens on 127.0.0.1 only.
+# for the controllers, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr), WARMUP (the controllers' warm-up, as
+# SWITCHBOARD_WARMUP: 3s for churn, 0 for restart by default), DRIVER_WARMUP (seconds the driver compiles its own
+# HTTP side first against a stand-in server in its JVM, default 3; 0: off), CONTROLLER_CPUS and DRIVER_CPUS (taskset
+# CPU lists: the controllers and the driver on CPUs of their own). Everything listens on 127.0.0.1 only.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mode="${1:-churn}"
@@ -73,15 +76,23 @@ opens="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAME
   --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED
   --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED
   -XX:PerMethodRecompilationCutoff=10000 -XX:PerBytecodeRecompilationCutoff=10000"   # as the launcher
+# the churn's controller warms up as the launcher's does (SWITCHBOARD_WARMUP, 3s): the overlay's change path is
+# compiled before it listens (docs/overlay-scale.md); WARMUP=0 measures a cold one. The restart runs measure how soon
+# a restarted controller has every bridge reconciled, so they leave it off unless WARMUP is set.
+if [ "$mode" = churn ]; then warmup="-Dswitchboard.warmup=${WARMUP:-3s}"; else warmup="-Dswitchboard.warmup=${WARMUP:-0}"; fi
+# CONTROLLER_CPUS / DRIVER_CPUS (taskset lists, e.g. 0 and 1): each on CPUs of its own, as the cbench comparison runs
+pin_controller=(); pin_driver=()
+[ -n "${CONTROLLER_CPUS:-}" ] && pin_controller=(taskset -c "$CONTROLLER_CPUS")
+[ -n "${DRIVER_CPUS:-}" ] && pin_driver=(taskset -c "$DRIVER_CPUS")
 start_controllers() { # $1: log suffix
   cpids=()
   for i in $(seq 0 $((instances - 1))); do
     # shellcheck disable=SC2086
-    java $opens "-Xmx$heap" ${CONTROLLER_OPTS:-} -jar "$jar" run --config "$work/controller$i.yaml" > "$work/controller$i.$1.log" 2>&1 &
+    ${pin_controller[@]+"${pin_controller[@]}"} java $opens "-Xmx$heap" $warmup ${CONTROLLER_OPTS:-} -jar "$jar" run --config "$work/controller$i.yaml" > "$work/controller$i.$1.log" 2>&1 &
     cpids+=($!); pids+=($!)
   done
   for i in $(seq 0 $((instances - 1))); do
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 900); do # up to 90 s: a warm-up runs first
       curl -sf "http://127.0.0.1:$((base + 10 + i))/api/v1/health" > /dev/null && break
       sleep 0.1
     done
@@ -91,10 +102,10 @@ start_controllers() { # $1: log suffix
 echo "overlay: $hosts hosts, $endpoints endpoints, $networks networks; $instances controller(s), heap $heap; work dir $work" >&2
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 start_controllers first
-driver=(java "-Xmx${DRIVER_HEAP:-2g}" -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --mode "$mode" --hosts "$hosts"
+driver=(${pin_driver[@]+"${pin_driver[@]}"} java "-Xmx${DRIVER_HEAP:-2g}" -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --mode "$mode" --hosts "$hosts"
   --endpoints "$endpoints" --networks "$networks" --openflow "$of_list" --rest "$rest_list"
   --token-file "$work/token" --pid "${cpids[0]}" --rate "${RATE:-200}" --seconds "${DURATION:-60}"
-  --lifetime "${LIFETIME:-2}" --restart-signal "$work/restarted")
+  --lifetime "${LIFETIME:-2}" --self-warmup "${DRIVER_WARMUP:-3}" --restart-signal "$work/restarted")
 if [ "$mode" = churn ]; then
   "${driver[@]}"
 else

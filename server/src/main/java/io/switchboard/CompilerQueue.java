@@ -1,18 +1,93 @@
 package io.switchboard;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
  * How many methods wait for HotSpot's optimizing compiler (C2), read through the JVM's diagnostic command
- * {@code Compiler.queue} (what {@code jcmd PID Compiler.queue} prints). The {@link Warmup} uses it to tell when the
- * JIT has caught up with its traffic.
+ * {@code Compiler.queue} (what {@code jcmd PID Compiler.queue} prints). The warm-ups ({@link Warmup},
+ * {@link OverlayWarmup}) use it to tell when the JIT has caught up with their traffic ({@link #awaitCaughtUp}).
  */
 final class CompilerQueue {
   private static final String HEADING = "C2 compile queue:";
+  /** The traffic pauses above this many methods waiting for the optimizing compiler, and goes on at this many. */
+  private static final int QUEUE_PAUSE = 16;
+  private static final int QUEUE_RESUME = 2;
+  /** Where the queue cannot be read: the JIT counts as quiet when it compiled less than this share of a window. */
+  private static final double QUIET_SHARE = 0.10;
+  private static final Duration QUIET_WINDOW = Duration.ofMillis(500);
 
   private CompilerQueue() {}
+
+  /** A warm-up's traffic, as the wait for the compiler sees it. */
+  interface Traffic {
+    /** Whether the warm-up's minimum of work is done. */
+    boolean worked();
+
+    /** Whether every driver of the traffic has stopped (nothing more will come). */
+    boolean stopped();
+
+    /** Holds the traffic back (true) or lets it go on. */
+    void pause(boolean paused);
+  }
+
+  /**
+   * Returns once {@code budget} has passed since {@code started}, the traffic's work is done and the JIT has caught
+   * up: HotSpot's optimizing compiler has nothing queued, twice in a row, with traffic on. While its queue is long
+   * the traffic pauses, so that it gets the CPU; a long queue also makes HotSpot hold back further methods, which
+   * the traffic after the pause then brings. Returns at the latest {@code max} after {@code begun} (the warm-up's
+   * start), or when the traffic has stopped. Where the queue cannot be read (not HotSpot): once the JIT compiled
+   * less than a tenth of the time, at most four times {@code budget} after {@code begun}.
+   */
+  static void awaitCaughtUp(Duration budget, Duration max, long begun, long started, Traffic traffic)
+      throws InterruptedException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+    long earliest = started + budget.toNanos();
+    long latest = begun + (optimizing() >= 0 ? max.toNanos() : Math.min(budget.multipliedBy(4).toNanos(),
+        max.toNanos()));
+    long compiled = measurable ? jit.getTotalCompilationTime() : 0;
+    int drained = 0;
+    boolean paused = false;
+    try {
+      while (true) {
+        Thread.sleep(QUIET_WINDOW.toMillis());
+        long now = System.nanoTime();
+        if (traffic.stopped() || now >= latest) {
+          return;
+        }
+        long total = measurable ? jit.getTotalCompilationTime() : 0;
+        boolean quiet = total - compiled < QUIET_SHARE * QUIET_WINDOW.toMillis();
+        compiled = total;
+        boolean worked = traffic.worked();
+        int queued = optimizing();
+        if (queued < 0) { // not HotSpot: the compile time alone tells
+          if (now >= earliest && worked && (quiet || !measurable)) {
+            return;
+          }
+          continue;
+        }
+        // done when the compiler asked for nothing more twice in a row, with traffic on
+        if (paused) {
+          paused = queued > QUEUE_RESUME;
+        } else if (queued > QUEUE_PAUSE) {
+          paused = true;
+          drained = 0;
+        } else {
+          drained = queued == 0 ? drained + 1 : 0;
+          if (now >= earliest && worked && drained >= 2) {
+            return;
+          }
+        }
+        traffic.pause(paused);
+      }
+    } finally {
+      traffic.pause(false);
+    }
+  }
 
   /** Methods queued for C2, or -1 when this JVM cannot tell (not HotSpot, or the command is unavailable). */
   static int optimizing() {

@@ -6,8 +6,6 @@ import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.store.InMemoryStoreFactory;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -42,20 +40,22 @@ import org.slf4j.LoggerFactory;
  * the first switches of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing
  * of the throwaway controller outlives it: its own store, apps and event loops are closed afterwards.
  *
+ * <p>With the vxlan-overlay app enabled, the overlay's change path is warmed up instead ({@link OverlayWarmup}),
+ * with the same wait for the compiler. Neither runs with the cluster on.
+ *
  * <p>Off unless the system property {@value #PROPERTY} names a duration ({@code 3s}, {@code 1500ms}; {@code 0}:
  * off); the launcher sets it (SWITCHBOARD_WARMUP).
  */
 final class Warmup {
   private static final Logger log = LoggerFactory.getLogger(Warmup.class);
   static final String PROPERTY = "switchboard.warmup";
+  /** With this app enabled the overlay's change path is warmed up ({@link OverlayWarmup}), not the packet-in path. */
+  private static final String OVERLAY = "vxlan-overlay";
   private static final Duration MAX = Duration.ofSeconds(20);
   /** The longest time one may ask for (a minimum: more than {@link #MAX} raises the cap to it). */
   private static final Duration LONGEST_ASKED = Duration.ofSeconds(30);
   /** How long the handshake may take (loading the classes of a cold JVM), before the time asked starts. */
   private static final Duration HANDSHAKE = Duration.ofSeconds(10);
-  /** The switches pause above this many methods waiting for the optimizing compiler, and go on at this many. */
-  private static final int QUEUE_PAUSE = 16;
-  private static final int QUEUE_RESUME = 2;
   /** Work done before the JIT's going quiet can end the warm-up: packet-ins answered and entries added. */
   static final long MIN_ANSWERED = 300_000;
   static final long MIN_ADDED = 60_000;
@@ -71,9 +71,6 @@ final class Warmup {
   private static final int WINDOW = 1024;
   /** Switches driving it at once: as many as cbench's standard run, each with its own connection and thread. */
   private static final int SWITCHES = 16;
-  /** The JIT counts as quiet when it compiled less than this share of the last {@link #QUIET_WINDOW}. */
-  private static final double QUIET_SHARE = 0.10;
-  private static final Duration QUIET_WINDOW = Duration.ofMillis(500);
   /** How long each switch may take to stop once told to; past it, closing the controller ends its connection. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
@@ -120,18 +117,35 @@ final class Warmup {
       return -1;
     }
     if (config.cluster().enabled()) {
-      log.info("warm-up skipped: with the cluster on, bridges' work runs on the worker pool, not the event loops");
+      log.info("warm-up skipped: with the cluster on, a member joins at once (its store and its bridges' work differ"
+          + " from a throwaway controller's)");
       return -1;
     }
     List<ControllerApp> apps = new ArrayList<>();
+    ControllerApp overlay = null;
+    String blocking = null;
     for (ControllerApp a : Switchboard.discoverApps()) { // fresh instances, not the real controller's
       if (config.apps().contains(a.name())) {
-        if (!a.nonBlocking()) {
-          log.info("warm-up skipped: app {} may block, so bridges' work runs on the worker pool", a.name());
-          return -1;
-        }
         apps.add(a);
+        if (a.name().equals(OVERLAY)) {
+          overlay = a;
+        }
+        if (!a.nonBlocking() && blocking == null) {
+          blocking = a.name();
+        }
       }
+    }
+    if (overlay != null) { // its changes are what a running overlay does most
+      try {
+        return OverlayWarmup.run(overlay, budget, budget.compareTo(MAX) > 0 ? budget : MAX).changes();
+      } catch (Exception | LinkageError e) {
+        log.warn("warm-up stopped early: {}", e.toString());
+        return -1;
+      }
+    }
+    if (blocking != null) {
+      log.info("warm-up skipped: app {} may block, so bridges' work runs on the worker pool", blocking);
+      return -1;
     }
     if (apps.isEmpty()) {
       log.info("warm-up skipped: no app enabled");
@@ -255,59 +269,29 @@ final class Warmup {
   }
 
   /**
-   * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then {@code budget} has passed,
-   * the work floor is done and the JIT has caught up; or {@code max} has passed since {@code begun} (the warm-up's
-   * start), or every switch has stopped.
+   * Returns once the switches are programmed (or {@link #HANDSHAKE} has passed) and then the JIT has caught up with
+   * their traffic ({@link CompilerQueue#awaitCaughtUp}: the time asked counts from when they are programmed, the
+   * cap {@code max} from the warm-up's start {@code begun}, handshakes included).
    */
   private static void waitForTheCompiler(Duration budget, Duration max, long begun, CountDownLatch programmed,
                                          List<? extends Future<?>> runs, WarmupSwitch.Tally tally)
       throws InterruptedException {
     programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-    long started = System.nanoTime(); // the time asked counts from when the switches are programmed
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
-    long earliest = started + budget.toNanos();
-    // from the warm-up's own start, handshakes included: with the compiler's queue to go by, until it has caught
-    // up (some 15-20 s, on one CPU or two); without, by the compile time alone, at most four times the time asked
-    long latest = begun + (CompilerQueue.optimizing() >= 0 ? max.toNanos()
-        : Math.min(budget.multipliedBy(4).toNanos(), max.toNanos()));
-    long compiled = measurable ? jit.getTotalCompilationTime() : 0;
-    int drained = 0;
-    try {
-      while (true) {
-        Thread.sleep(QUIET_WINDOW.toMillis());
-        long now = System.nanoTime();
-        if (runs.stream().allMatch(Future::isDone) || now >= latest) {
-          return;
-        }
-        long total = measurable ? jit.getTotalCompilationTime() : 0;
-        boolean quiet = total - compiled < QUIET_SHARE * QUIET_WINDOW.toMillis();
-        compiled = total;
-        boolean worked = tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED;
-        int queued = CompilerQueue.optimizing();
-        if (queued < 0) { // not HotSpot: the compile time alone tells
-          if (now >= earliest && worked && (quiet || !measurable)) {
-            return;
-          }
-          continue;
-        }
-        // A long queue makes HotSpot ask more of a method before it queues it: with traffic paused the compiler
-        // works the queue off, and with traffic on again it is asked for what it had held back. Done when it asked
-        // for nothing more twice in a row, with traffic on.
-        if (tally.paused) {
-          tally.paused = queued > QUEUE_RESUME;
-        } else if (queued > QUEUE_PAUSE) {
-          tally.paused = true;
-          drained = 0;
-        } else {
-          drained = queued == 0 ? drained + 1 : 0;
-          if (now >= earliest && worked && drained >= 2) {
-            return;
-          }
-        }
+    CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), new CompilerQueue.Traffic() {
+      @Override
+      public boolean worked() {
+        return tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED;
       }
-    } finally {
-      tally.paused = false;
-    }
+
+      @Override
+      public boolean stopped() {
+        return runs.stream().allMatch(Future::isDone);
+      }
+
+      @Override
+      public void pause(boolean paused) {
+        tally.paused = paused;
+      }
+    });
   }
 }
