@@ -32,6 +32,26 @@ final class CompilerQueue {
 
     /** Holds the traffic back (true) or lets it go on. */
     void pause(boolean paused);
+
+    static Traffic of(java.util.function.BooleanSupplier worked, java.util.function.BooleanSupplier stopped,
+        java.util.function.Consumer<Boolean> pause) {
+      return new Traffic() {
+        @Override
+        public boolean worked() {
+          return worked.getAsBoolean();
+        }
+
+        @Override
+        public boolean stopped() {
+          return stopped.getAsBoolean();
+        }
+
+        @Override
+        public void pause(boolean paused) {
+          pause.accept(paused);
+        }
+      };
+    }
   }
 
   /**

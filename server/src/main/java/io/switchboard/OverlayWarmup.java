@@ -103,7 +103,6 @@ final class OverlayWarmup {
   /** {@link #run(ControllerApp, Duration, Duration)} with a floor of {@code minChanges} (tests: a short one). */
   static Outcome run(ControllerApp overlay, Duration budget, Duration max, long minChanges) throws Exception {
     long begun = System.nanoTime();
-    Path dir = Files.createTempDirectory("switchboard-warmup");
     Tally tally = new Tally();
     ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
     ch.qos.logback.classic.Level level = core.getLevel();
@@ -112,68 +111,18 @@ final class OverlayWarmup {
         max.toSeconds(), Warmup.PROPERTY);
     // the throwaway controller's lines (bridges connecting, endpoints added) would read as the real one's
     core.setLevel(ch.qos.logback.classic.Level.ERROR);
+    Path dir = null;
     try {
+      dir = Files.createTempDirectory("switchboard-warmup");
       SwitchboardConfig cfg = ConfigLoader.parse(config(dir.resolve("token")), "<overlay warm-up>");
       try (Controller c = new Controller(cfg, List.of(overlay), new InMemoryStoreFactory(), Mastership.STANDALONE)) {
-        InetSocketAddress of = c.start();
-        RestServer rest = new RestServer(c);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        // the clients, and the HTTP client's own tasks
-        ExecutorService clients = Executors.newFixedThreadPool(CLIENTS + 2, r -> {
-          Thread t = new Thread(r, "warm-up-client");
-          t.setDaemon(true);
-          return t;
-        });
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Future<?>> runs = new ArrayList<>();
-        try {
-          InetSocketAddress ra = rest.start("127.0.0.1", 0);
-          String base = "http://127.0.0.1:" + ra.getPort() + RestServer.BASE + "/overlay/endpoints";
-          String token = Files.readString(rest.tokenFile()).trim();
-          List<EmulatedBridge> bridges = connect(group, of, tally);
-          awaitProgrammed(bridges);
-          HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(Duration.ofSeconds(2)).executor(clients).build();
-          for (int k = 0; k < CLIENTS; k++) {
-            int host = k;
-            runs.add(clients.submit(() -> {
-              churn(http, base, token, host, stop, tally);
-              return null;
-            }));
-          }
-          CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), new CompilerQueue.Traffic() {
-            @Override
-            public boolean worked() {
-              return tally.changes.get() >= minChanges;
-            }
-
-            @Override
-            public boolean stopped() {
-              return runs.stream().allMatch(Future::isDone);
-            }
-
-            @Override
-            public void pause(boolean paused) {
-              tally.paused = paused;
-            }
-          });
-        } finally {
-          stop.set(true);
-          for (Future<?> r : runs) { // each client ends after its request in flight
-            try {
-              r.get(2, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-              log.debug("a warm-up client did not finish: {}", e.toString());
-            }
-          }
-          clients.shutdownNow();
-          group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
-          rest.close();
-        }
+        drive(c, c.start(), tally, budget, max, begun, minChanges);
       }
     } finally {
       core.setLevel(level);
-      deleteTree(dir);
+      if (dir != null) {
+        deleteTree(dir);
+      }
     }
     if (tally.failed.get() > 0) {
       log.warn("warm-up: {} endpoint changes of the throwaway controller were refused or failed (the warm-up compiled"
@@ -183,6 +132,67 @@ final class OverlayWarmup {
         + " the overlay's change path before listening; -D{}=0 turns it off)", tally.changes.get(),
         tally.flowMods.get(), HOSTS, (System.nanoTime() - begun) / 1_000_000, Warmup.PROPERTY);
     return new Outcome(tally.changes.get(), tally.failed.get(), tally.flowMods.get());
+  }
+
+  /**
+   * The throwaway controller's REST API, bridges and clients, until the JIT has caught up; everything they started
+   * is stopped on the way out, whatever happened.
+   */
+  private static void drive(Controller c, InetSocketAddress of, Tally tally, Duration budget, Duration max,
+      long begun, long minChanges) throws Exception {
+    RestServer rest = new RestServer(c);
+    EventLoopGroup group = null;
+    ExecutorService clients = null;
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<?>> runs = new ArrayList<>();
+    try {
+      group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      // the clients, and the HTTP client's own tasks
+      clients = Executors.newFixedThreadPool(CLIENTS + 2, r -> {
+        Thread t = new Thread(r, "warm-up-client");
+        t.setDaemon(true);
+        return t;
+      });
+      InetSocketAddress ra = rest.start("127.0.0.1", 0);
+      String base = "http://127.0.0.1:" + ra.getPort() + RestServer.BASE + "/overlay/endpoints";
+      String token = Files.readString(rest.tokenFile()).trim();
+      awaitProgrammed(connect(group, of, tally));
+      // (Java 17's HttpClient cannot be closed: its selector thread ends once it is unreachable)
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2)).executor(clients).build();
+      for (int k = 0; k < CLIENTS; k++) {
+        int host = k;
+        runs.add(clients.submit(() -> {
+          churn(http, base, token, host, stop, tally);
+          return null;
+        }));
+      }
+      CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), CompilerQueue.Traffic.of(
+          () -> tally.changes.get() >= minChanges, () -> runs.stream().allMatch(Future::isDone),
+          paused -> tally.paused = paused));
+    } finally {
+      stop.set(true);
+      try {
+        for (Future<?> r : runs) { // each client ends after its request in flight
+          try {
+            r.get(2, TimeUnit.SECONDS);
+          } catch (ExecutionException | TimeoutException e) {
+            log.debug("a warm-up client did not finish: {}", e.toString());
+          }
+        }
+      } finally {
+        if (clients != null) {
+          clients.shutdownNow();
+        }
+        try {
+          if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS);
+          }
+        } finally {
+          rest.close();
+        }
+      }
+    }
   }
 
   /** The throwaway controller's config: loopback, ephemeral ports, its own token, audits every second. */

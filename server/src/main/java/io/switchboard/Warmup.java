@@ -277,21 +277,8 @@ final class Warmup {
                                          List<? extends Future<?>> runs, WarmupSwitch.Tally tally)
       throws InterruptedException {
     programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-    CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), new CompilerQueue.Traffic() {
-      @Override
-      public boolean worked() {
-        return tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED;
-      }
-
-      @Override
-      public boolean stopped() {
-        return runs.stream().allMatch(Future::isDone);
-      }
-
-      @Override
-      public void pause(boolean paused) {
-        tally.paused = paused;
-      }
-    });
+    CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), CompilerQueue.Traffic.of(
+        () -> tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED,
+        () -> runs.stream().allMatch(Future::isDone), paused -> tally.paused = paused));
   }
 }

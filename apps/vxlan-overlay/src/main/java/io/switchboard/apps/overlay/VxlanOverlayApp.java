@@ -26,6 +26,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
@@ -67,7 +71,16 @@ public final class VxlanOverlayApp implements ControllerApp {
    * Held by the thread handing the bridges their deltas ({@link #flush}); taken before this app's monitor, never
    * while holding it (there, only tried).
    */
-  private final ReentrantLock pushing = new ReentrantLock();
+  private final ReentrantLock pushing = new ReentrantLock(true);
+  /** A drain of this app's changes is queued on {@link #PUSHER}. */
+  private final AtomicBoolean handedOn = new AtomicBoolean();
+  /** Hands on the changes that {@link #flush}'s callers left: one daemon thread, started when needed, gone idle. */
+  private static final ThreadPoolExecutor PUSHER = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+      new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "overlay-deltas");
+        t.setDaemon(true);
+        return t;
+      });
   /** What changed since the bridges were last handed their deltas (guarded by this app's monitor). */
   private final Set<String> pendingNames = new HashSet<>();
   /** Everything may have changed (a rebuild); guarded by this app's monitor. */
@@ -268,15 +281,17 @@ public final class VxlanOverlayApp implements ControllerApp {
    * after letting go of this app's monitor (under it, it does nothing: the holder calls it once it has let go), so
    * that one change's validation and topology (under the monitor) and another's deltas (here) run side by side, and
    * changes that arrive while the deltas are computed are computed together, from the newest topology: a backlog
-   * of changes costs less per change instead of growing. Alone (a test, one change at a time), each change is
-   * handed on before this returns.
+   * of changes costs less per change instead of growing. A caller computes at most two rounds (its own changes,
+   * then those that arrived meanwhile); what arrives after that is handed on by {@link #PUSHER}, so that a REST
+   * request or a bridge's worker is not held up by a stream of other changes. Alone (a test, one change at a time),
+   * each change is handed on before this returns.
    */
   private void flush() {
     if (Thread.holdsLock(this)) {
       return;
     }
-    do {
-      if (!pushing.tryLock()) {
+    for (int round = 0; round < 2; round++) {
+      if (!tryPushing()) {
         return;
       }
       try {
@@ -284,7 +299,47 @@ public final class VxlanOverlayApp implements ControllerApp {
       } finally {
         pushing.unlock();
       }
-    } while (hasPending());
+      if (!hasPending()) {
+        return;
+      }
+    }
+    if (handedOn.compareAndSet(false, true)) {
+      PUSHER.execute(this::drain);
+    }
+  }
+
+  /** On {@link #PUSHER}: rounds until nothing is pending, or another thread pushes (it looks again once done). */
+  private void drain() {
+    handedOn.set(false);
+    while (hasPending() && tryPushing()) {
+      try {
+        pushPending();
+      } finally {
+        pushing.unlock();
+      }
+    }
+  }
+
+  /** {@link #pushing}, unless it is held or a thread waits for it ({@link #start} does, and goes first). */
+  private boolean tryPushing() {
+    try {
+      return pushing.tryLock(0, TimeUnit.NANOSECONDS); // unlike tryLock(), honours the waiting start()
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return pushing.tryLock();
+    }
+  }
+
+  /** For tests: waits until every change so far is handed on; false after {@code millis}. */
+  boolean awaitHandedOn(long millis) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (hasPending() || pushing.isLocked() || handedOn.get()) {
+      if (System.nanoTime() > until) {
+        return false;
+      }
+      Thread.sleep(2);
+    }
+    return true;
   }
 
   private synchronized boolean hasPending() {
@@ -312,7 +367,15 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
     LongFunction<Optional<SwitchView>> views = dpid -> c.isMaster(dpid) ? c.switchView(dpid) : Optional.empty();
     // (the cache's topology differs from t in the names taken here and before, and in no other)
-    send(c, externalOnly ? flows.updateExternal(x, views) : flows.update(t, names, x, views));
+    try {
+      send(c, externalOnly ? flows.updateExternal(x, views) : flows.update(t, names, x, views));
+    } catch (RuntimeException e) {
+      // the cache may be part way to t, with deltas not sent: it starts over from t, and the core asks every bridge
+      // for its entries again (the changes after t stay pending, relative to t)
+      log.error("overlay: computing the bridges' changes failed; every bridge is computed again", e);
+      flows.reset(t, x);
+      c.recomputeAll();
+    }
   }
 
   private static void send(AppContext c, Map<Long, DesiredFlowCache.Delta> deltas) {

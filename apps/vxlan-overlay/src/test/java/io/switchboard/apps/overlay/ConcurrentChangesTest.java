@@ -32,6 +32,8 @@ class ConcurrentChangesTest {
     final CountDownLatch inFirstUpdate = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger calls = new AtomicInteger();
+    /** The update call (counted from 1) that fails, as a bug in the core's bookkeeping would; 0: none. */
+    volatile int failing;
 
     Ctx() {
       super(Fixtures.config(Fixtures.YAML), new InMemoryStoreFactory());
@@ -39,7 +41,11 @@ class ConcurrentChangesTest {
 
     @Override
     public void update(long dpid, List<FlowEntry> added, List<FlowEntry> removed) {
-      if (calls.getAndIncrement() == 0) {
+      int call = calls.incrementAndGet();
+      if (call == failing) {
+        throw new IllegalStateException("test: this update fails");
+      }
+      if (call == 1) {
         inFirstUpdate.countDown();
         try {
           release.await(10, TimeUnit.SECONDS);
@@ -85,6 +91,22 @@ class ConcurrentChangesTest {
     assertEqualsFromScratch(app, ctx);
   }
 
+  @Test
+  void aFailureWhileHandingOnFallsBackToComputingEveryBridgeAgain() throws Exception {
+    Ctx ctx = new Ctx();
+    ctx.release.countDown();
+    ctx.failing = 2; // the second bridge's delta of the first change
+    VxlanOverlayApp app = new VxlanOverlayApp();
+    ctx.start(app, ctx.host1, ctx.host2);
+    RestResource api = app.resources().get(0);
+    api.create(endpoint(3)); // answered: the failure is the deltas', logged, not the request's
+    assertEquals(1, ctx.recomputeAll.get(), "the core asked for every bridge again");
+    assertEqualsFromScratch(app, ctx);
+    api.create(endpoint(4)); // and later changes go on from there
+    api.delete("c3");
+    assertEqualsFromScratch(app, ctx);
+  }
+
   /** Each bridge holds (its desired set as the core keeps it, deltas applied) what a computation from scratch gives. */
   private static void assertEqualsFromScratch(VxlanOverlayApp app, Ctx ctx) {
     for (FakeSwitchView sw : List.of(ctx.host1, ctx.host2)) {
@@ -126,6 +148,7 @@ class ConcurrentChangesTest {
       for (Future<?> r : runs) {
         r.get(60, TimeUnit.SECONDS);
       }
+      assertTrue(app.awaitHandedOn(10_000), "every change handed on");
     } finally {
       pool.shutdownNow();
     }
