@@ -26,11 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -68,19 +63,10 @@ public final class VxlanOverlayApp implements ControllerApp {
   /** True while this thread rebuilds: the allocations it makes need no second rebuild. */
   private final ThreadLocal<Boolean> rebuilding = ThreadLocal.withInitial(() -> false);
   /**
-   * Held by the thread handing the bridges their deltas ({@link #flush}); taken before this app's monitor, never
-   * while holding it (there, only tried).
+   * Hands the bridges the deltas of the changes so far ({@link #pushPending}), outside this app's monitor, the
+   * changes that queue up meanwhile together.
    */
-  private final ReentrantLock pushing = new ReentrantLock(true);
-  /** A drain of this app's changes is queued on {@link #PUSHER}. */
-  private final AtomicBoolean handedOn = new AtomicBoolean();
-  /** Hands on the changes that {@link #flush}'s callers left: one daemon thread, started when needed, gone idle. */
-  private static final ThreadPoolExecutor PUSHER = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
-      new LinkedBlockingQueue<>(), r -> {
-        Thread t = new Thread(r, "overlay-deltas");
-        t.setDaemon(true);
-        return t;
-      });
+  private final HandOff handOff = new HandOff(this, this::hasPending, this::pushPending);
   /** What changed since the bridges were last handed their deltas (guarded by this app's monitor). */
   private final Set<String> pendingNames = new HashSet<>();
   /** Everything may have changed (a rebuild); guarded by this app's monitor. */
@@ -121,13 +107,8 @@ public final class VxlanOverlayApp implements ControllerApp {
 
   @Override
   public void start(AppContext context) {
-    pushing.lock(); // no deltas are being computed from the topology before this start's
-    try {
-      startLocked(context);
-    } finally {
-      pushing.unlock();
-    }
-    flush(); // what the address collection changed
+    handOff.exclusive(() -> startLocked(context)); // no deltas computed meanwhile from the topology before it
+    handOff.flush(); // what the address collection changed
   }
 
   private synchronized void startLocked(AppContext context) {
@@ -141,7 +122,7 @@ public final class VxlanOverlayApp implements ControllerApp {
           new DhcpGuard(dhcpClock));
       s.addListener((name, endpoint) -> {
         apply(name);
-        flush();
+        handOff.flush();
       });
       dhcp.leases().addListener((name, lease) -> leaseResource.changed());
       RouterExternals x = new RouterExternals(context.stores(), System::nanoTime);
@@ -151,7 +132,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       i.endpointStore().addListener((name, address) -> {
         if (!rebuilding.get()) {
           apply(name);
-          flush();
+          handOff.flush();
         }
       });
     }
@@ -248,7 +229,7 @@ public final class VxlanOverlayApp implements ControllerApp {
   /**
    * Runtime endpoint {@code name}, or its address, changed (here or on another instance): the topology is updated
    * for it alone where that gives the same answer as building it from scratch, else built from scratch; the change
-   * waits for {@link #flush} to hand the bridges whose entries change the entries that differ. Nothing happens when
+   * waits for {@link #handOff} to hand the bridges whose entries change the entries that differ. Nothing happens when
    * the topology already has the store's state of that endpoint (the REST path applies its own change at once, and
    * the store's listener tells it again).
    */
@@ -275,78 +256,16 @@ public final class VxlanOverlayApp implements ControllerApp {
     }
   }
 
-  /**
-   * Hands every bridge whose entries changed (those this instance programs) what differs, for every change so far,
-   * unless another thread is doing so: that one then hands on these changes too (it looks again once done). Called
-   * after letting go of this app's monitor (under it, it does nothing: the holder calls it once it has let go), so
-   * that one change's validation and topology (under the monitor) and another's deltas (here) run side by side, and
-   * changes that arrive while the deltas are computed are computed together, from the newest topology: a backlog
-   * of changes costs less per change instead of growing. A caller computes at most two rounds (its own changes,
-   * then those that arrived meanwhile); what arrives after that is handed on by {@link #PUSHER}, so that a REST
-   * request or a bridge's worker is not held up by a stream of other changes. Alone (a test, one change at a time),
-   * each change is handed on before this returns.
-   */
-  private void flush() {
-    if (Thread.holdsLock(this)) {
-      return;
-    }
-    for (int round = 0; round < 2; round++) {
-      if (!tryPushing()) {
-        return;
-      }
-      try {
-        pushPending();
-      } finally {
-        pushing.unlock();
-      }
-      if (!hasPending()) {
-        return;
-      }
-    }
-    if (handedOn.compareAndSet(false, true)) {
-      PUSHER.execute(this::drain);
-    }
-  }
-
-  /** On {@link #PUSHER}: rounds until nothing is pending, or another thread pushes (it looks again once done). */
-  private void drain() {
-    handedOn.set(false);
-    while (hasPending() && tryPushing()) {
-      try {
-        pushPending();
-      } finally {
-        pushing.unlock();
-      }
-    }
-  }
-
-  /** {@link #pushing}, unless it is held or a thread waits for it ({@link #start} does, and goes first). */
-  private boolean tryPushing() {
-    try {
-      return pushing.tryLock(0, TimeUnit.NANOSECONDS); // unlike tryLock(), honours the waiting start()
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return pushing.tryLock();
-    }
-  }
-
   /** For tests: waits until every change so far is handed on; false after {@code millis}. */
   boolean awaitHandedOn(long millis) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (hasPending() || pushing.isLocked() || handedOn.get()) {
-      if (System.nanoTime() > until) {
-        return false;
-      }
-      Thread.sleep(2);
-    }
-    return true;
+    return handOff.await(millis);
   }
 
   private synchronized boolean hasPending() {
     return pendingAll || pendingExternal || !pendingNames.isEmpty();
   }
 
-  /** With {@link #pushing} held: takes what changed and the newest topology, and hands the deltas on. */
+  /** One round of {@link #handOff}: takes what changed and the newest topology, and hands the deltas on. */
   private void pushPending() {
     AppContext c = ctx;
     OverlayTopology t;
@@ -393,7 +312,7 @@ public final class VxlanOverlayApp implements ControllerApp {
       external = x.state(OverlaySection.of(c.config()));
       pendingExternal = true;
     }
-    flush();
+    handOff.flush();
   }
 
   ExternalState external() {
@@ -443,7 +362,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     try {
       return addEndpointLocked(body);
     } finally {
-      flush();
+      handOff.flush();
     }
   }
 
@@ -492,7 +411,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     try {
       return removeEndpointLocked(name);
     } finally {
-      flush();
+      handOff.flush();
     }
   }
 
@@ -527,7 +446,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     try {
       return addNatRuleLocked(router, body);
     } finally {
-      flush();
+      handOff.flush();
     }
   }
 
@@ -544,7 +463,7 @@ public final class VxlanOverlayApp implements ControllerApp {
     try {
       return removeNatRuleLocked(router, rule);
     } finally {
-      flush();
+      handOff.flush();
     }
   }
 
