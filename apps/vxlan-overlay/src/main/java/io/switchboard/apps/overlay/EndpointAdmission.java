@@ -79,7 +79,7 @@ final class EndpointAdmission {
     for (OverlayEndpoint e : accepted) {
       segments[OverlayTopology.rank(e, fromConfig)]++;
     }
-    return new OverlayTopology(overlay, accepted, fromConfig, rejected, reasons, pending,
+    return new OverlayTopology(overlay, List.copyOf(accepted), fromConfig, rejected, reasons, pending,
         TopologyIndex.of(config, accepted), LayeredMap.of(runtime), LayeredMap.of(assignments), segments, null);
   }
 }

@@ -53,9 +53,7 @@ public final class OverlayTopology {
     this.segments = segments;
     this.taken = taken;
     this.overlay = overlay;
-    // withRuntime hands over a list of its own, unshared: kept as it is rather than copied once more
-    this.endpoints = endpoints instanceof ArrayList<OverlayEndpoint> owned ? Collections.unmodifiableList(owned)
-        : List.copyOf(endpoints);
+    this.endpoints = endpoints; // unmodifiable and unshared, as both callers make it: no copy per change
     this.fromConfig = Set.copyOf(fromConfig);
     this.rejected = Map.copyOf(rejected);
     this.rejectedReasons = Map.copyOf(rejectedReasons);
@@ -120,8 +118,8 @@ public final class OverlayTopology {
       inForce.remove(old);
     }
     if (input == null) {
-      return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending, idx,
-          inputs, used, sizes, inForce));
+      return Optional.of(new OverlayTopology(overlay, Collections.unmodifiableList(list), fromConfig, rejected,
+          rejectedReasons, pending, idx, inputs, used, sizes, inForce));
     }
     Result<OverlayEndpoint> checked = OverlayEndpoints.parseEndpoint(input.toMap(), overlay, inForce);
     if (!checked.isOk()) {
@@ -143,8 +141,8 @@ public final class OverlayTopology {
     sizes[rank(e, fromConfig)]++;
     inForce.add(e);
     inputs = inputs.with(name, input);
-    return Optional.of(new OverlayTopology(overlay, list, fromConfig, rejected, rejectedReasons, pending,
-        idx.with(null, e), inputs, used, sizes, inForce));
+    return Optional.of(new OverlayTopology(overlay, Collections.unmodifiableList(list), fromConfig, rejected,
+        rejectedReasons, pending, idx.with(null, e), inputs, used, sizes, inForce));
   }
 
   /**
