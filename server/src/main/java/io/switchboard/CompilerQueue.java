@@ -3,6 +3,8 @@ package io.switchboard;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
@@ -22,37 +24,11 @@ final class CompilerQueue {
 
   private CompilerQueue() {}
 
-  /** A warm-up's traffic, as the wait for the compiler sees it. */
-  interface Traffic {
-    /** Whether the warm-up's minimum of work is done. */
-    boolean worked();
-
-    /** Whether every driver of the traffic has stopped (nothing more will come). */
-    boolean stopped();
-
-    /** Holds the traffic back (true) or lets it go on. */
-    void pause(boolean paused);
-
-    static Traffic of(java.util.function.BooleanSupplier worked, java.util.function.BooleanSupplier stopped,
-        java.util.function.Consumer<Boolean> pause) {
-      return new Traffic() {
-        @Override
-        public boolean worked() {
-          return worked.getAsBoolean();
-        }
-
-        @Override
-        public boolean stopped() {
-          return stopped.getAsBoolean();
-        }
-
-        @Override
-        public void pause(boolean paused) {
-          pause.accept(paused);
-        }
-      };
-    }
-  }
+  /**
+   * A warm-up's traffic, as the wait for the compiler sees it: whether its minimum of work is done, whether every
+   * driver of it has stopped (nothing more will come), and how to hold it back (true) or let it go on.
+   */
+  record Traffic(BooleanSupplier worked, BooleanSupplier stopped, Consumer<Boolean> pause) {}
 
   /**
    * Returns once {@code budget} has passed since {@code started}, the traffic's work is done and the JIT has caught
@@ -76,13 +52,13 @@ final class CompilerQueue {
       while (true) {
         Thread.sleep(QUIET_WINDOW.toMillis());
         long now = System.nanoTime();
-        if (traffic.stopped() || now >= latest) {
+        if (traffic.stopped().getAsBoolean() || now >= latest) {
           return;
         }
         long total = measurable ? jit.getTotalCompilationTime() : 0;
         boolean quiet = total - compiled < QUIET_SHARE * QUIET_WINDOW.toMillis();
         compiled = total;
-        boolean worked = traffic.worked();
+        boolean worked = traffic.worked().getAsBoolean();
         int queued = optimizing();
         if (queued < 0) { // not HotSpot: the compile time alone tells
           if (now >= earliest && worked && (quiet || !measurable)) {
@@ -102,10 +78,10 @@ final class CompilerQueue {
             return;
           }
         }
-        traffic.pause(paused);
+        traffic.pause().accept(paused);
       }
     } finally {
-      traffic.pause(false);
+      traffic.pause().accept(false);
     }
   }
 

@@ -8,7 +8,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.switchboard.apps.overlay.SyntheticOverlay;
 import io.switchboard.config.ConfigLoader;
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.openflow.EmulatedBridge;
@@ -104,26 +103,19 @@ final class OverlayWarmup {
   static Outcome run(ControllerApp overlay, Duration budget, Duration max, long minChanges) throws Exception {
     long begun = System.nanoTime();
     Tally tally = new Tally();
-    ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
-    ch.qos.logback.classic.Level level = core.getLevel();
     log.info("warm-up: compiling the overlay's change path before listening, on a throwaway controller (at least {}"
         + " ms, then until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(),
         max.toSeconds(), Warmup.PROPERTY);
-    // the throwaway controller's lines (bridges connecting, endpoints added) would read as the real one's
-    core.setLevel(ch.qos.logback.classic.Level.ERROR);
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("switchboard-warmup");
-      SwitchboardConfig cfg = ConfigLoader.parse(config(dir.resolve("token")), "<overlay warm-up>");
-      try (Controller c = new Controller(cfg, List.of(overlay), new InMemoryStoreFactory(), Mastership.STANDALONE)) {
+    Warmup.quietly(() -> {
+      Path dir = Files.createTempDirectory("switchboard-warmup");
+      try (Controller c = new Controller(ConfigLoader.parse(config(dir.resolve("token")), "<overlay warm-up>"),
+          List.of(overlay), new InMemoryStoreFactory(), Mastership.STANDALONE)) {
         drive(c, c.start(), tally, budget, max, begun, minChanges);
-      }
-    } finally {
-      core.setLevel(level);
-      if (dir != null) {
+      } finally {
         deleteTree(dir);
       }
-    }
+      return null;
+    });
     if (tally.failed.get() > 0) {
       log.warn("warm-up: {} endpoint changes of the throwaway controller were refused or failed (the warm-up compiled"
           + " less; the controller is not affected)", tally.failed.get());
@@ -167,7 +159,7 @@ final class OverlayWarmup {
           return null;
         }));
       }
-      CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), CompilerQueue.Traffic.of(
+      CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), new CompilerQueue.Traffic(
           () -> tally.changes.get() >= minChanges, () -> runs.stream().allMatch(Future::isDone),
           paused -> tally.paused = paused));
     } finally {

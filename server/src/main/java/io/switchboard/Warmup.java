@@ -135,15 +135,7 @@ final class Warmup {
         }
       }
     }
-    if (overlay != null) { // its changes are what a running overlay does most
-      try {
-        return OverlayWarmup.run(overlay, budget, budget.compareTo(MAX) > 0 ? budget : MAX).changes();
-      } catch (Exception | LinkageError e) {
-        log.warn("warm-up stopped early: {}", e.toString());
-        return -1;
-      }
-    }
-    if (blocking != null) {
+    if (overlay == null && blocking != null) {
       log.info("warm-up skipped: app {} may block, so bridges' work runs on the worker pool", blocking);
       return -1;
     }
@@ -151,8 +143,8 @@ final class Warmup {
       log.info("warm-up skipped: no app enabled");
       return -1;
     }
-    try {
-      return run(apps, budget);
+    try { // with the overlay, its changes are what a running controller does most
+      return overlay != null ? OverlayWarmup.run(overlay, budget, cap(budget)).changes() : run(apps, budget);
     } catch (Exception | LinkageError e) {
       log.warn("warm-up stopped early: {}", e.toString());
       return -1;
@@ -161,7 +153,27 @@ final class Warmup {
 
   /** The throwaway controller and its switches; returns the packet-ins answered. */
   static long run(List<ControllerApp> apps, Duration budget) throws Exception {
-    return run(apps, budget, budget.compareTo(MAX) > 0 ? budget : MAX, RECONNECT_AFTER).answered();
+    return run(apps, budget, cap(budget), RECONNECT_AFTER).answered();
+  }
+
+  /** When a warm-up stops at the latest: {@link #MAX}, or the time asked when that is longer. */
+  static Duration cap(Duration budget) {
+    return budget.compareTo(MAX) > 0 ? budget : MAX;
+  }
+
+  /**
+   * Runs {@code body} with the controller's loggers at ERROR: a throwaway controller's lines (switches connecting,
+   * endpoints added, a cold JVM's slow first batches) would read as the real one's. The level is restored after.
+   */
+  static <T> T quietly(java.util.concurrent.Callable<T> body) throws Exception {
+    ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
+    ch.qos.logback.classic.Level level = core.getLevel();
+    core.setLevel(ch.qos.logback.classic.Level.ERROR);
+    try {
+      return body.call();
+    } finally {
+      core.setLevel(level);
+    }
   }
 
   /** What a warm-up did. */
@@ -191,17 +203,19 @@ final class Warmup {
         """.formatted(String.join(", ", apps.stream().map(ControllerApp::name).toList()));
     // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it)
     SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
-    long answered;
-    long added;
-    long connections;
-    // the throwaway controller's own lines (its switches connecting, a cold JVM's slow first batches) would read
-    // as the real one's: only its errors are logged, and this class's summary
-    ch.qos.logback.classic.Logger core = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.switchboard");
-    ch.qos.logback.classic.Level level = core.getLevel();
     log.info("warm-up: compiling the packet-in path before listening, on a throwaway controller (at least {} ms, then"
         + " until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(), max.toSeconds(),
         PROPERTY);
-    core.setLevel(ch.qos.logback.classic.Level.ERROR);
+    Outcome outcome = quietly(() -> drive(cfg, apps, budget, max, reconnectAfter, started));
+    log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms (compiling the"
+        + " packet-in path before listening; -D{}=0 turns it off)", outcome.answered(), outcome.added(),
+        (System.nanoTime() - started) / 1_000_000, PROPERTY);
+    return outcome;
+  }
+
+  /** The throwaway controller and its switches, until the JIT has caught up with them. */
+  private static Outcome drive(SwitchboardConfig cfg, List<ControllerApp> apps, Duration budget, Duration max,
+      long reconnectAfter, long started) throws Exception {
     try (Controller c = new Controller(cfg, apps, new InMemoryStoreFactory(), Mastership.STANDALONE)) {
       InetSocketAddress at = c.start();
       // several switches at once, each on its own thread and connection: the real ones share event loops too
@@ -252,20 +266,12 @@ final class Warmup {
             log.debug("a warm-up switch did not finish: {}", e.toString());
           }
         }
-        answered = tally.answered.get();
-        added = tally.added.get();
-        connections = tally.connections.get();
+        return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get());
       } finally {
         stop.set(true);
         threads.shutdownNow();
       }
-    } finally {
-      core.setLevel(level);
     }
-    log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms (compiling the"
-        + " packet-in path before listening; -D{}=0 turns it off)", answered, added,
-        (System.nanoTime() - started) / 1_000_000, PROPERTY);
-    return new Outcome(answered, added, connections);
   }
 
   /**
@@ -277,7 +283,7 @@ final class Warmup {
                                          List<? extends Future<?>> runs, WarmupSwitch.Tally tally)
       throws InterruptedException {
     programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-    CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), CompilerQueue.Traffic.of(
+    CompilerQueue.awaitCaughtUp(budget, max, begun, System.nanoTime(), new CompilerQueue.Traffic(
         () -> tally.answered.get() >= MIN_ANSWERED && tally.added.get() >= MIN_ADDED,
         () -> runs.stream().allMatch(Future::isDone), paused -> tally.paused = paused));
   }
