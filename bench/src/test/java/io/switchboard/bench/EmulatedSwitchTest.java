@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.switchboard.controller.openflow.OFFrameDecoder;
 import io.switchboard.controller.openflow.OFMessageEncoder;
+import io.switchboard.controller.testing.EmbeddedMessages;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,19 +61,9 @@ class EmulatedSwitchTest {
   }
 
   static OFMessage read(EmbeddedChannel ch) throws Exception {
-    ch.runPendingTasks();
-    Object o = ch.readOutbound();
-    assertNotNull(o, "the switch sent nothing");
-    ByteBuf b = o instanceof ByteBuf bb ? bb : null;
-    if (b == null) {
-      b = Unpooled.buffer();
-      ((OFMessage) o).writeTo(b);
-    }
-    try {
-      return OFFactories.getGenericReader().readFrom(b);
-    } finally {
-      b.release();
-    }
+    OFMessage m = EmbeddedMessages.next(ch);
+    assertNotNull(m, "the switch sent nothing");
+    return m;
   }
 
   static OFHello controllerHello(OFFactory f) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.switchboard.controller.testing.EmbeddedMessages;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,21 +45,7 @@ class EmulatedBridgeTest {
   }
 
   private OFMessage read() throws Exception {
-    ch.runPendingTasks();
-    Object o = ch.readOutbound();
-    if (o == null) {
-      return null;
-    }
-    ByteBuf b = o instanceof ByteBuf bb ? bb : null;
-    if (b == null) {
-      b = Unpooled.buffer();
-      ((OFMessage) o).writeTo(b);
-    }
-    try {
-      return OFFactories.getGenericReader().readFrom(b);
-    } finally {
-      b.release();
-    }
+    return EmbeddedMessages.next(ch);
   }
 
   private Match match(long mac) {
