@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+  /** The most tasks one turn on the pool runs. */
+  private static final int TURN = 256;
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private volatile Executor pool;
   private final String name;
@@ -103,8 +105,18 @@ public final class SerialExecutor implements Executor {
     schedule();
   }
 
+  /**
+   * One turn: the tasks queued when it began, at most {@value #TURN}. What they queue meanwhile waits for the next
+   * turn, behind other switches' work: a task that queues its own continuation (a switch's inbox drained a batch at
+   * a time while the event loop keeps reading) would otherwise keep the pool thread for {@value #TURN} batches in a
+   * row, and with a few such switches a quiet one waited seconds for its turn.
+   */
   private void drain() {
-    for (int i = 0; i < 256; i++) {
+    int turn;
+    synchronized (tasks) {
+      turn = Math.min(TURN, tasks.size());
+    }
+    for (int i = 0; i < turn; i++) {
       Runnable next;
       synchronized (tasks) {
         next = held ? null : tasks.poll();
@@ -117,6 +129,12 @@ public final class SerialExecutor implements Executor {
         next.run();
       } catch (RuntimeException | Error e) {
         log.error("{}: task failed", name, e);
+      }
+    }
+    synchronized (tasks) {
+      if (held || tasks.isEmpty()) {
+        running = false;
+        return;
       }
     }
     // let other switches' work in between

@@ -68,6 +68,33 @@ class SerialExecutorTest {
   }
 
   @Test
+  void aTaskThatQueuesItsContinuationWaitsBehindOtherWorkers() {
+    ManualPool pool = new ManualPool();
+    SerialExecutor loud = new SerialExecutor(pool, "loud");
+    SerialExecutor quiet = new SerialExecutor(pool, "quiet");
+    AtomicInteger batches = new AtomicInteger();
+    List<String> order = new ArrayList<>();
+    Runnable batch = new Runnable() {
+      @Override
+      public void run() {
+        order.add("loud");
+        if (batches.incrementAndGet() < 1000) {
+          loud.execute(this); // an inbox drained a batch at a time: more arrived meanwhile
+        }
+      }
+    };
+    loud.execute(batch);
+    quiet.execute(() -> order.add("quiet"));
+    pool.runOne();
+    pool.runOne();
+    assertEquals(List.of("loud", "quiet"), order, "the quiet worker's turn comes after one batch, not 256");
+    while (pool.runOne()) {
+      // the rest
+    }
+    assertEquals(1000, batches.get());
+  }
+
+  @Test
   void aFailingTaskDoesNotStopTheOthers() {
     ManualPool pool = new ManualPool();
     SerialExecutor worker = new SerialExecutor(pool, "w");
