@@ -103,7 +103,7 @@ final class ListenerSections {
   private OpenFlowLimits openflowLimits(MapView openflow) {
     OpenFlowLimits d = defaults.openflow().limits();
     MapView m = section(openflow, "limits", List.of("max-connections", "max-handshakes",
-        "max-handshakes-per-source", "handshake-timeout", "inbound-queue", "max-outbound-bytes",
+        "max-handshakes-per-source", "handshake-timeout", "inbound-queue", "inbound-total", "max-outbound-bytes",
         "write-stall-timeout", "max-multipart-bytes", "max-multipart-parts"));
     int connections = intKey(m, "max-connections", 1, 1_000_000, d.maxConnections());
     int handshakes = intKey(m, "max-handshakes", 1, 1_000_000, d.maxHandshakes());
@@ -112,14 +112,15 @@ final class ListenerSections {
         t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofMinutes(5), false))
         .orElse(d.handshakeTimeout());
     int queue = intKey(m, "inbound-queue", 16, 1_000_000, d.inboundQueue());
+    int total = intKey(m, "inbound-total", 1_024, 100_000_000, d.inboundTotal());
     long outbound = longKey(m, "max-outbound-bytes", 65_536, 1L << 34, d.maxOutboundBytes());
     Duration stall = m.optional("write-stall-timeout", Values.DURATION,
         t -> Values.duration(t, Duration.ofSeconds(1), Duration.ofHours(1), false))
         .orElse(d.writeStallTimeout());
     long multipartBytes = longKey(m, "max-multipart-bytes", 65_536, 1L << 34, d.maxMultipartBytes());
     int parts = intKey(m, "max-multipart-parts", 1, 10_000_000, d.maxMultipartParts());
-    return new OpenFlowLimits(connections, handshakes, perSource, timeout, queue, outbound, stall, multipartBytes,
-        parts);
+    return new OpenFlowLimits(connections, handshakes, perSource, timeout, queue, total, outbound, stall,
+        multipartBytes, parts);
   }
 
   private static int intKey(MapView m, String key, int min, int max, int fallback) {

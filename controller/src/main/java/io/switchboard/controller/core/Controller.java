@@ -142,6 +142,11 @@ public final class Controller implements SwitchListener, AutoCloseable {
     metrics.gauge("switchboard_openflow_connections", () -> (double) srv.openConnections());
     metrics.describe("switchboard_openflow_handshaking", "OpenFlow connections still in their handshake");
     metrics.gauge("switchboard_openflow_handshaking", () -> (double) srv.handshaking());
+    metrics.describe("switchboard_openflow_inbound_queued", "Messages read from all switches and not handled yet");
+    metrics.gauge("switchboard_openflow_inbound_queued", () -> (double) srv.inboundQueued());
+    metrics.describe("switchboard_openflow_inbound_share", "Messages one switch may have waiting before reading from it"
+        + " pauses: openflow.limits.inbound-queue, or its share of inbound-total");
+    metrics.gauge("switchboard_openflow_inbound_share", () -> (double) srv.inboundShare());
     audits.start(config.reconcile().auditInterval());
     return openflowAddress;
   }

@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The messages one switch sent that its worker has not handled yet. The event loop offers, the worker polls. At
- * {@code capacity} the inbox asks the channel to stop reading (TCP then pushes back on the switch); once the worker
- * has brought it down to a quarter, reading resumes. Nothing is dropped here: the bound comes from not reading.
+ * The messages one switch sent that its worker has not handled yet. The event loop offers, the worker polls. At its
+ * {@link InboundBudget#share() share} of the inbound budget the inbox asks the channel to stop reading (TCP then
+ * pushes back on the switch); once the worker has brought it down to a quarter of that, reading resumes. Nothing is
+ * dropped here: the bound comes from not reading.
  */
 final class Inbox {
   /** How the inbox pauses and resumes reading from its channel. */
@@ -32,21 +33,25 @@ final class Inbox {
   private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final int capacity;
-  private final int resumeAt;
+  private final InboundBudget budget;
   private final ReadControl reads;
   private volatile boolean paused;
 
+  /** An inbox that always holds up to {@code capacity} (tests, and sessions made without a server). */
   Inbox(int capacity, ReadControl reads) {
-    this.capacity = capacity;
-    this.resumeAt = Math.max(1, capacity / 4);
+    this(InboundBudget.fixed(capacity), reads);
+  }
+
+  Inbox(InboundBudget budget, ReadControl reads) {
+    this.budget = budget;
     this.reads = reads;
   }
 
   /** On the event loop. False when the inbox is now full (reading has been paused). */
   boolean offer(Object m) {
     queue.add(m);
-    if (size.incrementAndGet() >= capacity && !paused) {
+    budget.added(1);
+    if (size.incrementAndGet() >= budget.share() && !paused) {
       paused = true;
       reads.pause();
       return false;
@@ -56,7 +61,11 @@ final class Inbox {
 
   Object poll() {
     Object m = queue.poll();
-    if (m != null && size.decrementAndGet() <= resumeAt && paused) {
+    if (m == null) {
+      return null;
+    }
+    budget.added(-1);
+    if (size.decrementAndGet() <= Math.max(1, budget.share() / 4) && paused) {
       paused = false;
       reads.resume();
     }
@@ -85,6 +94,7 @@ final class Inbox {
   void clear() {
     while (queue.poll() != null) {
       size.decrementAndGet();
+      budget.added(-1);
     }
   }
 }

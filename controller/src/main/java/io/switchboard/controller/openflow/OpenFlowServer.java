@@ -1,6 +1,7 @@
 package io.switchboard.controller.openflow;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -34,12 +35,22 @@ public final class OpenFlowServer implements AutoCloseable {
    * {@code epoll_wait} per loop turn and no selector locks per read and write).
    */
   static final String TRANSPORT_PROPERTY = "switchboard.openflow.transport";
+  /**
+   * The most one read from a switch takes (Netty's default grows to 64 KiB). Everything read is decoded at once, even
+   * when the switch's inbox filled up halfway, so this is what a switch can add beyond its inbox's share: 16 KiB is
+   * some 200 packet-ins, still far more per read than a system call costs. With 64 KiB reads, 256 flooding switches
+   * were each read and answered in rounds of ~1,600 packet-ins, and many got no answer for a second at a time
+   * (docs/performance.md); at 16 switches the two sizes measured the same.
+   */
+  static final int MAX_READ = 16 << 10;
   private static final boolean EPOLL = useEpoll();
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioHandler());
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
+  /** One for every listener: read, unhandled messages of all switches together. */
+  private volatile InboundBudget inbound;
   /** The bridges' workers when the caller gave a pool, shared by every listener of this server. */
   private Workers bridgeWorkers;
 
@@ -80,6 +91,18 @@ public final class OpenFlowServer implements AutoCloseable {
     return l == null ? 0 : l.handshaking();
   }
 
+  /** Messages read from all switches and not handled yet. */
+  public long inboundQueued() {
+    InboundBudget b = inbound;
+    return b == null ? 0 : b.queued();
+  }
+
+  /** What one switch's inbox may hold now (its share of the inbound budget). */
+  public int inboundShare() {
+    InboundBudget b = inbound;
+    return b == null ? 0 : b.share();
+  }
+
   public InetSocketAddress start(String host, int port, Duration echoInterval, SwitchListener listener,
                                  Executor appPool) throws InterruptedException {
     return start(host, port, echoInterval, OpenFlowLimits.DEFAULTS, listener, appPool, null);
@@ -115,12 +138,17 @@ public final class OpenFlowServer implements AutoCloseable {
       this.limiter = new ConnectionLimiter(limits, listener);
     }
     ConnectionLimiter limiter = this.limiter;
+    if (this.inbound == null) {
+      this.inbound = InboundBudget.of(limits);
+    }
+    InboundBudget inbound = this.inbound;
     ServerBootstrap b = new ServerBootstrap().group(boss, workers)
         .channel(EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 2048)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(limits))
+        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -131,7 +159,7 @@ public final class OpenFlowServer implements AutoCloseable {
                 .addLast("decode", new OFMessageDecoder())
                 .addLast("encode", OFMessageEncoder.INSTANCE)
                 .addLast("switch", new SwitchChannelHandler(listener, bridgeWorkers,
-                    SwitchChannelHandler.SUPPORTED, limits));
+                    SwitchChannelHandler.SUPPORTED, limits, inbound));
             if (tls != null) {
               tls.install(ch);
             }

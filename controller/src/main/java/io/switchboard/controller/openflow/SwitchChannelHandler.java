@@ -60,6 +60,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   private final Workers workers;
   private final List<OFVersion> offered;
   private final OpenFlowLimits limits;
+  private final InboundBudget inbound;
+  private boolean joined;
   private OFMessageDecoder decoder;
   private ChannelHandlerContext ctx;
   private State state = State.WAIT_HELLO;
@@ -88,10 +90,17 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   /** {@code workers}: the bridges' workers, one per dpid, shared by every connection of the server. */
   public SwitchChannelHandler(SwitchListener listener, Workers workers, List<OFVersion> offered,
                               OpenFlowLimits limits) {
+    this(listener, workers, offered, limits, InboundBudget.fixed(limits.inboundQueue()));
+  }
+
+  /** {@code inbound}: the server's budget of read, unhandled messages, shared out among its switches. */
+  public SwitchChannelHandler(SwitchListener listener, Workers workers, List<OFVersion> offered,
+                              OpenFlowLimits limits, InboundBudget inbound) {
     this.listener = listener;
     this.workers = workers;
     this.offered = offered;
     this.limits = limits;
+    this.inbound = inbound;
   }
 
   @Override
@@ -214,7 +223,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     SerialExecutor worker = workers.acquire(dpid, "switch " + Values.dpid(dpid), ctx.channel().eventLoop());
     SwitchSession candidate;
     try {
-      candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits, new Reads());
+      candidate = new SwitchSession(ctx.channel(), factory, dpid, portDescs, worker, listener, limits, inbound,
+          new Reads());
       candidate.peerCertificate(OpenFlowTls.peerFingerprint(ctx.channel()));
       if (listener.refusal(candidate) != null) {
         workers.release(dpid);
@@ -226,6 +236,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       throw e;
     }
     session = candidate;
+    inbound.join();
+    joined = true;
     ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);
     log.info("switch {} ({}) connected from {}: OpenFlow {}, {} ports", session.dpidText(), session.name(),
         session.remoteAddress(), session.versionText(), session.ports().size());
@@ -279,8 +291,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       ctx.channel().config().setAutoRead(read);
       if (!read && session != null) {
         listener.limitHit(session, inboxFull ? "inbound" : "writability", inboxFull
-            ? "the worker is " + limits.inboundQueue() + " messages behind (openflow.limits.inbound-queue):"
-            + " reading paused until it catches up"
+            ? "the worker is " + inbound.describe() + ": reading paused until it catches up"
             : "the switch is not taking what the controller writes: reading paused until it does");
       }
     }
@@ -340,6 +351,10 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
+    }
+    if (joined) {
+      joined = false;
+      inbound.leave();
     }
     if (session != null) {
       session.markClosed();

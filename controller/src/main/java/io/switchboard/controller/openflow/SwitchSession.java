@@ -74,8 +74,14 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   SwitchSession(Channel channel, OFFactory factory, long dpid, List<PortInfo> ports, SerialExecutor worker,
                 SwitchListener listener, OpenFlowLimits limits, Inbox.ReadControl reads) {
+    this(channel, factory, dpid, ports, worker, listener, limits, InboundBudget.fixed(limits.inboundQueue()), reads);
+  }
+
+  /** {@code inbound}: the server's budget of read, unhandled messages, of which this switch's inbox gets a share. */
+  SwitchSession(Channel channel, OFFactory factory, long dpid, List<PortInfo> ports, SerialExecutor worker,
+                SwitchListener listener, OpenFlowLimits limits, InboundBudget inbound, Inbox.ReadControl reads) {
     this.limits = limits;
-    this.inbox = new Inbox(limits.inboundQueue(), reads != null ? reads : Inbox.ReadControl.NONE);
+    this.inbox = new Inbox(inbound, reads != null ? reads : Inbox.ReadControl.NONE);
     this.channel = channel;
     this.factory = factory;
     this.dpid = dpid;

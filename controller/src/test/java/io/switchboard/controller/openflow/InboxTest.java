@@ -54,4 +54,76 @@ class InboxTest {
     inbox.poll();
     assertTrue(inbox.releaseDrain(), "c arrived meanwhile: the caller schedules another drain");
   }
+
+  @Test
+  void theShareShrinksAsSwitchesJoinAndGrowsAsTheyLeave() {
+    InboundBudget b = new InboundBudget(1024, 4096);
+    assertEquals(1024, b.share(), "alone: the per-switch bound");
+    for (int i = 0; i < 4; i++) {
+      b.join();
+    }
+    assertEquals(1024, b.share(), "4 x 1024 fit in 4096");
+    for (int i = 0; i < 12; i++) {
+      b.join();
+    }
+    assertEquals(256, b.share(), "16 switches: 4096 / 16");
+    for (int i = 0; i < 984; i++) {
+      b.join();
+    }
+    assertEquals(InboundBudget.MIN, b.share(), "1,000 switches: never below the minimum");
+    for (int i = 0; i < 996; i++) {
+      b.leave();
+    }
+    assertEquals(1024, b.share());
+    for (int i = 0; i < 10; i++) {
+      b.leave();
+    }
+    assertEquals(0, b.switches(), "more leaves than joins do not go negative");
+  }
+
+  @Test
+  void inboxesOfOneBudgetPauseAtTheirShareAndCountWhatTheyHold() {
+    InboundBudget b = new InboundBudget(64, 64);
+    AtomicInteger otherPauses = new AtomicInteger();
+    Inbox first = new Inbox(b, new Inbox.ReadControl() {
+      public void pause() {
+        pauses.incrementAndGet();
+      }
+
+      public void resume() {
+        resumes.incrementAndGet();
+      }
+    });
+    Inbox second = new Inbox(b, new Inbox.ReadControl() {
+      public void pause() {
+        otherPauses.incrementAndGet();
+      }
+
+      public void resume() {}
+    });
+    b.join();
+    b.join();
+    assertEquals(32, b.share());
+    for (int i = 0; i < 31; i++) {
+      assertTrue(first.offer(i));
+    }
+    assertFalse(first.offer(31), "at its share (64 / 2), not at the per-switch 64");
+    second.offer("x");
+    assertEquals(33, b.queued(), "both inboxes count in the total");
+    b.join();
+    b.join(); // four switches now: a share of 16
+    for (int i = 0; i < 14; i++) {
+      assertTrue(second.offer(i));
+    }
+    assertFalse(second.offer(14), "the smaller share applies at once");
+    assertEquals(1, otherPauses.get());
+    for (int i = 0; i < 27; i++) {
+      first.poll();
+    }
+    assertEquals(0, resumes.get(), "5 left, above a quarter of the share (16 / 4)");
+    first.poll();
+    assertEquals(1, resumes.get());
+    second.clear();
+    assertEquals(4, b.queued(), "a cleared inbox gives its messages back");
+  }
 }

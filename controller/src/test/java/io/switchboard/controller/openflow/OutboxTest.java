@@ -151,7 +151,7 @@ class OutboxTest {
   @Test
   void whatIsQueuedPastTheLimitCallsTheOverflowOnce() {
     OpenFlowLimits small = new OpenFlowLimits(10_000, 512, 64, OpenFlowLimits.DEFAULTS.handshakeTimeout(), 1024,
-        65_536, OpenFlowLimits.DEFAULTS.writeStallTimeout(), OpenFlowLimits.DEFAULTS.maxMultipartBytes(),
+        65_536, 65_536, OpenFlowLimits.DEFAULTS.writeStallTimeout(), OpenFlowLimits.DEFAULTS.maxMultipartBytes(),
         OpenFlowLimits.DEFAULTS.maxMultipartParts());
     Outbox tight = new Outbox(channel, small, listener, overflowedAt::set);
     for (long x = 0; x < 65_536 / 8; x++) {

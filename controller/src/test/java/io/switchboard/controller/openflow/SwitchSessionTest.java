@@ -125,7 +125,7 @@ class SwitchSessionTest {
   static OpenFlowLimits limits(long maxOutbound, int maxParts) {
     OpenFlowLimits d = OpenFlowLimits.DEFAULTS;
     return new OpenFlowLimits(d.maxConnections(), d.maxHandshakes(), d.maxHandshakesPerSource(),
-        d.handshakeTimeout(), d.inboundQueue(), maxOutbound, d.writeStallTimeout(), d.maxMultipartBytes(), maxParts);
+        d.handshakeTimeout(), d.inboundQueue(), d.inboundTotal(), maxOutbound, d.writeStallTimeout(), d.maxMultipartBytes(), maxParts);
   }
 
   // ---- outbox
