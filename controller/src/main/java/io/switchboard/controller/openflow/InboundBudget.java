@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * switches connected, whichever is smaller (never below {@value #MIN}). A per-switch bound alone lets the total grow
  * with every switch that connects (256 flooding switches held some 400,000 decoded packet-ins, and the heap spent
  * its time copying them); shared out, what all switches together make the controller hold stays near
- * {@code inbound-total}, plus one read each, however many connect. One budget per OpenFlow server, shared by its
- * listeners.
+ * {@code inbound-total}, plus one read each, up to {@code inbound-total / MIN} switches (4,096 by default; beyond,
+ * each keeps {@value #MIN}). An inbox filled to a larger share before more switches connected is not trimmed: it
+ * pauses at its next message and drains. One budget per OpenFlow server, shared by its listeners.
  */
 public final class InboundBudget {
   /** No switch's share falls below this, so a switch among very many still gets whole batches read. */
@@ -19,7 +20,7 @@ public final class InboundBudget {
   private final int perSwitch;
   private final int total;
   private final LongAdder queued = new LongAdder();
-  private int switches; // guarded by this
+  private volatile int switches; // written under this
   private volatile int share;
 
   public InboundBudget(int perSwitch, int total) {
@@ -59,7 +60,7 @@ public final class InboundBudget {
     share = shareFor(switches);
   }
 
-  public synchronized int switches() {
+  public int switches() {
     return switches;
   }
 

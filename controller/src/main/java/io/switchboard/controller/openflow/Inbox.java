@@ -24,8 +24,8 @@ final class Inbox {
     void pause();
 
     /**
-     * Called on the worker: must hop to the event loop itself and there look at {@link #paused()} again (a pause
-     * may have come in between).
+     * Called on the worker (or on the event loop, when the worker emptied the inbox while it paused): must hop to
+     * the event loop itself and there look at {@link #paused()} again (a pause may have come in between).
      */
     void resume();
   }
@@ -35,7 +35,8 @@ final class Inbox {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final InboundBudget budget;
   private final ReadControl reads;
-  private volatile boolean paused;
+  /** Set by the event loop when it pauses reading, cleared by whichever thread resumes it: once per pause. */
+  private final AtomicBoolean paused = new AtomicBoolean();
 
   /** An inbox that always holds up to {@code capacity} (tests, and sessions made without a server). */
   Inbox(int capacity, ReadControl reads) {
@@ -51,12 +52,16 @@ final class Inbox {
   boolean offer(Object m) {
     queue.add(m);
     budget.added(1);
-    if (size.incrementAndGet() >= budget.share() && !paused) {
-      paused = true;
+    if (size.incrementAndGet() >= budget.share() && paused.compareAndSet(false, true)) {
       reads.pause();
+      // the worker may have emptied the inbox between the count and the pause, seeing nothing to resume
+      if (size.get() <= resumeAt() && paused.compareAndSet(true, false)) {
+        reads.resume();
+        return true;
+      }
       return false;
     }
-    return !paused;
+    return !paused.get();
   }
 
   Object poll() {
@@ -65,11 +70,14 @@ final class Inbox {
       return null;
     }
     budget.added(-1);
-    if (size.decrementAndGet() <= Math.max(1, budget.share() / 4) && paused) {
-      paused = false;
+    if (size.decrementAndGet() <= resumeAt() && paused.compareAndSet(true, false)) {
       reads.resume();
     }
     return m;
+  }
+
+  private int resumeAt() {
+    return Math.max(1, budget.share() / 4);
   }
 
   int size() {
@@ -77,7 +85,7 @@ final class Inbox {
   }
 
   boolean paused() {
-    return paused;
+    return paused.get();
   }
 
   /** True when the caller must schedule a drain (none is scheduled or running). */

@@ -126,4 +126,27 @@ class InboxTest {
     second.clear();
     assertEquals(4, b.queued(), "a cleared inbox gives its messages back");
   }
+
+  @Test
+  void aWorkerThatEmptiesTheInboxAsItPausesResumesItExactlyOnce() {
+    Inbox[] self = new Inbox[1];
+    AtomicInteger resumed = new AtomicInteger();
+    self[0] = new Inbox(16, new Inbox.ReadControl() {
+      public void pause() {
+        while (self[0].poll() != null) {
+          // the worker drains everything while the event loop pauses
+        }
+      }
+
+      public void resume() {
+        resumed.incrementAndGet();
+      }
+    });
+    for (int i = 0; i < 16; i++) {
+      self[0].offer(i);
+    }
+    assertFalse(self[0].paused(), "nothing is left to drain: reading must not stay paused");
+    assertEquals(1, resumed.get(), "resumed once, not by both the worker and the event loop's re-check");
+    assertEquals(0, self[0].size());
+  }
 }
