@@ -27,6 +27,8 @@ public final class SerialExecutor implements Executor {
   /** Holds asked for and not resumed; while positive, the worker parks at its next hold task. */
   private int holds;
   private boolean held;
+  /** A task of the running turn asked for the next one ({@link #executeNextTurn}); guarded by tasks. */
+  private boolean endTurn;
 
   public SerialExecutor(Executor pool, String name) {
     this.pool = pool;
@@ -106,19 +108,36 @@ public final class SerialExecutor implements Executor {
   }
 
   /**
-   * One turn: the tasks queued when it began, at most {@value #TURN}. What they queue meanwhile waits for the next
-   * turn, behind other switches' work: a task that queues its own continuation (a switch's inbox drained a batch at
-   * a time while the event loop keeps reading) would otherwise keep the pool thread for {@value #TURN} batches in a
-   * row, and with a few such switches a quiet one waited seconds for its turn.
+   * Queues {@code task} after the others like {@link #execute}, and called from this worker's own task, ends the
+   * current turn before it: the pool serves other workers first. For a task that queues its own continuation (a
+   * switch's inbox, drained a batch at a time while its event loop keeps reading): through {@link #execute} the same
+   * turn would run the continuation at once, up to {@value #TURN} times, and on the shared pool a flooding switch
+   * kept a thread for 65,536 messages in a row while a quiet one waited seconds for its turn.
    */
-  private void drain() {
-    int turn;
+  public void executeNextTurn(Runnable task) {
     synchronized (tasks) {
-      turn = Math.min(TURN, tasks.size());
+      tasks.add(task);
+      if (running) {
+        endTurn = true;
+        return;
+      }
+      if (held) {
+        return;
+      }
+      running = true;
     }
-    for (int i = 0; i < turn; i++) {
+    schedule();
+  }
+
+  /** One turn: at most {@value #TURN} tasks, fewer when one of them asked for the next turn. */
+  private void drain() {
+    for (int i = 0; i < TURN; i++) {
       Runnable next;
       synchronized (tasks) {
+        if (endTurn) {
+          endTurn = false;
+          break;
+        }
         next = held ? null : tasks.poll();
         if (next == null) {
           running = false;

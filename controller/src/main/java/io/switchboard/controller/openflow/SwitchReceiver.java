@@ -97,7 +97,7 @@ final class SwitchReceiver {
         }
       }
       if (inbox.releaseDrain()) {
-        worker.execute(drainTask);
+        worker.executeNextTurn(drainTask); // the rest after the other switches' turns
       }
     }
   }

@@ -79,7 +79,7 @@ class SerialExecutorTest {
       public void run() {
         order.add("loud");
         if (batches.incrementAndGet() < 1000) {
-          loud.execute(this); // an inbox drained a batch at a time: more arrived meanwhile
+          loud.executeNextTurn(this); // an inbox drained a batch at a time: more arrived meanwhile
         }
       }
     };
@@ -92,6 +92,31 @@ class SerialExecutorTest {
       // the rest
     }
     assertEquals(1000, batches.get());
+  }
+
+  @Test
+  void tasksQueuedFromOutsideDuringATurnStillRunInIt() {
+    ManualPool pool = new ManualPool();
+    SerialExecutor worker = new SerialExecutor(pool, "w");
+    List<Integer> ran = new ArrayList<>();
+    worker.execute(() -> {
+      ran.add(0);
+      worker.execute(() -> ran.add(1)); // e.g. the next change for this bridge, queued by a REST thread
+    });
+    pool.runOne();
+    assertEquals(List.of(0, 1), ran, "one turn");
+    assertTrue(pool.queued.isEmpty());
+  }
+
+  @Test
+  void askingForTheNextTurnWhileIdleRunsAtOnce() {
+    ManualPool pool = new ManualPool();
+    SerialExecutor worker = new SerialExecutor(pool, "w");
+    List<Integer> ran = new ArrayList<>();
+    worker.executeNextTurn(() -> ran.add(0));
+    pool.runOne();
+    assertEquals(List.of(0), ran);
+    assertTrue(pool.queued.isEmpty());
   }
 
   @Test
