@@ -33,6 +33,7 @@ final class FakeSwitch {
   private long electionId;
   private boolean defined;
   private int staleRefusals;
+  private final List<String> staleRefused = new ArrayList<>();
 
   FakeSwitch(long dpid) {
     this(dpid, true);
@@ -74,6 +75,11 @@ final class FakeSwitch {
     return staleRefusals;
   }
 
+  /** The members whose MASTER or SLAVE request was refused as stale, in order. */
+  synchronized List<String> staleRefusedMembers() {
+    return List.copyOf(staleRefused);
+  }
+
   private RoleAnswer handle(Link from, Role role, long generation) {
     List<Link> demoted = new ArrayList<>();
     RoleAnswer answer;
@@ -84,6 +90,7 @@ final class FakeSwitch {
       if (role != Role.NOCHANGE && role != Role.EQUAL) {
         if (defined && generation - electionId < 0) {
           staleRefusals++;
+          staleRefused.add(from.member);
           throw new StaleGenerationException(generation);
         }
         electionId = generation;

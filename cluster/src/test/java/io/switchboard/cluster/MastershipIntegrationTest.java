@@ -125,7 +125,12 @@ class MastershipIntegrationTest {
         assertTrue(gen3.get(dpid) > gen2.get(dpid), "a handed-over bridge has a higher generation");
       }
     });
-    switches.forEach(sw -> assertEquals(0, sw.staleRefusals(), "no stale request in an orderly failover"));
+    // A master re-asserts its role every 2 s (Election.VERIFY_MS): an old master whose check reaches the switch after
+    // the new master's claim, and before it has seen the record move, is refused as stale and steps down, by design
+    // (once in CI, on a loaded machine). What an orderly failover must not do is refuse the member that ends up master:
+    // that would mean its record lagged what the switch knew.
+    switches.forEach(sw -> assertFalse(sw.staleRefusedMembers().contains(masters3.get(sw.dpid)),
+        "the master of " + sw.dpid + " was never refused as stale: " + sw.staleRefusedMembers()));
     assertEquals(6, c2.describe().get("bridges") instanceof List<?> l ? l.size() : -1, "GET /cluster lists them");
 
     // a live master loses its connection to one switch: another member takes that switch over at once
