@@ -138,6 +138,7 @@ public final class OpenFlowServer implements AutoCloseable {
       this.limiter = new ConnectionLimiter(limits, listener);
     }
     ConnectionLimiter limiter = this.limiter;
+    GcPauses.watch(); // a batch slowed by a collection is then not blamed on the apps
     if (this.inbound == null) {
       this.inbound = InboundBudget.of(limits);
     }
