@@ -47,14 +47,7 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    synchronized (tasks) {
-      tasks.add(task);
-      if (running || held) {
-        return;
-      }
-      running = true;
-    }
-    schedule();
+    enqueue(task, false);
   }
 
   /**
@@ -115,10 +108,15 @@ public final class SerialExecutor implements Executor {
    * kept a thread for 65,536 messages in a row while a quiet one waited seconds for its turn.
    */
   public void executeNextTurn(Runnable task) {
+    enqueue(task, true);
+  }
+
+  /** Queues {@code task}; {@code endTurn}: a running turn ends before it. Starts a turn when none runs. */
+  private void enqueue(Runnable task, boolean endTurn) {
     synchronized (tasks) {
       tasks.add(task);
       if (running) {
-        endTurn = true;
+        this.endTurn |= endTurn;
         return;
       }
       if (held) {

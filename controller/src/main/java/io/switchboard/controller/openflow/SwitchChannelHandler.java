@@ -61,7 +61,6 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   private final List<OFVersion> offered;
   private final OpenFlowLimits limits;
   private final InboundBudget inbound;
-  private boolean joined;
   private OFMessageDecoder decoder;
   private ChannelHandlerContext ctx;
   private State state = State.WAIT_HELLO;
@@ -236,8 +235,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
       throw e;
     }
     session = candidate;
-    inbound.join();
-    joined = true;
+    inbound.join(); // left in channelInactive: a session is set here only
     ctx.pipeline().fireUserEventTriggered(HandshakeDone.INSTANCE);
     log.info("switch {} ({}) connected from {}: OpenFlow {}, {} ports", session.dpidText(), session.name(),
         session.remoteAddress(), session.versionText(), session.ports().size());
@@ -352,11 +350,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
-    if (joined) {
-      joined = false;
-      inbound.leave();
-    }
     if (session != null) {
+      inbound.leave();
       session.markClosed();
       SwitchSession s = session;
       s.worker().execute(() -> {
