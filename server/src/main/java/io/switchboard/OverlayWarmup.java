@@ -8,6 +8,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.switchboard.apps.overlay.SyntheticOverlay;
 import io.switchboard.config.ConfigLoader;
+import io.switchboard.controller.core.CompilerQueue;
 import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.core.Mastership;
 import io.switchboard.controller.openflow.EmulatedBridge;
@@ -300,7 +301,7 @@ final class OverlayWarmup {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
       all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -2,8 +2,10 @@ package io.switchboard;
 
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.controller.core.CompilerQueue;
 import io.switchboard.controller.core.Controller;
 import io.switchboard.controller.core.Mastership;
+import io.switchboard.controller.rest.RestServer;
 import io.switchboard.controller.spi.ControllerApp;
 import io.switchboard.controller.store.InMemoryStoreFactory;
 import java.net.InetSocketAddress;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * ({@link WarmupSwitch}, a thread each) drive its packet-in path - handshake, flow stats, learning, new pairs
  * answered by buffered flow-mods, known pairs and full pair tables by packet-outs - with a mix of frames. Three in
  * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do;
- * each connects anew now and then.
+ * each connects anew now and then. Meanwhile its REST API is read the way a monitoring system reads a controller
+ * ({@link WarmupMonitor}): REST runs on Netty too, and code compiled for OpenFlow alone is thrown away at the
+ * first request of another kind.
  *
  * <p>Once the switches are programmed it runs for the time asked, then on until the controller has answered
  * {@value #MIN_ANSWERED} packet-ins and added {@value #MIN_ADDED} entries (so that the JIT has seen the adding
@@ -176,8 +180,8 @@ final class Warmup {
     }
   }
 
-  /** What a warm-up did. */
-  record Outcome(long answered, long added, long connections) {}
+  /** What a warm-up did: packet-ins answered, entries added, connections made, REST reads answered. */
+  record Outcome(long answered, long added, long connections, long restReads) {}
 
   /**
    * {@link #run(List, Duration)}, with its switches' traffic stopped {@code max} after the warm-up began at the
@@ -191,6 +195,7 @@ final class Warmup {
           listen: 127.0.0.1:0
         rest:
           listen: 127.0.0.1:0
+          token-file: "%s"
         apps: [%s]
         l2-learning:
           packet-in-budget: 1000000
@@ -200,16 +205,30 @@ final class Warmup {
           forget-after: 0s
         reconcile:
           audit-interval: 24h
-        """.formatted(String.join(", ", apps.stream().map(ControllerApp::name).toList()));
-    // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it)
-    SwitchboardConfig cfg = ConfigLoader.parse(yaml, "<warm-up>");
+        """;
+    // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it; its REST
+    // API has a token file of its own, removed afterwards)
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-warmup");
+    SwitchboardConfig cfg;
+    try {
+      cfg = ConfigLoader.parse(yaml.formatted(dir.resolve("token"),
+          String.join(", ", apps.stream().map(ControllerApp::name).toList())), "<warm-up>");
+    } catch (RuntimeException e) {
+      OverlayWarmup.deleteTree(dir);
+      throw e;
+    }
     log.info("warm-up: compiling the packet-in path before listening, on a throwaway controller (at least {} ms, then"
         + " until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(), max.toSeconds(),
         PROPERTY);
-    Outcome outcome = quietly(() -> drive(cfg, apps, budget, max, reconnectAfter, started));
-    log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms (compiling the"
-        + " packet-in path before listening; -D{}=0 turns it off)", outcome.answered(), outcome.added(),
-        (System.nanoTime() - started) / 1_000_000, PROPERTY);
+    Outcome outcome;
+    try {
+      outcome = quietly(() -> drive(cfg, apps, budget, max, reconnectAfter, started));
+    } finally {
+      OverlayWarmup.deleteTree(dir);
+    }
+    log.info("warm-up: {} packet-ins answered and {} entries added by a throwaway controller in {} ms, its REST API"
+        + " read {} times (compiling the packet-in path before listening; -D{}=0 turns it off)", outcome.answered(),
+        outcome.added(), (System.nanoTime() - started) / 1_000_000, outcome.restReads(), PROPERTY);
     return outcome;
   }
 
@@ -218,6 +237,16 @@ final class Warmup {
       long reconnectAfter, long started) throws Exception {
     try (Controller c = new Controller(cfg, apps, new InMemoryStoreFactory(), Mastership.STANDALONE)) {
       InetSocketAddress at = c.start();
+      // its REST API, read the way a monitoring system does, so that what REST and OpenFlow share is compiled for
+      // both (closed before the controller, in the finally below)
+      RestServer rest = new RestServer(c);
+      WarmupMonitor monitor;
+      try {
+        monitor = new WarmupMonitor(rest.start("127.0.0.1", 0)).start();
+      } catch (Exception e) {
+        rest.close();
+        throw e;
+      }
       // several switches at once, each on its own thread and connection: the real ones share event loops too
       java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(SWITCHES,
           r -> {
@@ -266,10 +295,12 @@ final class Warmup {
             log.debug("a warm-up switch did not finish: {}", e.toString());
           }
         }
-        return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get());
+        return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get(), monitor.answered());
       } finally {
         stop.set(true);
         threads.shutdownNow();
+        monitor.close();
+        rest.close();
       }
     }
   }

@@ -2,6 +2,7 @@ package io.switchboard;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -101,7 +102,9 @@ final class WarmupSwitch {
     this.window = window;
     socket.setTcpNoDelay(true);
     socket.setSoTimeout(100);
-    this.in = new DataInputStream(socket.getInputStream());
+    // buffered: a read from the socket per message (three, unbuffered) made the socket's read path hot enough for
+    // the optimizing compiler, which then spent seconds of the warm-up on code the controller never runs
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
     this.out = socket.getOutputStream();
   }
 

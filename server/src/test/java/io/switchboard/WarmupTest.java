@@ -32,6 +32,7 @@ class WarmupTest {
     assertTrue(o.answered() > 100, o + ": packet-ins answered");
     assertTrue(o.added() > 0, o + ": entries added");
     assertTrue(o.connections() > 16, o + ": switches reconnect (after 200 answers, 20 with one in flight) and go on");
+    assertTrue(o.restReads() > 0, o + ": its REST API is read meanwhile, as a monitoring system reads a controller");
   }
 
   @Test

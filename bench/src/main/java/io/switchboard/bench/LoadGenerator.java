@@ -1,9 +1,11 @@
 package io.switchboard.bench;
 
+import io.switchboard.controller.core.CompilerQueue;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -46,20 +48,48 @@ public final class LoadGenerator {
     System.exit(ok ? 0 : 1);
   }
 
+  /** The longest self-warm-up, whatever the JIT says (unless more is asked). */
+  static final Duration SELF_WARMUP_MAX = Duration.ofSeconds(20);
+  /** One round after the first: the JIT's queue is read between rounds. */
+  private static final Duration ROUND = Duration.ofSeconds(1);
+
   /**
    * Runs the same switches against a {@link LoopbackController} in this JVM first, so that the generator's own
-   * code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first measured second.
-   * Without it, the first second of a run measured mostly the generator's JIT: at cbench's load a cold generator
-   * on one CPU could read about 40,000 answers a second, a warm one over a million.
+   * code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first measured second:
+   * for the time asked, then in rounds of a second until HotSpot's optimizing compiler has nothing queued after two
+   * rounds in a row ({@link CompilerQueue}), at most {@link #SELF_WARMUP_MAX}. Without it, the first second of a
+   * run measured mostly the generator's JIT: at cbench's load a cold generator on one CPU could read about 40,000
+   * answers a second, a warm one over a million; after a fixed 3 s its compiler still took half its CPU for the
+   * first 3 s of the run.
    */
   static void warmUpItself(BenchOptions opts, PrintStream out) throws InterruptedException {
-    out.printf(Locale.ROOT, "bench: warming up the generator itself for %.1f s (against a controller inside its own"
-        + " JVM; the controller under test sees nothing of it)%n", opts.selfWarmup().toNanos() / 1e9);
+    warmUpItself(opts, out, SELF_WARMUP_MAX);
+  }
+
+  /** {@link #warmUpItself(BenchOptions, PrintStream)}, at most {@code cap} unless more is asked (tests: less). */
+  static void warmUpItself(BenchOptions opts, PrintStream out, Duration cap) throws InterruptedException {
+    out.printf(Locale.ROOT, "bench: warming up the generator itself for at least %.1f s, then until its JIT has caught"
+        + " up (against a controller inside its own JVM; the controller under test sees nothing of it)%n",
+        opts.selfWarmup().toNanos() / 1e9);
+    long begun = System.nanoTime();
+    long latest = begun + Math.max(opts.selfWarmup().toNanos(), cap.toNanos());
+    long answered = 0;
+    int rounds = 0;
+    int drained = 0;
+    int queued;
     try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
-      BenchResult r = new BenchRun(opts.rehearsal("127.0.0.1", ctl.port(), opts.selfWarmup()),
-          new PrintStream(OutputStream.nullOutputStream())).run();
-      out.printf(Locale.ROOT, "bench: self-warm-up: %s answers%n", Report.n(r.total().answered()));
+      PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+      do {
+        Duration round = rounds == 0 ? opts.selfWarmup() : ROUND;
+        answered += new BenchRun(opts.rehearsal("127.0.0.1", ctl.port(), round), quiet).run().total().answered();
+        rounds++;
+        queued = CompilerQueue.optimizing();
+        drained = queued == 0 ? drained + 1 : 0;
+      } while ((queued > 0 || queued == 0 && drained < 2) && System.nanoTime() < latest);
     }
+    out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered),
+        rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
+        : queued == 0 ? "the JIT has caught up" : queued + " methods still queued for the JIT (stopped at the cap)");
   }
 
   /** This tool only loads controllers on this machine: its traffic stays on loopback. */

@@ -100,9 +100,16 @@ class LoadGeneratorTest {
     try (LoopbackController underTest = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
       BenchOptions opts = BenchOptions.parse("--controller", underTest.address(), "--switches", "2", "--of", "1.0",
           "--window", "0", "--buffered", "--self-warmup", "0.5");
-      LoadGenerator.warmUpItself(opts, new PrintStream(progress, true, StandardCharsets.UTF_8));
+      long started = System.nanoTime();
+      LoadGenerator.warmUpItself(opts, new PrintStream(progress, true, StandardCharsets.UTF_8),
+          java.time.Duration.ofSeconds(2));
+      double took = (System.nanoTime() - started) / 1e9;
       assertEquals(0, underTest.packetIns.get(), "the warm-up ran against a controller of its own");
-      assertTrue(log().matches("(?s).*self-warm-up: [1-9][0-9,]* answers.*"), log());
+      // the time asked, then rounds of a second until the JIT's queue is empty twice, within the cap (2 s here)
+      assertTrue(log().matches("(?s).*self-warm-up: [1-9][0-9,]* answers in [1-9][0-9]* round\\(s\\), .*; (the JIT has"
+          + " caught up|[0-9]+ methods still queued for the JIT \\(stopped at the cap\\)|\\(the JIT's queue cannot be"
+          + " read here\\)).*"), log());
+      assertTrue(took < 6, "at most the cap and one round past it: " + took + " s");
     }
   }
 

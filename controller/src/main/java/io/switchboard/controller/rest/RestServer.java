@@ -44,7 +44,12 @@ public final class RestServer implements AutoCloseable {
   private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final RestSettings settings;
-  private final Vertx vertx = Vertx.vertx();
+  /**
+   * On the transport the OpenFlow listener uses (epoll, where Netty's native library loads; NIO otherwise): the REST
+   * server runs on Netty too, through code both share, and one transport keeps the compiled form of that code fit
+   * for both (a second channel class throws it away, and the switches wait while it is compiled again).
+   */
+  private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
   private final Router router = Router.router(vertx);
   /** Every route, for 405 answers with the methods a path has. */
   private final List<RouteSpec> routes = new java.util.concurrent.CopyOnWriteArrayList<>();

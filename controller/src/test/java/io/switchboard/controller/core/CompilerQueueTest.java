@@ -1,4 +1,4 @@
-package io.switchboard;
+package io.switchboard.controller.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

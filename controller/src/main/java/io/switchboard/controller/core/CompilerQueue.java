@@ -1,4 +1,4 @@
-package io.switchboard;
+package io.switchboard.controller.core;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -10,10 +10,10 @@ import javax.management.ObjectName;
 
 /**
  * How many methods wait for HotSpot's optimizing compiler (C2), read through the JVM's diagnostic command
- * {@code Compiler.queue} (what {@code jcmd PID Compiler.queue} prints). The warm-ups ({@link Warmup},
- * {@link OverlayWarmup}) use it to tell when the JIT has caught up with their traffic ({@link #awaitCaughtUp}).
+ * {@code Compiler.queue} (what {@code jcmd PID Compiler.queue} prints). The server's warm-ups and the benchmark
+ * generator's use it to tell when the JIT has caught up with their traffic ({@link #awaitCaughtUp}).
  */
-final class CompilerQueue {
+public final class CompilerQueue {
   private static final String HEADING = "C2 compile queue:";
   /** The traffic pauses above this many methods waiting for the optimizing compiler, and goes on at this many. */
   private static final int QUEUE_PAUSE = 16;
@@ -28,7 +28,7 @@ final class CompilerQueue {
    * A warm-up's traffic, as the wait for the compiler sees it: whether its minimum of work is done, whether every
    * driver of it has stopped (nothing more will come), and how to hold it back (true) or let it go on.
    */
-  record Traffic(BooleanSupplier worked, BooleanSupplier stopped, Consumer<Boolean> pause) {}
+  public record Traffic(BooleanSupplier worked, BooleanSupplier stopped, Consumer<Boolean> pause) {}
 
   /**
    * Returns once {@code budget} has passed since {@code started}, the traffic's work is done and the JIT has caught
@@ -38,7 +38,7 @@ final class CompilerQueue {
    * start), or when the traffic has stopped. Where the queue cannot be read (not HotSpot): once the JIT compiled
    * less than a tenth of the time, at most four times {@code budget} after {@code begun}.
    */
-  static void awaitCaughtUp(Duration budget, Duration max, long begun, long started, Traffic traffic)
+  public static void awaitCaughtUp(Duration budget, Duration max, long begun, long started, Traffic traffic)
       throws InterruptedException {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
@@ -86,7 +86,7 @@ final class CompilerQueue {
   }
 
   /** Methods queued for C2, or -1 when this JVM cannot tell (not HotSpot, or the command is unavailable). */
-  static int optimizing() {
+  public static int optimizing() {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       Object text = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
