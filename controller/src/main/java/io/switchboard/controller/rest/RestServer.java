@@ -45,11 +45,13 @@ public final class RestServer implements AutoCloseable {
 
   private final RestSettings settings;
   /**
-   * On the transport the OpenFlow listener uses (epoll, where Netty's native library loads; NIO otherwise): the REST
-   * server runs on Netty too, through code both share, and one transport keeps the compiled form of that code fit
-   * for both (a second channel class throws it away, and the switches wait while it is compiled again).
+   * On the transport the OpenFlow listeners use (epoll where Netty's native library loads, NIO otherwise or when
+   * asked): the REST server runs on Netty too, through code both share, and one transport keeps the compiled form
+   * of that code fit for both (a second channel class throws it away, and the switches wait while it is compiled
+   * again). With epoll, REST answers also took less CPU in the overlay's churn (docs/overlay-scale.md).
    */
-  private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+  private final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions()
+      .setPreferNativeTransport("epoll".equals(io.switchboard.controller.openflow.OpenFlowServer.transport())));
   private final Router router = Router.router(vertx);
   /** Every route, for 405 answers with the methods a path has. */
   private final List<RouteSpec> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
