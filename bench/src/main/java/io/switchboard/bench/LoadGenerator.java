@@ -89,7 +89,8 @@ public final class LoadGenerator {
     }
     out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered),
         rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
-        : queued == 0 ? "the JIT has caught up" : queued + " methods still queued for the JIT (stopped at the cap)");
+        : queued == 0 ? "the JIT has caught up" : queued + (queued == 1 ? " method" : " methods")
+        + " still queued for the JIT (stopped at the cap)");
   }
 
   /** This tool only loads controllers on this machine: its traffic stays on loopback. */
