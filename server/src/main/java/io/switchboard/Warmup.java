@@ -25,14 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A warm-up before the controller listens, where bridges' work runs on the connections' event loops (cluster off,
- * every enabled app promises never to block): a throwaway controller with fresh instances of the enabled apps, an
- * in-memory store and no REST listens on an ephemeral loopback port, and 16 in-process OpenFlow 1.0 switches
- * ({@link WarmupSwitch}, a thread each) drive its packet-in path - handshake, flow stats, learning, new pairs
- * answered by buffered flow-mods, known pairs and full pair tables by packet-outs - with a mix of frames. Three in
- * four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as latency-bound switches do;
- * each connects anew now and then. Meanwhile its REST API is read the way a monitoring system reads a controller
- * ({@link WarmupMonitor}): REST runs on Netty too, and code compiled for OpenFlow alone is thrown away at the
- * first request of another kind.
+ * every enabled app promises never to block): a throwaway controller with fresh instances of the enabled apps and
+ * an in-memory store listens on ephemeral loopback ports (OpenFlow, and REST with a token file of its own), and 16
+ * in-process OpenFlow 1.0 switches ({@link WarmupSwitch}, a thread each) drive its packet-in path - handshake,
+ * flow stats, learning, new pairs answered by buffered flow-mods, known pairs and full pair tables by packet-outs -
+ * with a mix of frames. Three in four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as
+ * latency-bound switches do; each connects anew now and then. Meanwhile its REST API is read the way a
+ * monitoring system reads a controller ({@link WarmupMonitor}): REST runs on Netty too, and code compiled for
+ * OpenFlow alone is thrown away at the first request of another kind.
  *
  * <p>Once the switches are programmed it runs for the time asked, then on until the controller has answered
  * {@value #MIN_ANSWERED} packet-ins and added {@value #MIN_ADDED} entries (so that the JIT has seen the adding
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * which the traffic after the pause then brings. At most {@link #MAX}. (Where the queue cannot be read: while the
  * JIT compiles more than a tenth of the time, at most four times the time asked.) What is compiled here is what
  * the first switches of the real controller would otherwise wait for, on a CPU shared with the compiler. Nothing
- * of the throwaway controller outlives it: its own store, apps and event loops are closed afterwards.
+ * of the throwaway controller outlives it: its REST server and the thread reading it, its store, apps and event
+ * loops are closed afterwards, and its token file's directory removed.
  *
  * <p>With the vxlan-overlay app enabled, the overlay's change path is warmed up instead ({@link OverlayWarmup}),
  * with the same wait for the compiler. Neither runs with the cluster on.
@@ -299,8 +300,11 @@ final class Warmup {
       } finally {
         stop.set(true);
         threads.shutdownNow();
-        monitor.close();
-        rest.close();
+        try {
+          monitor.close();
+        } finally {
+          rest.close();
+        }
       }
     }
   }

@@ -30,6 +30,8 @@ final class WarmupMonitor implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicLong answered = new AtomicLong();
   private final Thread thread;
+  /** The request under way, closed by {@link #close()}: an interrupt does not wake a thread blocked on a socket. */
+  private volatile Socket current;
 
   WarmupMonitor(InetSocketAddress rest) {
     this.rest = rest;
@@ -56,7 +58,7 @@ final class WarmupMonitor implements AutoCloseable {
         Thread.sleep(INTERVAL_MILLIS);
       } catch (InterruptedException e) {
         return;
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (stop.get()) {
           return;
         }
@@ -72,6 +74,10 @@ final class WarmupMonitor implements AutoCloseable {
   /** One request on a connection of its own; returns the status, having read the whole answer. */
   int get(String path) throws IOException {
     try (Socket s = new Socket()) {
+      current = s;
+      if (stop.get()) {
+        throw new IOException("closed");
+      }
       s.connect(rest, 2_000);
       s.setSoTimeout(5_000);
       OutputStream out = s.getOutputStream();
@@ -93,17 +99,42 @@ final class WarmupMonitor implements AutoCloseable {
         }
       }
       String status = new String(head, 0, have, StandardCharsets.US_ASCII); // "HTTP/1.1 200"
-      if (have < 12 || !status.startsWith("HTTP/1.")) {
-        throw new IOException("not an HTTP answer");
+      if (have < 12 || !status.matches("HTTP/1\\.[01] [0-9]{3}")) {
+        throw new IOException("not an HTTP answer: " + status);
       }
       return Integer.parseInt(status.substring(9, 12));
+    } finally {
+      current = null;
     }
   }
 
+  /** Stops the thread: its request under way is cut off. Returns once it has ended (2 s at most). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop.set(true);
     thread.interrupt();
-    thread.join(2_000);
+    Socket s = current;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // it is going anyway
+      }
+    }
+    boolean interrupted = Thread.interrupted(); // wait for it even when interrupted, then say so again
+    try {
+      thread.join(2_000);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Whether its thread is still running. */
+  boolean running() {
+    return thread.isAlive();
   }
 }

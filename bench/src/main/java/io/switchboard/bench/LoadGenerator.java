@@ -57,17 +57,22 @@ public final class LoadGenerator {
    * Runs the same switches against a {@link LoopbackController} in this JVM first, so that the generator's own
    * code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first measured second:
    * for the time asked, then in rounds of a second until HotSpot's optimizing compiler has nothing queued after two
-   * rounds in a row ({@link CompilerQueue}), at most {@link #SELF_WARMUP_MAX}. Without it, the first second of a
+   * rounds in a row ({@link CompilerQueue}); no round starts after {@link #SELF_WARMUP_MAX}. Without it, the first second of a
    * run measured mostly the generator's JIT: at cbench's load a cold generator on one CPU could read about 40,000
    * answers a second, a warm one over a million; after a fixed 3 s its compiler still took half its CPU for the
    * first 3 s of the run.
    */
   static void warmUpItself(BenchOptions opts, PrintStream out) throws InterruptedException {
-    warmUpItself(opts, out, SELF_WARMUP_MAX);
+    warmUpItself(opts, out, SELF_WARMUP_MAX, CompilerQueue::optimizing);
   }
 
-  /** {@link #warmUpItself(BenchOptions, PrintStream)}, at most {@code cap} unless more is asked (tests: less). */
-  static void warmUpItself(BenchOptions opts, PrintStream out, Duration cap) throws InterruptedException {
+  /**
+   * {@link #warmUpItself(BenchOptions, PrintStream)}: no round starts after {@code cap} (or the time asked, when
+   * longer); {@code jitQueue} says how many methods wait for the optimizing compiler, -1 when it cannot tell.
+   * Returns the rounds run.
+   */
+  static int warmUpItself(BenchOptions opts, PrintStream out, Duration cap, java.util.function.IntSupplier jitQueue)
+      throws InterruptedException {
     out.printf(Locale.ROOT, "bench: warming up the generator itself for at least %.1f s, then until its JIT has caught"
         + " up (against a controller inside its own JVM; the controller under test sees nothing of it)%n",
         opts.selfWarmup().toNanos() / 1e9);
@@ -83,14 +88,16 @@ public final class LoadGenerator {
         Duration round = rounds == 0 ? opts.selfWarmup() : ROUND;
         answered += new BenchRun(opts.rehearsal("127.0.0.1", ctl.port(), round), quiet).run().total().answered();
         rounds++;
-        queued = CompilerQueue.optimizing();
+        queued = jitQueue.getAsInt();
         drained = queued == 0 ? drained + 1 : 0;
       } while ((queued > 0 || queued == 0 && drained < 2) && System.nanoTime() < latest);
     }
     out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered),
         rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
-        : queued == 0 ? "the JIT has caught up" : queued + (queued == 1 ? " method" : " methods")
-        + " still queued for the JIT (stopped at the cap)");
+        : drained >= 2 ? "the JIT has caught up"
+        : queued == 0 ? "the JIT's queue was empty after the last round only (stopped at the cap)"
+        : queued + (queued == 1 ? " method" : " methods") + " still queued for the JIT (stopped at the cap)");
+    return rounds;
   }
 
   /** This tool only loads controllers on this machine: its traffic stays on loopback. */

@@ -102,14 +102,34 @@ class LoadGeneratorTest {
           "--window", "0", "--buffered", "--self-warmup", "0.5");
       long started = System.nanoTime();
       LoadGenerator.warmUpItself(opts, new PrintStream(progress, true, StandardCharsets.UTF_8),
-          java.time.Duration.ofSeconds(2));
+          java.time.Duration.ofSeconds(2), io.switchboard.controller.core.CompilerQueue::optimizing);
       double took = (System.nanoTime() - started) / 1e9;
       assertEquals(0, underTest.packetIns.get(), "the warm-up ran against a controller of its own");
       // the time asked, then rounds of a second until the JIT's queue is empty twice, within the cap (2 s here)
       assertTrue(log().matches("(?s).*self-warm-up: [1-9][0-9,]* answers in [1-9][0-9]* round\\(s\\), .*; (the JIT has"
-          + " caught up|[0-9]+ methods? still queued for the JIT \\(stopped at the cap\\)|\\(the JIT's queue cannot be"
-          + " read here\\)).*"), log());
+          + " caught up|[0-9]+ methods? still queued for the JIT \\(stopped at the cap\\)|the JIT's queue was empty"
+          + " after the last round only \\(stopped at the cap\\)|\\(the JIT's queue cannot be read here\\)).*"), log());
       assertTrue(took < 6, "at most the cap and one round past it: " + took + " s");
+    }
+  }
+
+  @Test
+  void theSelfWarmUpGoesOnUntilTheJitsQueueIsEmptyTwiceOrTheCapComes() throws Exception {
+    try (LoopbackController underTest = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
+      BenchOptions opts = BenchOptions.parse("--controller", underTest.address(), "--switches", "1", "--of", "1.0",
+          "--window", "0", "--buffered", "--self-warmup", "0.2");
+      PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
+      java.util.Iterator<Integer> queue = java.util.List.of(3, 0, 1, 0, 0, 7).iterator();
+      assertEquals(5, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ofSeconds(30), queue::next),
+          "a round after every non-empty queue, and one after the first empty one: " + log());
+      assertTrue(log().contains("the JIT has caught up"), log());
+      assertEquals(1, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ofSeconds(30), () -> -1),
+          "the queue cannot be read: the time asked only");
+      assertTrue(log().contains("the JIT's queue cannot be read here"), log());
+      assertEquals(1, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ZERO, () -> 4),
+          "no round starts after the cap");
+      assertTrue(log().contains("4 methods still queued for the JIT (stopped at the cap)"), log());
+      assertEquals(0, underTest.packetIns.get(), "the warm-up ran against a controller of its own");
     }
   }
 

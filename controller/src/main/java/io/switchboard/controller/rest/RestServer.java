@@ -277,15 +277,34 @@ public final class RestServer implements AutoCloseable {
     return new InetSocketAddress(host, server.actualPort());
   }
 
+  /** Stops listening, then stops Vert.x whatever the listener did (each waited for at most 5 s). */
   @Override
   public void close() {
     try {
       if (server != null) {
         server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
       }
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       log.debug("REST shutdown: {}", e.toString());
+    } finally {
+      closeVertx();
+    }
+  }
+
+  private void closeVertx() {
+    boolean interrupted = Thread.interrupted(); // wait for it even when interrupted, then say so again
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } catch (Exception e) {
+      log.debug("REST shutdown: {}", e.toString());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
