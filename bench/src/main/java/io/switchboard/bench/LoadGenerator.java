@@ -50,6 +50,8 @@ public final class LoadGenerator {
 
   /** The longest self-warm-up, whatever the JIT says (unless more is asked). */
   static final Duration SELF_WARMUP_MAX = Duration.ofSeconds(20);
+  /** How often a long self-warm-up says how it goes. */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
   /** One round after the first: the JIT's queue is read between rounds. */
   private static final Duration ROUND = Duration.ofSeconds(1);
 
@@ -82,6 +84,7 @@ public final class LoadGenerator {
     int rounds = 0;
     int drained = 0;
     int queued;
+    long said = begun;
     try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
       PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
       do {
@@ -90,6 +93,12 @@ public final class LoadGenerator {
         rounds++;
         queued = jitQueue.getAsInt();
         drained = queued == 0 ? drained + 1 : 0;
+        long now = System.nanoTime();
+        if (now - said >= PROGRESS_EVERY.toNanos()) { // it may take 20 s: say how it goes
+          said = now;
+          out.printf(Locale.ROOT, "bench: self-warm-up: %.0f s, %d round(s), %s%n", (now - begun) / 1e9, rounds,
+              queued < 0 ? "the JIT's queue cannot be read" : queued + " queued for the JIT");
+        }
       } while ((queued > 0 || queued == 0 && drained < 2) && System.nanoTime() < latest);
     }
     out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered),

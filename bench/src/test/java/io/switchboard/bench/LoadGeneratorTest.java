@@ -119,10 +119,12 @@ class LoadGeneratorTest {
       BenchOptions opts = BenchOptions.parse("--controller", underTest.address(), "--switches", "1", "--of", "1.0",
           "--window", "0", "--buffered", "--self-warmup", "0.2");
       PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
-      java.util.Iterator<Integer> queue = java.util.List.of(3, 0, 1, 0, 0, 7).iterator();
-      assertEquals(5, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ofSeconds(30), queue::next),
+      java.util.Iterator<Integer> queue = java.util.List.of(3, 0, 1, 0, 2, 1, 0, 0, 7).iterator();
+      assertEquals(8, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ofSeconds(30), queue::next),
           "a round after every non-empty queue, and one after the first empty one: " + log());
       assertTrue(log().contains("the JIT has caught up"), log());
+      assertTrue(log().matches("(?s).*self-warm-up: [0-9]+ s, [1-9] round\\(s\\), [0-9]+ queued for the JIT\n.*"),
+          "a run of over 5 s (0.2 s, then 7 rounds of 1 s) says how it goes: " + log());
       assertEquals(1, LoadGenerator.warmUpItself(opts, out, java.time.Duration.ofSeconds(30), () -> -1),
           "the queue cannot be read: the time asked only");
       assertTrue(log().contains("the JIT's queue cannot be read here"), log());
