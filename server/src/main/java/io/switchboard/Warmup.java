@@ -210,19 +210,13 @@ final class Warmup {
     // (forget-after 0s: its switches' hosts are forgotten as they leave, not by a timer that outlives it; its REST
     // API has a token file of its own, removed afterwards)
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-warmup");
-    SwitchboardConfig cfg;
-    try {
-      cfg = ConfigLoader.parse(yaml.formatted(dir.resolve("token"),
-          String.join(", ", apps.stream().map(ControllerApp::name).toList())), "<warm-up>");
-    } catch (RuntimeException e) {
-      OverlayWarmup.deleteTree(dir);
-      throw e;
-    }
-    log.info("warm-up: compiling the packet-in path before listening, on a throwaway controller (at least {} ms, then"
-        + " until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(), max.toSeconds(),
-        PROPERTY);
     Outcome outcome;
     try {
+      SwitchboardConfig cfg = ConfigLoader.parse(yaml.formatted(dir.resolve("token"),
+          String.join(", ", apps.stream().map(ControllerApp::name).toList())), "<warm-up>");
+      log.info("warm-up: compiling the packet-in path before listening, on a throwaway controller (at least {} ms,"
+          + " then until the JIT has caught up, at most {} s; -D{}=0 turns it off)", budget.toMillis(),
+          max.toSeconds(), PROPERTY);
       outcome = quietly(() -> drive(cfg, apps, budget, max, reconnectAfter, started));
     } finally {
       OverlayWarmup.deleteTree(dir);

@@ -132,9 +132,4 @@ final class WarmupMonitor implements AutoCloseable {
       }
     }
   }
-
-  /** Whether its thread is still running. */
-  boolean running() {
-    return thread.isAlive();
-  }
 }

@@ -50,8 +50,7 @@ public record BenchOptions(
         --self-warmup S          before connecting, the generator runs its own switches at least this long
                                  against a controller inside its JVM, then on until its JIT has caught up (no
                                  round of 1 s starts after 20 s), so that its first measured second is not spent
-                                 compiling itself
-                                 (default 3; 0: off)
+                                 compiling itself (default 3; 0: off)
         --of VERSION             OpenFlow version the switches offer: 1.0, 1.3 or 1.4 (default 1.3)
         --window W               packet-ins in flight per switch in throughput mode (default 100); 0: no
                                  window, every switch keeps its socket full and every response counts (cbench's

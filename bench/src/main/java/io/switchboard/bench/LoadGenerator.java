@@ -48,7 +48,7 @@ public final class LoadGenerator {
     System.exit(ok ? 0 : 1);
   }
 
-  /** The longest self-warm-up, whatever the JIT says (unless more is asked). */
+  /** No round of the self-warm-up starts after this, whatever the JIT says (unless more time is asked). */
   static final Duration SELF_WARMUP_MAX = Duration.ofSeconds(20);
   /** How often a long self-warm-up says how it goes. */
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
@@ -59,10 +59,10 @@ public final class LoadGenerator {
    * Runs the same switches against a {@link LoopbackController} in this JVM first, so that the generator's own
    * code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first measured second:
    * for the time asked, then in rounds of a second until HotSpot's optimizing compiler has nothing queued after two
-   * rounds in a row ({@link CompilerQueue}); no round starts after {@link #SELF_WARMUP_MAX}. Without it, the first second of a
-   * run measured mostly the generator's JIT: at cbench's load a cold generator on one CPU could read about 40,000
-   * answers a second, a warm one over a million; after a fixed 3 s its compiler still took half its CPU for the
-   * first 3 s of the run.
+   * rounds in a row ({@link CompilerQueue}); no round starts after {@link #SELF_WARMUP_MAX}. Without it, the first
+   * second of a run measured mostly the generator's JIT: at cbench's load a cold generator on one CPU could read
+   * about 40,000 answers a second, a warm one over a million; after a fixed 3 s its compiler still took half its CPU
+   * for the first 3 s of the run.
    */
   static void warmUpItself(BenchOptions opts, PrintStream out) throws InterruptedException {
     warmUpItself(opts, out, SELF_WARMUP_MAX, CompilerQueue::optimizing);
