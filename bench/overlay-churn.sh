@@ -11,7 +11,7 @@
 # controllers in a Hazelcast cluster, every bridge connected to each), ROUTER_SIZE (0: two routers of the even and
 # the odd networks, as OverlayFlowsBenchmark; k: routers of k consecutive networks), HEAP (controller heap, default 1g),
 # DRIVER_HEAP (the emulated bridges, default 2g), BUILD=0 to skip the (offline) build, CONTROLLER_OPTS (extra JVM options
-# for the controllers, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr), WARMUP (the controllers' warm-up, as
+# for the controllers, e.g. -XX:StartFlightRecording=filename=/tmp/c.jfr), DRIVER_OPTS (the same for the driver), WARMUP (the controllers' warm-up, as
 # SWITCHBOARD_WARMUP: 3s for churn, 0 for restart by default), DRIVER_WARMUP (seconds the driver compiles its own
 # HTTP side first against a stand-in server in its JVM, default 3; 0: off), CONTROLLER_CPUS and DRIVER_CPUS (taskset
 # CPU lists: the controllers and the driver on CPUs of their own). Everything listens on 127.0.0.1 only.
@@ -102,7 +102,7 @@ start_controllers() { # $1: log suffix
 echo "overlay: $hosts hosts, $endpoints endpoints, $networks networks; $instances controller(s), heap $heap; work dir $work" >&2
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 start_controllers first
-driver=(${pin_driver[@]+"${pin_driver[@]}"} java "-Xmx${DRIVER_HEAP:-2g}" -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --mode "$mode" --hosts "$hosts"
+driver=(${pin_driver[@]+"${pin_driver[@]}"} java "-Xmx${DRIVER_HEAP:-2g}" ${DRIVER_OPTS:-} -cp "$bench" io.switchboard.bench.overlay.OverlayChurn --mode "$mode" --hosts "$hosts"
   --endpoints "$endpoints" --networks "$networks" --openflow "$of_list" --rest "$rest_list"
   --token-file "$work/token" --pid "${cpids[0]}" --rate "${RATE:-200}" --seconds "${DURATION:-60}"
   --lifetime "${LIFETIME:-2}" --self-warmup "${DRIVER_WARMUP:-3}" --restart-signal "$work/restarted")

@@ -89,7 +89,7 @@ final class ControllerProbe {
       String[] vals = lines[lines.length - 1].trim().split("\\s+");
       double used = 0;
       for (int i = 0; i < head.length; i++) {
-        if (List.of("S0U", "S1U", "EU", "OU").contains(head[i])) {
+        if (List.of("S0U", "S1U", "EU", "OU").contains(head[i]) && !"-".equals(vals[i])) { // "-": ZGC has no spaces
           used += Double.parseDouble(vals[i]);
         }
       }
