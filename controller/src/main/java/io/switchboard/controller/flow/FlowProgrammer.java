@@ -117,6 +117,11 @@ public final class FlowProgrammer {
     return merged.get(key);
   }
 
+  /** What one app asked for, before the apps are merged (tests). */
+  Map<FlowKey, DesiredFlow> desiredOf(String app) {
+    return java.util.Collections.unmodifiableMap(desiredByApp.getOrDefault(app, Map.of()));
+  }
+
   /** What the programmer holds the switch to have at a key (tests). */
   InstalledFlow installed(FlowKey key) {
     return installed.get(key);
@@ -139,9 +144,15 @@ public final class FlowProgrammer {
   /** Replaces one app's whole desired set; sends the difference once the switch is synced. */
   public void setDesired(String app, Collection<FlowEntry> entries) {
     registerApp(app);
+    Map<FlowKey, DesiredFlow> was = desiredByApp.getOrDefault(app, Map.of());
     Map<FlowKey, DesiredFlow> next = new LinkedHashMap<>();
     for (FlowEntry e : entries) {
       DesiredFlow d = place(app, e);
+      DesiredFlow same = was.get(d.key());
+      if (d.equals(same)) {
+        // unchanged: the instance (and key) the merged view holds already, not a second equal copy of every entry
+        d = same;
+      }
       DesiredFlow clash = next.putIfAbsent(d.key(), d);
       if (clash != null && !clash.entry().equals(e)) {
         log.warn("switch {}: app {} wants two different entries at {}; keeping the first", dpidText, app, d.key());

@@ -464,7 +464,7 @@ public final class OFTranslator {
         }
         out.add(new Action.SetField(field, toLong(sf.getField().getValue())));
       } else if (a instanceof OFActionDecNwTtl || a instanceof OFActionNiciraDecTtl) {
-        out.add(new Action.DecTtl());
+        out.add(Action.DEC_TTL);
       } else if (a instanceof OFActionNiciraCtClear) {
         out.add(new Action.CtClear());
       } else if (a instanceof OFActionNiciraCt ct) {

@@ -177,6 +177,9 @@ public sealed interface Action {
     return new Meter(id);
   }
 
+  /** {@link DecTtl} has no fields: one instance serves every entry. */
+  DecTtl DEC_TTL = new DecTtl();
+
   static Action output(long port) {
     return OutputCache.of(port);
   }

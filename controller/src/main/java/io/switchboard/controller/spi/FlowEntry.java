@@ -31,7 +31,7 @@ public record FlowEntry(
   public FlowEntry {
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(match, "match");
-    actions = List.copyOf(actions);
+    actions = SharedActions.of(actions); // immutable; equal lists share one instance (memory per entry)
     if (priority < 0 || priority > 0xffff) {
       throw new IllegalArgumentException("priority out of range: " + priority);
     }

@@ -1,6 +1,7 @@
 package io.switchboard.controller.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.switchboard.controller.spi.FlowMatch;
 import io.switchboard.controller.spi.Stage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +76,28 @@ class FlowProgrammerTest {
     p.reconcile();
     assertEquals(List.of("adopt app 0", "initial 8", "audit 0"), ev.log,
         "every app adopts on connect, also when the switch holds none of its entries");
+  }
+
+  @Test
+  void anUnchangedEntryIsHeldOnceWhateverTheAppHandsInAgain() {
+    FakeSwitch sw = new FakeSwitch();
+    FlowProgrammer p = new FlowProgrammer("sw", Pipeline.MULTI_TABLE, sw, new Events(), Runnable::run);
+    p.setDesired("app", List.of(l2(1, 0), l2(2, 0)));
+    p.reconcile();
+    Map<FlowKey, DesiredFlow> first = p.desired();
+    p.setDesired("app", List.of(l2(1, 0), l2(2, 0), l2(3, 0))); // equal entries, new instances, and one more
+    Map<FlowKey, DesiredFlow> mine = p.desiredOf("app");
+    assertEquals(3, mine.size());
+    for (Map.Entry<FlowKey, DesiredFlow> e : first.entrySet()) {
+      if (e.getValue().app().equals("app")) {
+        assertSame(e.getValue(), mine.get(e.getKey()), "the app's view keeps the merged view's instance");
+        assertSame(e.getValue(), p.desired(e.getKey()));
+        assertSame(e.getValue().key(), mine.keySet().stream().filter(e.getKey()::equals).findFirst().orElseThrow(),
+            "and its key");
+      }
+    }
+    FlowKey third = mine.keySet().stream().filter(k -> !first.containsKey(k)).findFirst().orElseThrow();
+    assertSame(mine.get(third), p.desired(third), "a new entry: one instance in both views");
   }
 
   @Test

@@ -198,7 +198,7 @@ final class ExternalFlows {
       for (OverlayEndpoint e : topo.endpointsIn(n.name())) {
         List<Action> actions = new ArrayList<>(List.of(
             Action.setField(Field.ETH_SRC, GatewayMac.of(n.gateway().getAsInt())),
-            Action.setField(Field.ETH_DST, e.mac().value()), new Action.DecTtl()));
+            Action.setField(Field.ETH_DST, e.mac().value()), Action.DEC_TTL));
         if (bridge.isLocal(e)) {
           OptionalLong port = bridge.ofport(e);
           if (port.isEmpty()) {
@@ -273,7 +273,7 @@ final class ExternalFlows {
 
   private static List<Action> routeTo(long emac, long mac, List<Action> last) {
     List<Action> a = new ArrayList<>(List.of(Action.setField(Field.ETH_SRC, emac), Action.setField(Field.ETH_DST, mac),
-        new Action.DecTtl()));
+        Action.DEC_TTL));
     a.addAll(last);
     return a;
   }

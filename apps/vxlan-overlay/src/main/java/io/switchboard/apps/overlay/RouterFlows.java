@@ -130,7 +130,7 @@ final class RouterFlows {
     return OverlayFlows.entry(Stage.L3, ROUTE, m, n.vni()).actions(
         Action.setField(Field.ETH_SRC, GatewayMac.of(peer.gateway().getAsInt())),
         Action.setField(Field.ETH_DST, e.mac().value()),
-        new Action.DecTtl())
+        Action.DEC_TTL)
         .writeMetadata(peer.vni(), -1L).next(Stage.L2).build();
   }
 }
