@@ -101,7 +101,8 @@ final class ChurnRun {
     }
     System.out.printf(Locale.ROOT, "driver self-warm-up: %d changes to a stand-in server in %d round(s), %.1f s; %s%n",
         changes, rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
-        : drained >= 2 ? "its JIT has caught up" : queued + " method(s) still queued for its JIT (stopped at the cap)");
+        : drained >= 2 ? "its JIT has caught up" : queued == 0 ? "its JIT's queue was empty after the last round only"
+        + " (stopped at the cap)" : queued + " method(s) still queued for its JIT (stopped at the cap)");
   }
 
   /**
@@ -154,7 +155,12 @@ final class ChurnRun {
     int connections = Integer.parseInt(d.opts.getOrDefault("connections", "16"));
     selfWarmup(Integer.parseInt(d.opts.getOrDefault("self-warmup", "3")), rate, connections);
     yieldOwnJit();
-    OpenLoopClient client = new OpenLoopClient(rest, token, connections);
+    try (OpenLoopClient client = new OpenLoopClient(rest, token, connections)) {
+      churn(client, rate, seconds, lifetime, pid);
+    }
+  }
+
+  private void churn(OpenLoopClient client, int rate, int seconds, int lifetime, long pid) throws Exception {
     Random rnd = new Random(21);
     List<Deque<String>> freePorts = new ArrayList<>();
     for (int h = 0; h < d.hosts; h++) {
@@ -259,7 +265,6 @@ final class ChurnRun {
     while (outstanding.get() > 0 && System.nanoTime() - churnEnd < 30_000_000_000L) {
       Thread.sleep(20);
     }
-    client.close();
     Thread.sleep(1000);
     long cpu = ControllerProbe.cpuMillis(pid) - cpuBefore;
     long ownCpu = ControllerProbe.cpuMillis(ProcessHandle.current().pid()) - ownCpuBefore;

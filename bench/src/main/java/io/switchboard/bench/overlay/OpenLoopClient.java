@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,9 @@ final class OpenLoopClient implements AutoCloseable {
   /** The request a connection waits on the answer of. */
   private static final AttributeKey<Request> PENDING = AttributeKey.valueOf("pending");
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  /** One daemon thread: a driver that fails part way must not be kept alive by its client. */
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+      new DefaultThreadFactory("open-loop-client", true), NioIoHandler.newFactory());
   private final Bootstrap boot;
   private final String hostHeader;
   private final String authorization;
@@ -59,6 +62,8 @@ final class OpenLoopClient implements AutoCloseable {
   private final Deque<Request> waiting = new ArrayDeque<>();
   private final Deque<Channel> idle = new ArrayDeque<>();
   private int open;
+  /** Set on the event loop by {@link #close}: nothing is sent or connected after it. */
+  private boolean closing;
 
   /** {@code base}: http://127.0.0.1:PORT; {@code token}: sent as a bearer token with every request. */
   OpenLoopClient(String base, String token, int connections) {
@@ -89,6 +94,10 @@ final class OpenLoopClient implements AutoCloseable {
 
   private void submit(Request r) {
     group.execute(() -> {
+      if (closing) {
+        r.done().accept(null, new IOException("client closed"));
+        return;
+      }
       waiting.add(r);
       dispatch();
     });
@@ -96,7 +105,7 @@ final class OpenLoopClient implements AutoCloseable {
 
   /** On the event loop: hands waiting requests to idle connections, opening more up to the limit. */
   private void dispatch() {
-    while (!waiting.isEmpty()) {
+    while (!closing && !waiting.isEmpty()) {
       Channel ch = idle.poll();
       if (ch != null) {
         if (ch.isActive()) {
@@ -109,17 +118,26 @@ final class OpenLoopClient implements AutoCloseable {
       }
       open++;
       Request first = waiting.poll();
-      boot.connect().addListener(f -> {
+      boot.connect().addListener(f -> onLoop(() -> {
         if (f.isSuccess()) {
           Channel c = ((ChannelFuture) f).channel();
-          c.closeFuture().addListener(x -> connectionClosed(c));
+          c.closeFuture().addListener(x -> onLoop(() -> connectionClosed(c)));
           send(c, first);
         } else {
           open--;
           first.done().accept(null, f.cause());
           dispatch();
         }
-      });
+      }));
+    }
+  }
+
+  /** Runs on the event loop: a failed registration may call back on another thread. */
+  private void onLoop(Runnable task) {
+    if (group.next().inEventLoop()) {
+      task.run();
+    } else {
+      group.execute(task);
     }
   }
 
@@ -173,8 +191,21 @@ final class OpenLoopClient implements AutoCloseable {
     }
   }
 
+  /** Fails what waits and what is under way (their callbacks say so), closes the connections, stops the thread. */
   @Override
   public void close() {
+    try {
+      group.submit(() -> {
+        closing = true;
+        Request r;
+        while ((r = waiting.poll()) != null) {
+          r.done().accept(null, new IOException("client closed"));
+        }
+        idle.clear();
+      }).syncUninterruptibly();
+    } catch (java.util.concurrent.RejectedExecutionException alreadyStopped) {
+      return;
+    }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

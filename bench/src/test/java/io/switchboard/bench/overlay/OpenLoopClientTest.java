@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,6 +110,47 @@ class OpenLoopClientTest {
       assertEquals(List.of(), answers);
       assertEquals(3, errors.size());
       assertNotNull(errors.get(0).getMessage());
+    }
+  }
+
+  @Test
+  void closingFailsWhatWaitsAndWhatIsUnderWay() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> { // takes connections, never answers
+        List<java.net.Socket> held = new ArrayList<>();
+        try {
+          while (true) {
+            held.add(silent.accept());
+          }
+        } catch (java.io.IOException closed) {
+          held.forEach(sock -> {
+            try {
+              sock.close();
+            } catch (java.io.IOException ignored) {
+              // closing anyway
+            }
+          });
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      List<Throwable> errors = new CopyOnWriteArrayList<>();
+      CountDownLatch done = new CountDownLatch(3);
+      OpenLoopClient client = new OpenLoopClient("http://127.0.0.1:" + silent.getLocalPort(), "t", 1);
+      for (int i = 0; i < 3; i++) {
+        client.delete("/x/" + i, (a, err) -> {
+          errors.add(err);
+          done.countDown();
+        });
+      }
+      Thread.sleep(200); // one under way, two waiting
+      client.close();
+      assertTrue(done.await(5, TimeUnit.SECONDS), "every callback ran");
+      assertEquals(3, errors.size());
+      assertTrue(errors.stream().allMatch(e -> e instanceof java.io.IOException), errors.toString());
+      CountDownLatch late = new CountDownLatch(1);
+      org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.RejectedExecutionException.class,
+          () -> client.delete("/late", (a, err) -> late.countDown()), "a closed client takes nothing more");
     }
   }
 
