@@ -32,6 +32,7 @@ public record FlowEntry(
     Objects.requireNonNull(stage, "stage");
     Objects.requireNonNull(match, "match");
     actions = SharedActions.of(actions); // immutable; equal lists share one instance (memory per entry)
+    metadata = SharedActions.of(metadata);
     if (priority < 0 || priority > 0xffff) {
       throw new IllegalArgumentException("priority out of range: " + priority);
     }

@@ -3,12 +3,12 @@ package io.switchboard.controller.spi;
 import java.util.List;
 
 /**
- * One instance for equal actions and equal action lists, as far as a fixed table reaches. An overlay repeats the same
+ * One instance for equal actions, equal action lists and equal metadata writes, as far as a fixed table reaches. An overlay repeats the same
  * few actions across most of its entries (the tunnel's VNI and a host's address on every entry that reaches that
  * host, the same register moves in every ARP answer); kept per entry, they were a fifth of the memory of a programmed
  * bridge's entries, and of what each young collection copied while endpoints churned.
  *
- * <p>Bounded by design: a direct-mapped table of {@value #SLOTS} actions and as many lists, where a newcomer takes
+ * <p>Bounded by design: direct-mapped tables of {@value #SLOTS} actions, lists and metadata writes, where a newcomer takes
  * its slot from whatever held it (no growth, no eviction policy, nothing to clean up). Its reads and writes race on
  * purpose: actions and the lists {@link List#copyOf} makes are immutable, with final fields, so any thread may use
  * whichever instance it finds; a lost write only costs a duplicate.
@@ -18,6 +18,7 @@ final class SharedActions {
   private static final Action[] ACTIONS = new Action[SLOTS];
   @SuppressWarnings("unchecked")
   private static final List<Action>[] LISTS = new List[SLOTS];
+  private static final FlowEntry.Metadata[] METADATA = new FlowEntry.Metadata[SLOTS];
 
   private SharedActions() {}
 
@@ -59,6 +60,20 @@ final class SharedActions {
     }
     ACTIONS[slot] = a;
     return a;
+  }
+
+  /** A metadata write equal to {@code m} (null stays null), shared the same way: a few values per overlay network. */
+  static FlowEntry.Metadata of(FlowEntry.Metadata m) {
+    if (m == null) {
+      return null;
+    }
+    int slot = spread(31 * Long.hashCode(m.value() * 0x9E3779B97F4A7C15L) + Long.hashCode(m.mask()));
+    FlowEntry.Metadata known = METADATA[slot];
+    if (known != null && known.value() == m.value() && known.mask() == m.mask()) {
+      return known;
+    }
+    METADATA[slot] = m;
+    return m;
   }
 
   /** Written out for the common kinds (a record's generated hashCode is slow until the JIT inlines it); 0: not shared. */

@@ -53,6 +53,16 @@ class SharedActionsTest {
   }
 
   @Test
+  void equalMetadataWritesAreOneInstance() {
+    FlowEntry a = FlowEntry.in(Stage.L2).match(FlowMatch.ALL).writeMetadata(0x1389, 0xffffff).build();
+    FlowEntry b = FlowEntry.in(Stage.L2).match(FlowMatch.ALL).writeMetadata(0x1389, 0xffffff).build();
+    assertSame(a.metadata(), b.metadata());
+    FlowEntry c = FlowEntry.in(Stage.L2).match(FlowMatch.ALL).writeMetadata(0x1389, 0xff).build();
+    assertEquals(new FlowEntry.Metadata(0x1389, 0xff), c.metadata(), "another mask is another write");
+    assertEquals(null, FlowEntry.in(Stage.L2).match(FlowMatch.ALL).build().metadata());
+  }
+
+  @Test
   void kindsNotSharedComeBackUnchanged() {
     Action ct = Action.conntrack(true, 3, Stage.L2);
     assertSame(ct, SharedActions.of(ct));
