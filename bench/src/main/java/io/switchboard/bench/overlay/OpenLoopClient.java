@@ -61,6 +61,10 @@ final class OpenLoopClient implements AutoCloseable {
   /** Touched on the event loop only. */
   private final Deque<Request> waiting = new ArrayDeque<>();
   private final Deque<Channel> idle = new ArrayDeque<>();
+  /** Every open connection, and the first request of each connection still being made. */
+  private final java.util.Set<Channel> channels = new java.util.HashSet<>();
+  private final java.util.Set<Request> connecting = java.util.Collections.newSetFromMap(
+      new java.util.IdentityHashMap<>());
   private int open;
   /** Set on the event loop by {@link #close}: nothing is sent or connected after it. */
   private boolean closing;
@@ -118,14 +122,23 @@ final class OpenLoopClient implements AutoCloseable {
       }
       open++;
       Request first = waiting.poll();
+      connecting.add(first);
       boot.connect().addListener(f -> onLoop(() -> {
+        boolean stillOurs = connecting.remove(first); // close() failed it already otherwise
         if (f.isSuccess()) {
           Channel c = ((ChannelFuture) f).channel();
+          if (!stillOurs) {
+            c.close();
+            return;
+          }
+          channels.add(c);
           c.closeFuture().addListener(x -> onLoop(() -> connectionClosed(c)));
           send(c, first);
         } else {
           open--;
-          first.done().accept(null, f.cause());
+          if (stillOurs) {
+            first.done().accept(null, f.cause());
+          }
           dispatch();
         }
       }));
@@ -159,6 +172,9 @@ final class OpenLoopClient implements AutoCloseable {
 
   /** On the event loop: a connection's request under way fails with it; a new one may be opened for the rest. */
   private void connectionClosed(Channel ch) {
+    if (!channels.remove(ch)) {
+      return; // close() accounted for it
+    }
     open--;
     idle.remove(ch);
     Request r = ch.attr(PENDING).getAndSet(null);
@@ -191,17 +207,34 @@ final class OpenLoopClient implements AutoCloseable {
     }
   }
 
-  /** Fails what waits and what is under way (their callbacks say so), closes the connections, stops the thread. */
+  /**
+   * Fails what waits and what is under way (each callback once, here, whatever the connections do next), closes the
+   * connections, stops the thread.
+   */
   @Override
   public void close() {
     try {
       group.submit(() -> {
         closing = true;
+        IOException closed = new IOException("client closed");
         Request r;
         while ((r = waiting.poll()) != null) {
-          r.done().accept(null, new IOException("client closed"));
+          r.done().accept(null, closed);
         }
+        for (Request c : connecting) {
+          c.done().accept(null, closed);
+        }
+        connecting.clear();
+        java.util.List<Channel> all = new java.util.ArrayList<>(channels);
+        channels.clear(); // their close listeners, run by close() below, then find nothing left to do
         idle.clear();
+        for (Channel ch : all) {
+          Request pending = ch.attr(PENDING).getAndSet(null);
+          if (pending != null) {
+            pending.done().accept(null, closed);
+          }
+          ch.close();
+        }
       }).syncUninterruptibly();
     } catch (java.util.concurrent.RejectedExecutionException alreadyStopped) {
       return;
