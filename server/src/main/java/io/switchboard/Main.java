@@ -180,13 +180,20 @@ public final class Main {
     }
     if (file != null) {
       ConfigService configs = sb.configs();
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
         try {
           configs.reload();
         } catch (RuntimeException e) {
           // the reason is logged; the running config stays
         }
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored, and a reload by signal
+        // would silently do nothing
+        org.slf4j.LoggerFactory.getLogger(Main.class).warn("SIGHUP is ignored in this process (it was started with"
+            + " SIGHUP ignored, as under nohup): kill -HUP will not reload {}; use 'switchboard reload', or run"
+            + " with --watch", file);
+      }
       if (watch) {
         configs.watch();
       }

@@ -95,6 +95,32 @@ class ReloadTriggersTest {
   }
 
   @Test
+  void aProcessStartedWithSighupIgnoredSaysSoInsteadOfIgnoringReloadsSilently() throws Exception {
+    int of = freePort();
+    int rest = freePort();
+    Path cfg = dir.resolve("nohup.yaml");
+    Files.writeString(cfg, config(of, rest, "first"));
+    List<String> cmd = new java.util.ArrayList<>(List.of("nohup", Path.of(System.getProperty("java.home"), "bin",
+        "java").toString(), "-Xmx128m", "-Dswitchboard.warmup=0", "-cp", System.getProperty("java.class.path"),
+        "io.switchboard.Main", "run", "--config", cfg.toString()));
+    Path log = dir.resolve("nohup.log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      await("the controller answers", Duration.ofSeconds(30), () -> rules(rest).contains("\"first\""));
+      await("the warning", Duration.ofSeconds(5), () -> {
+        try {
+          return Files.readString(log).contains("SIGHUP is ignored in this process");
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      assertTrue(Files.readString(log).contains("use 'switchboard reload', or run with --watch"));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void watchReloadsWhenTheFileChanges() throws Exception {
     int of = freePort();
     int rest = freePort();
