@@ -48,24 +48,15 @@ public final class LoadGenerator {
     System.exit(ok ? 0 : 1);
   }
 
-  /** No round of the self-warm-up starts after this, whatever the JIT says (unless more time is asked). */
-  static final Duration SELF_WARMUP_MAX = Duration.ofSeconds(20);
-  /** How often a long self-warm-up says how it goes. */
-  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-  /** One round after the first: the JIT's queue is read between rounds. */
-  private static final Duration ROUND = Duration.ofSeconds(1);
-
   /**
-   * Runs the same switches against a {@link LoopbackController} in this JVM first, so that the generator's own
-   * code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first measured second:
-   * for the time asked, then in rounds of a second until HotSpot's optimizing compiler has nothing queued after two
-   * rounds in a row ({@link CompilerQueue}); no round starts after {@link #SELF_WARMUP_MAX}. Without it, the first
-   * second of a run measured mostly the generator's JIT: at cbench's load a cold generator on one CPU could read
-   * about 40,000 answers a second, a warm one over a million; after a fixed 3 s its compiler still took half its CPU
-   * for the first 3 s of the run.
+   * Runs the same switches against a {@link LoopbackController} in this JVM first ({@link SelfWarmup}), so that the
+   * generator's own code (encoding packet-ins, reading flow-mods and packet-outs) is compiled before the first
+   * measured second. Without it, the first second of a run measured mostly the generator's JIT: at cbench's load a
+   * cold generator on one CPU could read about 40,000 answers a second, a warm one over a million; after a fixed 3 s
+   * its compiler still took half its CPU for the first 3 s of the run.
    */
   static void warmUpItself(BenchOptions opts, PrintStream out) throws InterruptedException {
-    warmUpItself(opts, out, SELF_WARMUP_MAX, CompilerQueue::optimizing);
+    warmUpItself(opts, out, SelfWarmup.MAX, CompilerQueue::optimizing);
   }
 
   /**
@@ -79,34 +70,17 @@ public final class LoadGenerator {
         + " up (against a controller inside its own JVM; the controller under test sees nothing of it)%n",
         opts.selfWarmup().toNanos() / 1e9);
     long begun = System.nanoTime();
-    long latest = begun + Math.max(opts.selfWarmup().toNanos(), cap.toNanos());
-    long answered = 0;
-    int rounds = 0;
-    int drained = 0;
-    int queued;
-    long said = begun;
+    long[] answered = {0};
+    SelfWarmup.Outcome o;
     try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
       PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-      do {
-        Duration round = rounds == 0 ? opts.selfWarmup() : ROUND;
-        answered += new BenchRun(opts.rehearsal("127.0.0.1", ctl.port(), round), quiet).run().total().answered();
-        rounds++;
-        queued = jitQueue.getAsInt();
-        drained = queued == 0 ? drained + 1 : 0;
-        long now = System.nanoTime();
-        if (now - said >= PROGRESS_EVERY.toNanos()) { // it may take 20 s: say how it goes
-          said = now;
-          out.printf(Locale.ROOT, "bench: self-warm-up: %.0f s, %d round(s), %s%n", (now - begun) / 1e9, rounds,
-              queued < 0 ? "the JIT's queue cannot be read" : queued + " queued for the JIT");
-        }
-      } while ((queued > 0 || queued == 0 && drained < 2) && System.nanoTime() < latest);
+      o = SelfWarmup.run(opts.selfWarmup(), cap, jitQueue, length -> answered[0] += new BenchRun(
+          opts.rehearsal("127.0.0.1", ctl.port(), length), quiet).run().total().answered(),
+          line -> out.println("bench: self-warm-up: " + line));
     }
-    out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered),
-        rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
-        : drained >= 2 ? "the JIT has caught up"
-        : queued == 0 ? "the JIT's queue was empty after the last round only (stopped at the cap)"
-        : queued + (queued == 1 ? " method" : " methods") + " still queued for the JIT (stopped at the cap)");
-    return rounds;
+    out.printf(Locale.ROOT, "bench: self-warm-up: %s answers in %d round(s), %.1f s; %s%n", Report.n(answered[0]),
+        o.rounds(), (System.nanoTime() - begun) / 1e9, o.jit());
+    return o.rounds();
   }
 
   /** This tool only loads controllers on this machine: its traffic stays on loopback. */

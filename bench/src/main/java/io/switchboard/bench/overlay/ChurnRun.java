@@ -1,6 +1,7 @@
 package io.switchboard.bench.overlay;
 
 import io.switchboard.apps.overlay.SyntheticOverlay;
+import io.switchboard.bench.SelfWarmup;
 import io.switchboard.controller.core.CompilerQueue;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -29,16 +30,12 @@ final class ChurnRun {
     this.d = driver;
   }
 
-  /** No round of the self-warm-up starts after this, whatever the JIT says (unless more time is asked). */
-  static final long SELF_WARMUP_MAX_SECONDS = 20;
-
   /**
    * This JVM's own side of a change (its HTTP client, the bodies, the open-loop queue), compiled before the churn
    * against a stand-in server inside this JVM that answers every add and delete at once: the controller sees none
-   * of it. It runs for {@code seconds}, then in rounds of a second until HotSpot's optimizing compiler has nothing
-   * queued after two rounds in a row ({@link CompilerQueue}), no round starting after
-   * {@link #SELF_WARMUP_MAX_SECONDS}: the driver shares the machine with the controller it measures, and its own JIT
-   * at the churn's start took CPU from it. The flow-mod side is compiled already by the programming of the bridges.
+   * of it. It runs for {@code seconds}, then on until its JIT has caught up ({@link SelfWarmup}): the driver shares
+   * the machine with the controller it measures, and its own JIT at the churn's start took CPU from it. The flow-mod
+   * side is compiled already by the programming of the bridges.
    */
   static void selfWarmup(int seconds, int rate, int connections) throws Exception {
     if (seconds <= 0) {
@@ -64,26 +61,23 @@ final class ChurnRun {
     server.setExecutor(threads);
     server.start();
     long begun = System.nanoTime();
-    long latest = begun + Math.max(seconds, SELF_WARMUP_MAX_SECONDS) * 1_000_000_000L;
-    int changes = 0;
-    int rounds = 0;
-    int drained = 0;
-    int queued;
+    int[] changes = {0};
+    SelfWarmup.Outcome o;
     try (OpenLoopClient client = new OpenLoopClient("http://127.0.0.1:" + server.getAddress().getPort(), "warm-up",
         connections)) {
       String path = "/api/v1/overlay/endpoints";
       AtomicInteger outstanding = new AtomicInteger();
       long period = 1_000_000_000L / Math.max(1, rate);
-      do {
+      o = SelfWarmup.run(Duration.ofSeconds(seconds), SelfWarmup.MAX, CompilerQueue::optimizing, length -> {
         long start = System.nanoTime();
-        long end = start + (rounds == 0 ? seconds : 1) * 1_000_000_000L;
-        for (int c = 0; System.nanoTime() < end; c++, changes++) {
+        long end = start + length.toNanos();
+        for (int c = 0; System.nanoTime() < end; c++, changes[0]++) {
           long wait = start + c * period - System.nanoTime();
           if (wait > 200_000) {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
           outstanding.addAndGet(2);
-          int n = changes;
+          int n = changes[0];
           client.post(path, SyntheticOverlay.churnBody(n, n % 50, n % 20, "s0"), (a, err) -> outstanding.decrementAndGet());
           client.delete(path + "/churn" + n, (a, err) -> outstanding.decrementAndGet());
         }
@@ -91,18 +85,13 @@ final class ChurnRun {
         while (outstanding.get() > 0 && System.nanoTime() < until) {
           Thread.sleep(10);
         }
-        rounds++;
-        queued = CompilerQueue.optimizing();
-        drained = queued == 0 ? drained + 1 : 0;
-      } while ((queued > 0 || queued == 0 && drained < 2) && System.nanoTime() < latest);
+      }, line -> System.out.println("driver self-warm-up: " + line));
     } finally {
       server.stop(0);
       threads.shutdownNow();
     }
     System.out.printf(Locale.ROOT, "driver self-warm-up: %d changes to a stand-in server in %d round(s), %.1f s; %s%n",
-        changes, rounds, (System.nanoTime() - begun) / 1e9, queued < 0 ? "(the JIT's queue cannot be read here)"
-        : drained >= 2 ? "its JIT has caught up" : queued == 0 ? "its JIT's queue was empty after the last round only"
-        + " (stopped at the cap)" : queued + " method(s) still queued for its JIT (stopped at the cap)");
+        changes[0], o.rounds(), (System.nanoTime() - begun) / 1e9, o.jit());
   }
 
   /**
