@@ -171,6 +171,12 @@ public final class Main {
         return 1;
       }
     }
+    try {
+      io.switchboard.controller.openflow.OpenFlowServer.eventLoops(); // a bad -D setting fails here, not mid-start
+    } catch (IllegalArgumentException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return 2;
+    }
     Switchboard sb;
     try {
       sb = Switchboard.start(config, file);

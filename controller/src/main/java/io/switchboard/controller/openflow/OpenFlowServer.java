@@ -36,6 +36,13 @@ public final class OpenFlowServer implements AutoCloseable {
    */
   static final String TRANSPORT_PROPERTY = "switchboard.openflow.transport";
   /**
+   * How many event loops serve the switches' connections (default: one per CPU the JVM may use). Netty's default,
+   * two per CPU, suits handlers that block; ours never do, and two loops sharing one CPU take turns at the
+   * scheduler's pace: in cbench's latency mode pinned to one CPU, a switch's round trip then waited up to 4 ms
+   * behind the other loop (p99 4.1-4.3 ms with two loops, 0.9-1.3 ms with one; docs/performance.md).
+   */
+  public static final String EVENT_LOOPS_PROPERTY = "switchboard.openflow.event-loops";
+  /**
    * The most one read from a switch takes (Netty's default grows to 64 KiB). Everything read is decoded at once, even
    * when the switch's inbox filled up halfway, so this is what a switch can add beyond its inbox's share: 16 KiB is
    * some 200 packet-ins, still far more per read than a system call costs. With 64 KiB reads, 256 flooding switches
@@ -45,7 +52,8 @@ public final class OpenFlowServer implements AutoCloseable {
   static final int MAX_READ = 16 << 10;
   private static final boolean EPOLL = useEpoll();
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioHandler());
+  private final int eventLoops = eventLoops();
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, ioHandler());
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
@@ -68,6 +76,24 @@ public final class OpenFlowServer implements AutoCloseable {
       log.info("OpenFlow on NIO: no native epoll transport here ({})", e.toString());
     }
     return false;
+  }
+
+  /** The number of event loops for switch connections: {@link #EVENT_LOOPS_PROPERTY}, else one per CPU. */
+  public static int eventLoops() {
+    String set = System.getProperty(EVENT_LOOPS_PROPERTY, "").trim();
+    if (set.isEmpty()) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    try {
+      int n = Integer.parseInt(set);
+      if (n >= 1 && n <= 1024) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("-D" + EVENT_LOOPS_PROPERTY + " must be a whole number from 1 to 1024, got '"
+        + set + "'");
   }
 
   private static IoHandlerFactory ioHandler() {
@@ -169,8 +195,8 @@ public final class OpenFlowServer implements AutoCloseable {
     Channel serverChannel = b.bind(host, port).sync().channel();
     serverChannels.add(serverChannel);
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("OpenFlow listening on {}:{}{} ({} transport)", bound.getAddress().getHostAddress(), bound.getPort(),
-        tls != null ? " (TLS)" : "", transport());
+    log.info("OpenFlow listening on {}:{}{} ({} transport, {} event loop{})", bound.getAddress().getHostAddress(),
+        bound.getPort(), tls != null ? " (TLS)" : "", transport(), eventLoops, eventLoops == 1 ? "" : "s");
     return bound;
   }
 
