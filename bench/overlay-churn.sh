@@ -90,6 +90,9 @@ if [ "$mode" = churn ]; then warmup="-Dswitchboard.warmup=${WARMUP:-3s}"; else w
 pin_controller=(); pin_driver=()
 [ -n "${CONTROLLER_CPUS:-}" ] && pin_controller=(taskset -c "$CONTROLLER_CPUS")
 [ -n "${DRIVER_CPUS:-}" ] && pin_driver=(taskset -c "$DRIVER_CPUS")
+# as the launcher: a second C2 compiler thread on two or three CPUs (the controllers' own)
+ccpus="$(${pin_controller[@]+"${pin_controller[@]}"} nproc)"
+if [ "$ccpus" -ge 2 ] && [ "$ccpus" -le 3 ]; then opens="$opens -XX:CICompilerCount=3"; fi
 start_controllers() { # $1: log suffix
   cpids=()
   for i in $(seq 0 $((instances - 1))); do

@@ -90,7 +90,7 @@ final class TopologyIndex {
   }
 
   private static void change(Map<String, List<OverlayEndpoint>> lists, String key, OverlayEndpoint e, boolean add) {
-    List<OverlayEndpoint> list = new ArrayList<>(lists.getOrDefault(key, List.of()));
+    List<OverlayEndpoint> list = new ArrayList<>(lists.getOrDefault(key, none()));
     int at = Collections.binarySearch(list, e, BY_NAME);
     if (add) {
       list.add(at < 0 ? -at - 1 : at, e);
@@ -116,8 +116,24 @@ final class TopologyIndex {
     }
     List<OverlayNetwork> list = new ArrayList<>(out.values());
     list.sort(BY_VNI);
-    return List.copyOf(list);
+    return frozen(list);
   }
+
+  /**
+   * An unmodifiable list of one class whatever its size: {@code List.copyOf} answers with one class for up to two
+   * elements and another above, so code compiled where every host had three networks was thrown away (a class-check
+   * trap, then seconds of recompiling the change path) on the first host with two (docs/overlay-scale.md).
+   */
+  static <T> List<T> frozen(Collection<T> items) {
+    return Collections.unmodifiableList(new ArrayList<>(items));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> none() {
+    return (List<T>) NONE;
+  }
+
+  private static final List<Object> NONE = Collections.unmodifiableList(new ArrayList<>());
 
   Config config() {
     return config;
@@ -128,15 +144,15 @@ final class TopologyIndex {
   }
 
   List<OverlayEndpoint> inNetwork(String network) {
-    return byNetwork.getOrDefault(network, List.of());
+    return byNetwork.getOrDefault(network, none());
   }
 
   List<OverlayEndpoint> onHost(String host) {
-    return byHost.getOrDefault(host, List.of());
+    return byHost.getOrDefault(host, none());
   }
 
   List<OverlayNetwork> networksOn(String host) {
-    return networksOn.getOrDefault(host, List.of());
+    return networksOn.getOrDefault(host, none());
   }
 
   /** The config's hosts, networks and routers by name; computed once per config. */
@@ -171,7 +187,7 @@ final class TopologyIndex {
               others.put(net.vni(), net);
             }
           }
-          peers.put(n, List.copyOf(others.values()));
+          peers.put(n, frozen(others.values()));
         }
       }
       int count = overlay.hosts().size();
@@ -211,7 +227,7 @@ final class TopologyIndex {
     }
 
     List<OverlayNetwork> routedPeers(String network) {
-      return peers.getOrDefault(network, List.of());
+      return peers.getOrDefault(network, none());
     }
 
     /** The hosts whose {@code bridge} is this switch (by dpid, or by name), in config order. */
