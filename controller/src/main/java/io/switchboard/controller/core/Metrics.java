@@ -161,7 +161,7 @@ public final class Metrics {
       for (int i = 0; i <= BUCKETS.length; i++) {
         cum += h.counts[i].sum();
         String le = i < BUCKETS.length ? fmt(BUCKETS[i]) : "+Inf";
-        lines.put(String.format("%s_bucket{%sle=\"%s\"}%s", k.name(), inner, le, pad(i)), Long.toString(cum));
+        lines.put(String.format("%s_bucket{%s%sle=\"%s\"}", k.name(), inner, pad(i), le), Long.toString(cum));
       }
       lines.put(k.name() + "_count" + k.labels(), Long.toString(h.count.sum()));
       lines.put(k.name() + "_sum" + k.labels(), fmt(h.sum.sum()));
@@ -170,13 +170,26 @@ public final class Metrics {
       sb.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name.replace('_', ' ')))
           .append('\n');
       sb.append("# TYPE ").append(name).append(' ').append(types.get(name)).append('\n');
-      lines.forEach((series, value) -> sb.append(series.replaceAll("~\\d+$", "")).append(' ').append(value)
-          .append('\n'));
+      lines.forEach((series, value) -> appendUnpadded(sb, series).append(' ').append(value).append('\n'));
     });
     return sb.toString();
   }
 
-  /** Keeps bucket lines in bucket order in the sorted map; stripped on output. */
+  /** {@code series} without the {@link #pad} before its {@code le} label, if it has one. */
+  private static StringBuilder appendUnpadded(StringBuilder sb, String series) {
+    int le = series.lastIndexOf("le=\"");
+    if (le >= PAD_LENGTH && series.charAt(le - PAD_LENGTH) == '~') {
+      return sb.append(series, 0, le - PAD_LENGTH).append(series, le, series.length());
+    }
+    return sb.append(series);
+  }
+
+  private static final int PAD_LENGTH = 4;
+
+  /**
+   * Keeps a histogram's bucket lines in bucket order in the sorted map (just before {@code le}, so that "+Inf" does
+   * not sort first); stripped on output.
+   */
   private static String pad(int i) {
     return "~" + (100 + i);
   }

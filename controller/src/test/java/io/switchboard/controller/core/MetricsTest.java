@@ -43,4 +43,25 @@ class MetricsTest {
     m.inc("switchboard_flow_mods_total", "dpid", GONE);
     assertEquals(1, m.counter("switchboard_flow_mods_total", "dpid", GONE));
   }
+
+  @Test
+  void aHistogramsBucketsComeInOrderWithNothingOfTheirSortKeyLeft() {
+    Metrics m = new Metrics();
+    m.observeSeconds("switchboard_something_seconds", 0.2, "dpid", GONE);
+    m.observeSeconds("switchboard_something_seconds", 100, "dpid", GONE);
+    String text = m.render();
+    java.util.List<String> buckets = text.lines().filter(l -> l.startsWith("switchboard_something_seconds_bucket"))
+        .toList();
+    assertTrue(buckets.size() > 3, text);
+    assertFalse(text.contains("~"), text);
+    assertTrue(buckets.get(buckets.size() - 1).startsWith("switchboard_something_seconds_bucket{dpid=\"" + GONE
+        + "\",le=\"+Inf\"} 2"), text);
+    long last = -1;
+    for (String b : buckets) {
+      long n = Long.parseLong(b.substring(b.lastIndexOf(' ') + 1));
+      assertTrue(n >= last, "cumulative, in bucket order: " + text);
+      last = n;
+    }
+    assertTrue(text.contains("switchboard_something_seconds_count{dpid=\"" + GONE + "\"} 2"), text);
+  }
 }
