@@ -91,7 +91,7 @@ pin_controller=(); pin_driver=()
 [ -n "${CONTROLLER_CPUS:-}" ] && pin_controller=(taskset -c "$CONTROLLER_CPUS")
 [ -n "${DRIVER_CPUS:-}" ] && pin_driver=(taskset -c "$DRIVER_CPUS")
 # as the launcher: a second C2 compiler thread on two or three CPUs (the controllers' own)
-ccpus="$(${pin_controller[@]+"${pin_controller[@]}"} nproc)"
+ccpus="$(${pin_controller[@]+"${pin_controller[@]}"} env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)"
 if [ "$ccpus" -ge 2 ] && [ "$ccpus" -le 3 ]; then opens="$opens -XX:CICompilerCount=3"; fi
 start_controllers() { # $1: log suffix
   cpids=()

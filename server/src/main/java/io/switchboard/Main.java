@@ -81,7 +81,21 @@ public final class Main {
    * The demo lives in its own module (demo/) so this jar carries no test bed; the launcher puts its jars on the
    * class path for {@code switchboard demo}.
    */
+  /** The -D settings the controller reads at start, checked before anything starts; false (and said) if one is bad. */
+  static boolean jvmSettingsValid() {
+    try {
+      io.switchboard.controller.openflow.OpenFlowServer.eventLoops();
+      return true;
+    } catch (IllegalArgumentException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      return false;
+    }
+  }
+
   static int demo(String[] args) throws Exception {
+    if (!jvmSettingsValid()) {
+      return 2;
+    }
     Class<?> demo;
     try {
       demo = Class.forName("io.switchboard.demo.Demo");
@@ -171,10 +185,7 @@ public final class Main {
         return 1;
       }
     }
-    try {
-      io.switchboard.controller.openflow.OpenFlowServer.eventLoops(); // a bad -D setting fails here, not mid-start
-    } catch (IllegalArgumentException e) {
-      System.err.println("switchboard: " + e.getMessage());
+    if (!jvmSettingsValid()) {
       return 2;
     }
     Switchboard sb;

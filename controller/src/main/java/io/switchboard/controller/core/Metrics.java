@@ -170,12 +170,14 @@ public final class Metrics {
       sb.append("# HELP ").append(name).append(' ').append(help.getOrDefault(name, name.replace('_', ' ')))
           .append('\n');
       sb.append("# TYPE ").append(name).append(' ').append(types.get(name)).append('\n');
-      lines.forEach((series, value) -> appendUnpadded(sb, series).append(' ').append(value).append('\n'));
+      String buckets = name + "_bucket{";
+      lines.forEach((series, value) -> (series.startsWith(buckets) ? appendUnpadded(sb, series) : sb.append(series))
+          .append(' ').append(value).append('\n'));
     });
     return sb.toString();
   }
 
-  /** {@code series} without the {@link #pad} before its {@code le} label, if it has one. */
+  /** A bucket line {@code series} without the {@link #pad} before its {@code le} label (always its last). */
   private static StringBuilder appendUnpadded(StringBuilder sb, String series) {
     int le = series.lastIndexOf("le=\"");
     if (le >= PAD_LENGTH && series.charAt(le - PAD_LENGTH) == '~') {

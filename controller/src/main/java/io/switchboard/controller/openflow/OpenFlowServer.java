@@ -51,8 +51,8 @@ public final class OpenFlowServer implements AutoCloseable {
    */
   static final int MAX_READ = 16 << 10;
   private static final boolean EPOLL = useEpoll();
+  private final int eventLoops = eventLoops(); // first: a bad setting throws before any thread starts
   private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
-  private final int eventLoops = eventLoops();
   private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, ioHandler());
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
