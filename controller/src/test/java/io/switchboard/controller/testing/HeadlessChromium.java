@@ -191,12 +191,16 @@ public final class HeadlessChromium implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
-    try (Stream<Path> all = Files.walk(profile)) {
-      for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
+    // chromium's helper processes may still write to the profile as they stop (a walk then meets a file that was
+    // gone by the time it was read: an UncheckedIOException from the stream): a few tries, then leave the rest
+    for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
+      try (Stream<Path> all = Files.walk(profile)) {
+        for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        Thread.sleep(200);
       }
-    } catch (IOException e) {
-      // a file chromium still wrote while stopping: left in the temp dir
     }
   }
 }
