@@ -66,12 +66,20 @@ class ReloadTriggersTest {
   }
 
   Process start(Path cfg, String... extra) throws IOException {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.switchboard.Main", "run",
-        "--config", cfg.toString()));
+    return startUnder(List.of(), cfg, extra);
+  }
+
+  /** {@link #start}, the controller run by {@code wrapper} (e.g. nohup); its output goes to {@link #log}. */
+  Process startUnder(List<String> wrapper, Path cfg, String... extra) throws IOException {
+    List<String> cmd = new java.util.ArrayList<>(wrapper);
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-cp",
+        System.getProperty("java.class.path"), "io.switchboard.Main", "run", "--config", cfg.toString()));
     cmd.addAll(List.of(extra));
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(cfg.getFileName() + ".log").toFile()).start();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(cfg).toFile()).start();
+  }
+
+  Path log(Path cfg) {
+    return dir.resolve(cfg.getFileName() + ".log");
   }
 
   @Test
@@ -100,11 +108,8 @@ class ReloadTriggersTest {
     int rest = freePort();
     Path cfg = dir.resolve("nohup.yaml");
     Files.writeString(cfg, config(of, rest, "first"));
-    List<String> cmd = new java.util.ArrayList<>(List.of("nohup", Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-Xmx128m", "-Dswitchboard.warmup=0", "-cp", System.getProperty("java.class.path"),
-        "io.switchboard.Main", "run", "--config", cfg.toString()));
-    Path log = dir.resolve("nohup.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = startUnder(List.of("nohup"), cfg);
+    Path log = log(cfg);
     try {
       await("the controller answers", Duration.ofSeconds(30), () -> rules(rest).contains("\"first\""));
       await("the warning", Duration.ofSeconds(5), () -> {

@@ -186,7 +186,7 @@ public final class Metrics {
     return sb.append(series);
   }
 
-  private static final int PAD_LENGTH = 4;
+  private static final int PAD_LENGTH = pad(0).length();
 
   /**
    * Keeps a histogram's bucket lines in bucket order in the sorted map (just before {@code le}, so that "+Inf" does

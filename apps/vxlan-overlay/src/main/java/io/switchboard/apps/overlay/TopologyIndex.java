@@ -124,7 +124,7 @@ final class TopologyIndex {
    * elements and another above, so code compiled where every host had three networks was thrown away (a class-check
    * trap, then seconds of recompiling the change path) on the first host with two (docs/overlay-scale.md).
    */
-  static <T> List<T> frozen(Collection<T> items) {
+  private static <T> List<T> frozen(Collection<T> items) {
     return Collections.unmodifiableList(new ArrayList<>(items));
   }
 
