@@ -12,10 +12,14 @@ import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
+import org.projectfloodlight.openflow.protocol.OFType;
 
 /**
- * Requests to one switch waiting for their replies, matched by xid: a reply completes its request (all parts of a
- * multipart reply, bounded in parts and bytes), an error fails it, a timeout or the connection's end fails it too.
+ * Requests to one switch waiting for their replies, matched by xid and type: a reply completes its request (all
+ * parts of a multipart reply, bounded in parts and bytes), an error fails it, a timeout or the connection's end
+ * fails it too. The type matters: a switch picks the xids of what it sends on its own (packet-ins, flow-removed,
+ * port status) as it likes, and one that happens to carry a waiting request's xid is not its answer; taken for one,
+ * it would end the request early and never reach the apps.
  */
 final class Requests {
   static final long TIMEOUT_SECONDS = 30;
@@ -25,9 +29,15 @@ final class Requests {
   private final Consumer<String> overflow;
 
   private static final class Pending {
+    /** The type of the reply waited for; an ERROR answers any request. */
+    final OFType reply;
     final CompletableFuture<List<OFMessage>> future = new CompletableFuture<>();
     final List<OFMessage> parts = new ArrayList<>();
     long bytes;
+
+    Pending(OFType reply) {
+      this.reply = reply;
+    }
   }
 
   /** @param overflow called with the reason when a multipart reply streams past its bounds */
@@ -36,9 +46,12 @@ final class Requests {
     this.overflow = overflow;
   }
 
-  /** Waits for the reply to {@code xid}; register before sending, so that no reply can come first. */
-  CompletableFuture<List<OFMessage>> expect(long xid) {
-    Pending p = new Pending();
+  /**
+   * Waits for the reply to the request {@code xid} of type {@code request}; register before sending, so that no
+   * reply can come first.
+   */
+  CompletableFuture<List<OFMessage>> expect(long xid, OFType request) {
+    Pending p = new Pending(replyTo(request));
     pending.put(xid, p);
     p.future.orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((r, e) -> pending.remove(xid));
     return p.future;
@@ -50,7 +63,7 @@ final class Requests {
    */
   boolean reply(OFMessage m, int wireLength) {
     Pending p = pending.get(m.getXid());
-    if (p == null) {
+    if (p == null || (m.getType() != p.reply && m.getType() != OFType.ERROR)) {
       return false;
     }
     if (m instanceof OFErrorMsg err) {
@@ -87,6 +100,23 @@ final class Requests {
   void failAll(String why) {
     pending.values().forEach(p -> p.future.completeExceptionally(new IllegalStateException(why)));
     pending.clear();
+  }
+
+  /** The type of the reply that answers a request of type {@code request}. */
+  static OFType replyTo(OFType request) {
+    return switch (request) {
+      case ECHO_REQUEST -> OFType.ECHO_REPLY;
+      case FEATURES_REQUEST -> OFType.FEATURES_REPLY;
+      case GET_CONFIG_REQUEST -> OFType.GET_CONFIG_REPLY;
+      case STATS_REQUEST -> OFType.STATS_REPLY;
+      case BARRIER_REQUEST -> OFType.BARRIER_REPLY;
+      case QUEUE_GET_CONFIG_REQUEST -> OFType.QUEUE_GET_CONFIG_REPLY;
+      case ROLE_REQUEST -> OFType.ROLE_REPLY;
+      case GET_ASYNC_REQUEST -> OFType.GET_ASYNC_REPLY;
+      case BUNDLE_CONTROL -> OFType.BUNDLE_CONTROL;
+      case EXPERIMENTER -> OFType.EXPERIMENTER; // OpenFlow 1.0's Nicira role request and its reply
+      default -> throw new IllegalArgumentException("a " + request + " gets no reply to wait for");
+    };
   }
 
   int size() {

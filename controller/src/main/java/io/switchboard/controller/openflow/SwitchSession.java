@@ -322,7 +322,7 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   /** Sends a request and collects its reply (all parts of a multipart reply). */
   public CompletableFuture<List<OFMessage>> request(OFMessage m) {
-    CompletableFuture<List<OFMessage>> reply = requests.expect(m.getXid());
+    CompletableFuture<List<OFMessage>> reply = requests.expect(m.getXid(), m.getType());
     send(m);
     return reply;
   }

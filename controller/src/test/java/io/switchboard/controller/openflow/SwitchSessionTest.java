@@ -43,6 +43,7 @@ import org.projectfloodlight.openflow.protocol.OFRoleRequest;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFErrorCauseData;
 import org.projectfloodlight.openflow.types.U64;
 
@@ -52,6 +53,7 @@ import org.projectfloodlight.openflow.types.U64;
  * closed by shared barriers, and the port table behind the apps' view.
  */
 class SwitchSessionTest {
+  static final OFFactory F10 = OFFactories.getFactory(OFVersion.OF_10);
   static final OFFactory F13 = OFFactories.getFactory(OFVersion.OF_13);
   static final OFFactory F14 = OFFactories.getFactory(OFVersion.OF_14);
 
@@ -201,6 +203,28 @@ class SwitchSessionTest {
     assertTrue(s.reply(F13.buildFlowStatsReply().setXid(50).setEntries(List.of()).build(), 16));
     assertEquals(2, f.get().size());
     assertFalse(s.reply(F13.buildFlowStatsReply().setXid(50).setEntries(List.of()).build(), 16), "done: forgotten");
+  }
+
+  @Test
+  void aMessageTheSwitchSendsOnItsOwnIsNoReplyWhateverItsXid() throws Exception {
+    // a switch numbers its packet-ins as it likes: cbench-style generators count them up from 0, and so one carried
+    // the xid of a waiting barrier, ended it early and never reached the apps; its reply was then "unhandled"
+    SwitchSession s = session(F10);
+    CompletableFuture<List<OFMessage>> barrier = s.request(F10.buildBarrierRequest().setXid(4232).build());
+    CompletableFuture<List<OFMessage>> stats = s.request(F10.buildFlowStatsRequest().setXid(4233)
+        .setMatch(F10.buildMatch().build()).setOutPort(org.projectfloodlight.openflow.types.OFPort.ANY)
+        .setTableId(org.projectfloodlight.openflow.types.TableId.ALL).build());
+    OFMessage packetIn = F10.buildPacketIn().setXid(4232).setBufferId(OFBufferId.of(7))
+        .setInPort(org.projectfloodlight.openflow.types.OFPort.of(1))
+        .setReason(org.projectfloodlight.openflow.protocol.OFPacketInReason.NO_MATCH).setData(new byte[60]).build();
+    assertFalse(s.reply(packetIn, 78), "a packet-in is never a reply");
+    assertFalse(s.reply(F10.buildBarrierReply().setXid(4233).build(), 8), "a barrier reply does not answer stats");
+    assertFalse(barrier.isDone());
+    assertFalse(stats.isDone());
+    assertTrue(s.reply(F10.buildBarrierReply().setXid(4232).build(), 8));
+    assertEquals(List.of(F10.buildBarrierReply().setXid(4232).build()), barrier.get());
+    assertTrue(s.reply(F10.buildFlowStatsReply().setXid(4233).setEntries(List.of()).build(), 12));
+    assertEquals(1, stats.get().size());
   }
 
   @Test
