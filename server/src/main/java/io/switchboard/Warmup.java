@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * an in-memory store listens on ephemeral loopback ports (OpenFlow, and REST with a token file of its own), and 16
  * in-process OpenFlow 1.0 switches ({@link WarmupSwitch}, a thread each) drive its packet-in path - handshake,
  * flow stats, learning, new pairs answered by buffered flow-mods, known pairs and full pair tables by packet-outs -
- * with a mix of frames. Three in four keep an inbox full (1,024 packet-ins in flight), the others one in flight, as
- * latency-bound switches do; each connects anew now and then. Meanwhile its REST API is read the way a
+ * with a mix of frames. Three in four keep an inbox full (1,024 packet-ins in flight) every other half second and
+ * send one at a time in between, the others one in flight all along, as latency-bound switches do; each connects
+ * anew now and then. Meanwhile its REST API is read the way a
  * monitoring system reads a controller ({@link WarmupMonitor}): REST runs on Netty too, and code compiled for
  * OpenFlow alone is thrown away at the first request of another kind.
  *

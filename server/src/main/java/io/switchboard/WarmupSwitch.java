@@ -48,7 +48,23 @@ final class WarmupSwitch {
     final AtomicLong connections = new AtomicLong();
     /** No new packet-ins while set: the JIT gets the CPU to work through what it was asked to compile. */
     volatile boolean paused;
+    private final long startedAt = System.nanoTime();
+
+    /**
+     * Whether the switches that keep an inbox full send one packet-in at a time now: they do so every other
+     * {@link #PHASE_NANOS}. While their inboxes are full, the controller's event loop takes a long turn over each
+     * connection and reads few times a second, however many packet-ins it answers; the code run once a read (the
+     * channel's read loop, the decoder's entry, the flush after it) then stays in the JIT's first tier through the
+     * warm-up, and the first real switches would wait for its optimized compilation. One at a time, every packet-in
+     * is a read of its own.
+     */
+    boolean oneAtATime() {
+      return ((System.nanoTime() - startedAt) / PHASE_NANOS & 1) == 1;
+    }
   }
+
+  /** How long each phase of {@link Tally#oneAtATime()} lasts. */
+  static final long PHASE_NANOS = 500_000_000L;
 
   /** Ports 1..PORTS; one announced host on each. */
   static final int PORTS = 64;
@@ -118,7 +134,8 @@ final class WarmupSwitch {
     long handshakeDeadline = System.nanoTime() + handshakeNanos;
     while (answered < max && !stop.getAsBoolean()) {
       if (programmed && !tally.paused) {
-        while (inFlight < window) {
+        int limit = tally.oneAtATime() ? 1 : window;
+        while (inFlight < limit) {
           packetIn(sent++);
           inFlight++;
         }
