@@ -42,7 +42,7 @@ final class HostCaps {
 
   HostCaps(LongSupplier nanoClock) {
     this.logged = Caffeine.newBuilder().expireAfterWrite(LOG_INTERVAL).maximumSize(10_000)
-        .ticker(nanoClock::getAsLong).build();
+        .ticker(nanoClock::getAsLong).executor(Runnable::run).build(); // upkeep on the caller, as beingLearned's
   }
 
   /**

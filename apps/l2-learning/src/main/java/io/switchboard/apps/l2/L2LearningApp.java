@@ -84,8 +84,11 @@ public final class L2LearningApp implements ControllerApp {
     this.nanoClock = nanoClock;
     this.timer = timer;
     this.caps = new HostCaps(nanoClock);
+    // its upkeep (eviction, expiry) runs on the thread that writes, the bridge's event loop, a little at a time:
+    // by default Caffeine hands it to the common fork-join pool, a thread more that takes the CPU from the event
+    // loops when hosts are learned fastest, and contends with them for the cache
     this.beingLearned = Caffeine.newBuilder().expireAfterWrite(BEING_LEARNED).maximumSize(100_000)
-        .ticker(nanoClock::getAsLong).build();
+        .ticker(nanoClock::getAsLong).executor(Runnable::run).build();
   }
 
   /** The app's {@code l2-learning:} config section. */
