@@ -13,6 +13,7 @@ import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFStatsReply;
 import org.projectfloodlight.openflow.protocol.OFStatsReplyFlags;
 import org.projectfloodlight.openflow.protocol.OFType;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 
 /**
  * Requests to one switch waiting for their replies, matched by xid and type: a reply completes its request (all
@@ -88,10 +89,13 @@ final class Requests {
     return true;
   }
 
-  /** Fails one request at once (its reply could not be parsed), rather than at the timeout. */
-  void fail(long xid, String why) {
+  /**
+   * Fails one request at once, rather than at the timeout: a message of {@code wireType} (as the switch's
+   * {@code version} numbers types) with its xid could not be parsed, and it was the reply waited for, or an error.
+   */
+  void fail(long xid, int wireType, OFVersion version, String why) {
     Pending p = pending.get(xid);
-    if (p != null) {
+    if (p != null && (wireType == OFPT_ERROR || wireType == wireType(version, p.reply))) {
       p.future.completeExceptionally(new IllegalStateException(why));
     }
   }
@@ -117,6 +121,25 @@ final class Requests {
       case EXPERIMENTER -> OFType.EXPERIMENTER; // OpenFlow 1.0's Nicira role request and its reply
       default -> throw new IllegalArgumentException("a " + request + " gets no reply to wait for");
     };
+  }
+
+  /** OFPT_ERROR: 1 in every OpenFlow version. */
+  private static final int OFPT_ERROR = 1;
+
+  /** The number {@code version} gives {@code type} on the wire; -1 when that version has no such type. */
+  static int wireType(OFVersion version, OFType type) {
+    try {
+      return switch (version) {
+        case OF_10 -> org.projectfloodlight.openflow.protocol.ver10.OFTypeSerializerVer10.toWireValue(type);
+        case OF_11 -> org.projectfloodlight.openflow.protocol.ver11.OFTypeSerializerVer11.toWireValue(type);
+        case OF_12 -> org.projectfloodlight.openflow.protocol.ver12.OFTypeSerializerVer12.toWireValue(type);
+        case OF_13 -> org.projectfloodlight.openflow.protocol.ver13.OFTypeSerializerVer13.toWireValue(type);
+        case OF_14 -> org.projectfloodlight.openflow.protocol.ver14.OFTypeSerializerVer14.toWireValue(type);
+        case OF_15 -> org.projectfloodlight.openflow.protocol.ver15.OFTypeSerializerVer15.toWireValue(type);
+      };
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   int size() {

@@ -253,7 +253,7 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
         u.type(), u.xid(), u.reason());
     listener.counted(true, "UNDECODABLE");
     if (session != null) {
-      session.failRequest(u.xid(), "the switch's reply could not be parsed: " + u.reason());
+      session.failRequest(u.xid(), u.type(), "the switch's reply could not be parsed: " + u.reason());
       session.deliver(u);
     }
     // An unknown message type is answered as the spec says; replies and known types are just skipped.

@@ -352,9 +352,12 @@ public final class SwitchSession implements FlowProgrammer.Channel {
     return reply(m, 0);
   }
 
-  /** A reply that could not be parsed fails its request at once, rather than at the timeout. */
-  void failRequest(long xid, String why) {
-    requests.fail(xid, why);
+  /**
+   * A message of {@code wireType} that could not be parsed fails the request with its xid at once, rather than at
+   * the timeout, when it is that request's reply (or an error).
+   */
+  void failRequest(long xid, int wireType, String why) {
+    requests.fail(xid, wireType, factory.getVersion(), why);
   }
 
   /** The entry a failed flow-mod (by xid) was about, or null. */

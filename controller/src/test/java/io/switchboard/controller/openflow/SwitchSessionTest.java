@@ -228,6 +228,19 @@ class SwitchSessionTest {
   }
 
   @Test
+  void anUnparsableMessageFailsTheRequestWithItsXidOnlyWhenItIsThatRequestsReply() {
+    SwitchSession s = session(F10);
+    CompletableFuture<List<OFMessage>> barrier = s.request(F10.buildBarrierRequest().setXid(4300).build());
+    s.failRequest(4300, 10, "a packet-in (OF1.0 type 10) that could not be parsed");
+    assertFalse(barrier.isDone(), "a packet-in is never a barrier's reply");
+    s.failRequest(4300, 19, "a barrier reply (OF1.0 type 19) that could not be parsed");
+    assertTrue(barrier.isCompletedExceptionally());
+    CompletableFuture<List<OFMessage>> other = s.request(F10.buildBarrierRequest().setXid(4301).build());
+    s.failRequest(4301, 1, "an error that could not be parsed");
+    assertTrue(other.isCompletedExceptionally());
+  }
+
+  @Test
   void anErrorFailsItsRequestAndTheEndOfTheConnectionFailsTheRest() {
     SwitchSession s = session(F13);
     CompletableFuture<List<OFMessage>> refused = s.request(F13.buildBarrierRequest().setXid(60).build());
