@@ -79,6 +79,8 @@ final class Warmup {
   private static final int SWITCHES = 16;
   /** How long each switch may take to stop once told to; past it, closing the controller ends its connection. */
   private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+  /** When, after the switches are programmed, a second REST server starts (see {@link #drive}). */
+  private static final Duration SECOND_REST_AFTER = Duration.ofSeconds(2);
 
   private Warmup() {}
 
@@ -251,8 +253,11 @@ final class Warmup {
             return t;
           });
       AtomicBoolean stop = new AtomicBoolean();
+      RestServer[] second = new RestServer[1];
+      WarmupMonitor[] secondMonitor = new WarmupMonitor[1];
       CountDownLatch programmed = new CountDownLatch(SWITCHES);
       WarmupSwitch.Tally tally = new WarmupSwitch.Tally();
+      Thread secondStarter = null;
       try {
         List<Future<?>> runs = new ArrayList<>();
         for (int i = 0; i < SWITCHES; i++) {
@@ -281,6 +286,28 @@ final class Warmup {
             return null;
           }));
         }
+        // a second REST server, on threads of its own, read from SECOND_REST_AFTER on: what a thread does the first
+        // time it runs Netty's shared code (its FastThreadLocals set up) is seen while that code is still being
+        // compiled, not first at the real REST server's first request, which sent the decoder's compiled read path
+        // back to the first tier just before the first switches connected
+        secondStarter = new Thread(() -> {
+          try {
+            programmed.await(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
+            Thread.sleep(Math.min(SECOND_REST_AFTER.toMillis(), budget.toMillis()));
+            synchronized (second) {
+              if (!stop.get()) {
+                second[0] = new RestServer(c);
+                secondMonitor[0] = new WarmupMonitor(second[0].start("127.0.0.1", 0)).start();
+              }
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (Exception e) {
+            log.debug("warm-up: the second REST server did not start: {}", e.toString()); // the rest goes on
+          }
+        }, "warm-up-second-rest");
+        secondStarter.setDaemon(true);
+        secondStarter.start();
         waitForTheCompiler(budget, max, started, programmed, runs, tally);
         stop.set(true);
         for (Future<?> r : runs) {
@@ -291,14 +318,27 @@ final class Warmup {
             log.debug("a warm-up switch did not finish: {}", e.toString());
           }
         }
-        return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get(), monitor.answered());
+        long secondReads;
+        synchronized (second) {
+          secondReads = secondMonitor[0] == null ? 0 : secondMonitor[0].answered();
+        }
+        return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get(),
+            monitor.answered() + secondReads);
       } finally {
         stop.set(true);
         threads.shutdownNow();
-        try {
-          monitor.close();
-        } finally {
-          rest.close();
+        if (secondStarter != null) {
+          secondStarter.interrupt();
+          secondStarter.join(STOP_WAIT.toMillis());
+        }
+        RestServer r2;
+        WarmupMonitor m2;
+        synchronized (second) { // after this, the starter starts nothing (stop is set)
+          r2 = second[0];
+          m2 = secondMonitor[0];
+        }
+        try (RestServer s2 = r2; WarmupMonitor n2 = m2; RestServer r1 = rest; WarmupMonitor m1 = monitor) {
+          // closed in the reverse order: each monitor before its server
         }
       }
     }
