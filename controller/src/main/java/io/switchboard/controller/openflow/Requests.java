@@ -39,6 +39,10 @@ final class Requests {
     Pending(OFType reply) {
       this.reply = reply;
     }
+
+    boolean answeredBy(OFType type) {
+      return type == reply || type == OFType.ERROR;
+    }
   }
 
   /** @param overflow called with the reason when a multipart reply streams past its bounds */
@@ -64,7 +68,7 @@ final class Requests {
    */
   boolean reply(OFMessage m, int wireLength) {
     Pending p = pending.get(m.getXid());
-    if (p == null || (m.getType() != p.reply && m.getType() != OFType.ERROR)) {
+    if (p == null || !p.answeredBy(m.getType())) {
       return false;
     }
     if (m instanceof OFErrorMsg err) {
@@ -95,7 +99,7 @@ final class Requests {
    */
   void fail(long xid, int wireType, OFVersion version, String why) {
     Pending p = pending.get(xid);
-    if (p != null && (wireType == OFPT_ERROR || wireType == wireType(version, p.reply))) {
+    if (p != null && p.answeredBy(VersionNegotiation.typeOf(version, wireType))) {
       p.future.completeExceptionally(new IllegalStateException(why));
     }
   }
@@ -121,25 +125,6 @@ final class Requests {
       case EXPERIMENTER -> OFType.EXPERIMENTER; // OpenFlow 1.0's Nicira role request and its reply
       default -> throw new IllegalArgumentException("a " + request + " gets no reply to wait for");
     };
-  }
-
-  /** OFPT_ERROR: 1 in every OpenFlow version. */
-  private static final int OFPT_ERROR = 1;
-
-  /** The number {@code version} gives {@code type} on the wire; -1 when that version has no such type. */
-  static int wireType(OFVersion version, OFType type) {
-    try {
-      return switch (version) {
-        case OF_10 -> org.projectfloodlight.openflow.protocol.ver10.OFTypeSerializerVer10.toWireValue(type);
-        case OF_11 -> org.projectfloodlight.openflow.protocol.ver11.OFTypeSerializerVer11.toWireValue(type);
-        case OF_12 -> org.projectfloodlight.openflow.protocol.ver12.OFTypeSerializerVer12.toWireValue(type);
-        case OF_13 -> org.projectfloodlight.openflow.protocol.ver13.OFTypeSerializerVer13.toWireValue(type);
-        case OF_14 -> org.projectfloodlight.openflow.protocol.ver14.OFTypeSerializerVer14.toWireValue(type);
-        case OF_15 -> org.projectfloodlight.openflow.protocol.ver15.OFTypeSerializerVer15.toWireValue(type);
-      };
-    } catch (IllegalArgumentException e) {
-      return -1;
-    }
   }
 
   int size() {

@@ -6,6 +6,7 @@ import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFHello;
 import org.projectfloodlight.openflow.protocol.OFHelloElem;
 import org.projectfloodlight.openflow.protocol.OFHelloElemVersionbitmap;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.U32;
 
@@ -63,17 +64,21 @@ final class VersionNegotiation {
   }
 
   static boolean isKnownType(OFVersion v, int type) {
+    return typeOf(v, type) != null;
+  }
+
+  /** The message type {@code v} numbers {@code type} on the wire; null when that version has no such type. */
+  static OFType typeOf(OFVersion v, int type) {
     try {
       byte b = (byte) type;
-      switch (v) {
+      return switch (v) {
         case OF_10 -> org.projectfloodlight.openflow.protocol.ver10.OFTypeSerializerVer10.ofWireValue(b);
         case OF_13 -> org.projectfloodlight.openflow.protocol.ver13.OFTypeSerializerVer13.ofWireValue(b);
         case OF_14 -> org.projectfloodlight.openflow.protocol.ver14.OFTypeSerializerVer14.ofWireValue(b);
         default -> org.projectfloodlight.openflow.protocol.ver15.OFTypeSerializerVer15.ofWireValue(b);
-      }
-      return true;
+      };
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
   }
 }
