@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,14 +238,7 @@ final class Warmup {
       InetSocketAddress at = c.start();
       // its REST API, read the way a monitoring system does, so that what REST and OpenFlow share is compiled for
       // both (closed before the controller, in the finally below)
-      RestServer rest = new RestServer(c);
-      WarmupMonitor monitor;
-      try {
-        monitor = new WarmupMonitor(rest.start("127.0.0.1", 0)).start();
-      } catch (Exception e) {
-        rest.close();
-        throw e;
-      }
+      ReadRest rest = ReadRest.start(c);
       // several switches at once, each on its own thread and connection: the real ones share event loops too
       java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(SWITCHES,
           r -> {
@@ -253,8 +247,7 @@ final class Warmup {
             return t;
           });
       AtomicBoolean stop = new AtomicBoolean();
-      RestServer[] second = new RestServer[1];
-      WarmupMonitor[] secondMonitor = new WarmupMonitor[1];
+      AtomicReference<ReadRest> second = new AtomicReference<>();
       CountDownLatch programmed = new CountDownLatch(SWITCHES);
       WarmupSwitch.Tally tally = new WarmupSwitch.Tally();
       Thread secondStarter = null;
@@ -296,8 +289,7 @@ final class Warmup {
             Thread.sleep(Math.min(SECOND_REST_AFTER.toMillis(), budget.toMillis()));
             synchronized (second) {
               if (!stop.get()) {
-                second[0] = new RestServer(c);
-                secondMonitor[0] = new WarmupMonitor(second[0].start("127.0.0.1", 0)).start();
+                second.set(ReadRest.start(c));
               }
             }
           } catch (InterruptedException e) {
@@ -318,12 +310,9 @@ final class Warmup {
             log.debug("a warm-up switch did not finish: {}", e.toString());
           }
         }
-        long secondReads;
-        synchronized (second) {
-          secondReads = secondMonitor[0] == null ? 0 : secondMonitor[0].answered();
-        }
+        ReadRest other = second.get();
         return new Outcome(tally.answered.get(), tally.added.get(), tally.connections.get(),
-            monitor.answered() + secondReads);
+            rest.reads() + (other == null ? 0 : other.reads()));
       } finally {
         stop.set(true);
         threads.shutdownNow();
@@ -331,15 +320,40 @@ final class Warmup {
           secondStarter.interrupt();
           secondStarter.join(STOP_WAIT.toMillis());
         }
-        RestServer r2;
-        WarmupMonitor m2;
+        ReadRest other;
         synchronized (second) { // after this, the starter starts nothing (stop is set)
-          r2 = second[0];
-          m2 = secondMonitor[0];
+          other = second.get();
         }
-        try (RestServer s2 = r2; WarmupMonitor n2 = m2; RestServer r1 = rest; WarmupMonitor m1 = monitor) {
-          // closed in the reverse order: each monitor before its server
+        try (ReadRest r2 = other; ReadRest r1 = rest) {
+          // both closed, each monitor before its server
         }
+      }
+    }
+  }
+
+  /** A throwaway REST server and the monitor reading it; closing stops the monitor, then the server. */
+  private record ReadRest(RestServer server, WarmupMonitor monitor) implements AutoCloseable {
+    /** Starts a REST server for {@code c} on an ephemeral loopback port and a monitor reading it. */
+    static ReadRest start(Controller c) throws Exception {
+      RestServer server = new RestServer(c);
+      try {
+        return new ReadRest(server, new WarmupMonitor(server.start("127.0.0.1", 0)).start());
+      } catch (Exception e) {
+        server.close();
+        throw e;
+      }
+    }
+
+    long reads() {
+      return monitor.answered();
+    }
+
+    @Override
+    public void close() {
+      try {
+        monitor.close();
+      } finally {
+        server.close();
       }
     }
   }
