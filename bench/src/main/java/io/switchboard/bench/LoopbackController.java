@@ -156,6 +156,8 @@ final class LoopbackController implements AutoCloseable {
           long foreign = src ^ (1L << 24);          // the same host index behind another switch
           ctx.write(f.buildFlowAdd().setXid(pi.getXid()).setPriority(10).setMatch(match(MatchField.ETH_SRC, foreign))
               .setActions(flood).build());
+          ctx.write(f.buildFlowAdd().setXid(pi.getXid()).setPriority(10).setBufferId(OFBufferId.of(54321))
+              .setMatch(f.buildMatch().build()).setActions(flood).build());
           ctx.writeAndFlush(f.buildPacketOut().setXid(pi.getXid()).setBufferId(OFBufferId.of(12345)).setInPort(in)
               .setActions(flood).build());
         }

@@ -21,8 +21,12 @@ final class Responses {
   static final long NO_BUFFER = 0xffff_ffffL;
   static final int OFPFC_ADD = 0;
   static final int OFPFC_MODIFY_STRICT = 2;
+  static final int OFPFC_DELETE = 3;
+  static final int OFPFC_DELETE_STRICT = 4;
   /** An OpenFlow 1.0 flow-mod: header (8), match (40), cookie (8), then the command (2). */
   private static final int FLOW_MOD10_COMMAND_AT = 56;
+  /** ... idle and hard timeouts (2 each), priority (2), then the buffer id (4). */
+  private static final int FLOW_MOD10_BUFFER_AT = 64;
   private static final int FLOW_MOD10_LENGTH = 72;
 
   private Responses() {}
@@ -66,6 +70,14 @@ final class Responses {
       return -1;
     }
     return m.getUnsignedShort(start + FLOW_MOD10_COMMAND_AT);
+  }
+
+  /**
+   * An OpenFlow 1.0 flow-mod's buffer id, read in place; {@link #NO_BUFFER} when it has none, -1 when the message
+   * is shorter than a flow-mod.
+   */
+  static long flowModBuffer10(ByteBuf m) {
+    return flowModCommand10(m) < 0 ? -1 : m.getUnsignedInt(m.readerIndex() + FLOW_MOD10_BUFFER_AT);
   }
 
   /** True when a packet-out carries an LLDP frame (cbench does not count those as responses). */

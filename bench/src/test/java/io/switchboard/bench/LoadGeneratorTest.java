@@ -96,6 +96,19 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void cbenchsLatencyModeCountsBufferedFlowModsAndPacketOutsEachForItsOwnPacketIn() throws Exception {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
+      BenchResult r = run(ctl, "--of", "1.0", "--mode", "latency", "--buffered", "--macs", "1000");
+      SwitchCounters.Snapshot t = r.total();
+      assertTrue(t.flowMods() > 0 && t.packetOuts() > 0, "the controller alternates flow-mods and packet-outs: "
+          + log());
+      assertEquals(t.flowMods() + t.packetOuts(), t.answered(), log());
+      assertEquals(0, t.bogus(), log());
+      assertTrue(t.packetIns() - t.answered() <= 4, "one in flight a switch: " + log());
+    }
+  }
+
+  @Test
   void theGeneratorWarmsItselfUpWithoutTouchingTheControllerUnderTest() throws Exception {
     try (LoopbackController underTest = new LoopbackController(LoopbackController.Behaviour.SILENT)) {
       BenchOptions opts = BenchOptions.parse("--controller", underTest.address(), "--switches", "2", "--of", "1.0",
@@ -143,6 +156,18 @@ class LoadGeneratorTest {
       assertEquals(0, t.answered(), log());
       assertEquals(0, t.responses(), log());
       assertTrue(t.bogus() > 0, log());
+    }
+  }
+
+  @Test
+  void buffersThatWereNeverSentAnswerNothingInLatencyMode() throws Exception {
+    try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.BOGUS)) {
+      BenchResult r = run(ctl, "--of", "1.0", "--mode", "latency", "--buffered");
+      SwitchCounters.Snapshot t = r.total();
+      assertEquals(0, t.answered(), log());
+      assertEquals(0, t.responses(), log());
+      assertTrue(t.packetIns() > 0 && t.bogus() > 4 * t.packetIns(),
+          "each of the five answers to a packet-in, the buffered flow-mod too, is bogus: " + log());
     }
   }
 
