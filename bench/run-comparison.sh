@@ -12,6 +12,8 @@
 # controller; then a second run against the same controller process, whose first second must not be spent draining
 # the first run's backlog. Its worst case ("cbworst"): each source sends to 63 destinations in turn, so a learning
 # controller meets 63,000 host pairs a switch, more than l2-learning keeps entries for (65,536 in all).
+# In latency mode the same load also runs against bench/src/main/c/answer-only.c, a C controller that answers and
+# does nothing else: its rate is the ceiling of these CPUs, and each controller's rate is shown as a share of it.
 # The friendly windowed one ("tput10", "lat10", "tput13", "lat13", "sweep", "scale") keeps 100 packet-ins in flight.
 #
 # Each controller is started by this script, loaded, then stopped by the PID the script started; the two run one
@@ -163,6 +165,21 @@ start_otc() {
   die "ovs-testcontroller did not listen within 10 s"
 }
 
+# the ceiling: bench/src/main/c/answer-only.c, a C controller that only answers (latency mode only; needs cc)
+start_ceiling() {
+  run_n=$((run_n + 1))
+  local log="$work/answer-only-$run_n.log"
+  "${cprefix[@]}" "$ceiling_bin" "$OF_PORT" >"$log" 2>&1 &
+  controller_pid=$!
+  controller_name=answer-only
+  for _ in $(seq 100); do
+    [ -n "$(ss -ltnH "sport = :$OF_PORT" 2>/dev/null)" ] && return 0
+    kill -0 "$controller_pid" 2>/dev/null || { cat "$log" >&2; die "answer-only exited on start"; }
+    sleep 0.1
+  done
+  die "answer-only did not listen within 10 s"
+}
+
 # generate LABEL ARGS...: runs the load generator, shows its progress, keeps its RESULT line in $result
 result=""
 generate() {
@@ -183,7 +200,11 @@ declare -A R
 measure() {
   local key="$1" who="$2"; shift 2
   say "$key: $who"
-  if [ "$who" = switchboard ]; then start_switchboard; else start_otc; fi
+  case "$who" in
+    switchboard) start_switchboard ;;
+    ceiling) start_ceiling ;;
+    *) start_otc ;;
+  esac
   generate "$who/$key" --loops "$LOOPS" --loop-seconds "$LOOP_SECONDS" --warmup "$WARMUP" "$@"
   R["$key|$who"]="$result"
   stop_controller
@@ -200,6 +221,15 @@ say "suite $SUITE: $LOOPS loops x $LOOP_SECONDS s after $WARMUP s warm-up; contr
 started_at=$(date +%s)
 
 want() { [[ " $CASES " == *" $1 "* ]]; }
+
+ceiling_bin=""
+if want cblat; then
+  if command -v cc >/dev/null && cc -O2 -o "$work/answer-only" "$here/src/main/c/answer-only.c"; then
+    ceiling_bin="$work/answer-only"
+  else
+    say "no C compiler (apt-get install gcc): the latency rows go without their ceiling"
+  fi
+fi
 
 # 0. cbench's standard workload: no window, 1,000 MACs to one destination, buffer ids, 1 s loops from the first
 #    second (the generator warms itself up first, against a controller of its own: --self-warmup)
@@ -222,6 +252,7 @@ fi
 if want cblat; then
   for n in 1 16; do
     both "cblat$n" --mode latency --switches "$n" "${cb[@]}"
+    [ -z "$ceiling_bin" ] || measure "cblat$n" ceiling --mode latency --switches "$n" "${cb[@]}"
   done
 fi
 if want cbsweep; then
@@ -284,6 +315,16 @@ lat_row() {  # lat_row LABEL KEY FIELD: ratio = ovs-testcontroller / switchboard
   row "$1" "$(dec "$(field "$s" "$3")")" "$(dec "$(field "$o" "$3")")" "$(ratio "$(field "$o" "$3")" "$(field "$s" "$3")")"
 }
 
+ceiling_row() {  # ceiling_row KEY: each controller's rate as a share of answer-only's, the machine's ceiling
+  local c="${R[$1|ceiling]:-}" cv
+  [ -n "$c" ] || return 0
+  cv="$(field "$c" answered_median)"
+  share() { awk -v a="$(field "$1" answered_median)" -v c="$cv" \
+    'BEGIN { if (a <= 0 || c <= 0 || a == "") print "n/a"; else printf "%.0f%%", 100 * a / c }'; }
+  row "  share of the ceiling ($(num "$cv")/s)" "$(share "${R[$1|switchboard]:-}")" \
+    "$(share "${R[$1|ovs-testcontroller]:-}")" ""
+}
+
 cb_row() {  # cb_row LABEL KEY: median and first loop, both controllers
   local s="${R[$2|switchboard]:-}" o="${R[$2|ovs-testcontroller]:-}"
   local sv ov
@@ -316,6 +357,7 @@ if want cbench || want cbworst || want cblat || want cbsweep; then
   if want cblat; then
     for n in 1 16; do
       rate_row "latency mode, $n switch(es) (answered/s)" "cblat$n"
+      ceiling_row "cblat$n"
       lat_row "latency mode, $n switch(es): p50 (us)" "cblat$n" p50_us
     done
   fi
@@ -342,6 +384,8 @@ echo
     "in $(num "$(field "$s" all_programmed_ms)") ms; heap used $(mb_of "$s" heap_used_kb) MB" \
     "($(mb_of "$s" heap_after_gc_kb) MB after a full GC), RSS $(mb_of "$s" rss_kb) MB"
 echo
+[ -z "$ceiling_bin" ] || say "ceiling: the same load against answer-only.c (bench/src/main/c), which answers every" \
+  "packet-in and does nothing else; no controller can pass it on these CPUs"
 say "ratio columns: rates Switchboard / ovs-testcontroller; latencies ovs-testcontroller / Switchboard (above 1: Switchboard is better)"
 say "lost/bogus per run:" "$(for k in "${!R[@]}"; do printf '%s lost=%s bogus=%s; ' "$k" "$(field "${R[$k]}" lost)" "$(field "${R[$k]}" bogus)"; done)"
 say "took $(( $(date +%s) - started_at )) s; load average now $(cut -d' ' -f1-3 /proc/loadavg)"
