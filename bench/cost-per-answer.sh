@@ -3,7 +3,8 @@
 # (OpenFlow 1.0, 1,000 MACs, buffer ids): latency mode (one packet-in outstanding per switch) and throughput mode (no
 # window), for this tree's Switchboard, an
 # optional second tree's (BASE=/path/to/other/checkout, its server/target/switchboard.jar built), and
-# ovs-testcontroller, alternated for ROUNDS rounds. Rates on a busy machine follow whatever else runs; the cost per
+# ovs-testcontroller, alternated for ROUNDS rounds; then, when a C compiler is installed, bench/src/main/c/answer-only.c
+# (a controller that answers and does nothing else: the kernel's and the generator's share of an answer alone). Rates on a busy machine follow whatever else runs; the cost per
 # answer, read from the controller's own /proc counters, much less so. docs/performance.md shows results.
 #
 #   bench/cost-per-answer.sh                         # this tree and ovs-testcontroller, 2 rounds
@@ -13,8 +14,10 @@
 # CASES ("lat1 lat16 tput16": latency or throughput mode, then the number of switches).
 # Needs bench/target/benchmarks.jar and server/target/switchboard.jar (mvn -B -o -q -pl server,bench -am -DskipTests
 # package). Output: one line per run, e.g.
-#   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 ctxsw_per_answer=0.00 cpu_busy=100%
-# (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU)
+#   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 user_us=0.6 sys_us=0.5 ctxsw_per_answer=0.00 cpu_busy=100% gen_busy=97%
+# (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU; user_us and
+# sys_us split cpu_us_per_answer into user space and the kernel; gen_busy: the same for the load generator, whose CPU
+# is the limit when it is near 100%)
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,6 +39,11 @@ command -v ovs-testcontroller >/dev/null || die "ovs-testcontroller is needed: a
 for p in "$OF_PORT" "$REST_PORT"; do
   [ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ] || die "port $p is in use (set OF_PORT / REST_PORT)"
 done
+ceiling=""
+if command -v cc >/dev/null; then
+  ceiling="$(mktemp /tmp/answer-only.XXXXXX)"
+  cc -O2 -o "$ceiling" "$here/src/main/c/answer-only.c" || { rm -f "$ceiling"; ceiling=""; }
+fi
 cprefix=(); gprefix=()
 if [ -n "$CONTROLLER_CPUS" ] && command -v taskset >/dev/null; then cprefix=(taskset -c "$CONTROLLER_CPUS"); fi
 if [ -n "$GENERATOR_CPUS" ] && command -v taskset >/dev/null; then gprefix=(taskset -c "$GENERATOR_CPUS"); fi
@@ -68,7 +76,7 @@ stop() {
   fi
   for _ in $(seq 50); do [ -z "$(ss -ltnH "sport = :$OF_PORT")" ] && break; sleep 0.1; done
 }
-trap 'stop; rm -rf "$work"' EXIT
+trap 'stop; rm -rf "$work" ${ceiling:+"$ceiling"}' EXIT
 trap 'exit 130' INT TERM
 
 start() {
@@ -77,20 +85,21 @@ start() {
     base) "${cprefix[@]}" "$BASE/switchboard" run --config "$work/switchboard.yaml" >"$work/base.log" 2>&1 & ;;
     ovs-testcontroller) "${cprefix[@]}" ovs-testcontroller -O OpenFlow10,OpenFlow13 -vconsole:warn \
       --unixctl="$work/otc.ctl" "ptcp:$OF_PORT:127.0.0.1" >"$work/otc.log" 2>&1 & ;;
+    answer-only) "${cprefix[@]}" "$ceiling" "$OF_PORT" sleep >"$work/answer-only.log" 2>&1 & ;;
   esac
   pid=$!
   for _ in $(seq 300); do
     [ -n "$(ss -ltnH "sport = :$OF_PORT" 2>/dev/null)" ] && break
     sleep 0.1
   done
-  if [ "$1" != ovs-testcontroller ]; then
+  if [ "$1" = this ] || [ "$1" = base ]; then
     for _ in $(seq 600); do curl -sf "http://127.0.0.1:$REST_PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   cpid="$(ss -ltnpH "sport = :$OF_PORT" | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
   [ -n "$cpid" ] || cpid="$pid"
 }
 
-ticks() { awk '{print $14 + $15}' "/proc/$cpid/stat"; }   # utime + stime, all threads, in clock ticks
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }   # utime and stime, all threads, in clock ticks
 switches() { cat /proc/"$cpid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
 
 # one run: a warm-up (3 s; 10 s in throughput mode, where the pair entries are installed first), then 8 loops of
@@ -108,29 +117,38 @@ run() {
     >"$out" 2>&1 &
   local gen=$!
   sleep "$((warmup + 1)).5" # connected and warmed up
-  local t0 c0 t1 c1 w0 w1
-  t0=$(ticks); c0=$(switches); w0=$(date +%s%N)
-  for _ in $(seq 100); do grep -q "while measuring" "$out" && break; sleep 0.1; done
-  t1=$(ticks); c1=$(switches); w1=$(date +%s%N)
+  local u0 s0 u1 s1 c0 c1 w0 w1 gu0 gs0 gu1 gs1 gw1 gu gs
+  read -r u0 s0 < <(ticks "$cpid"); read -r gu0 gs0 < <(ticks "$gen"); c0=$(switches); w0=$(date +%s%N)
+  gu1=$gu0; gs1=$gs0; gw1=$w0
+  for _ in $(seq 100); do
+    grep -q "while measuring" "$out" && break
+    # the generator exits once it has printed its summary: its last reading is the one before that
+    if read -r gu gs < <(ticks "$gen" 2>/dev/null) && [ -n "$gu" ]; then gu1=$gu; gs1=$gs; gw1=$(date +%s%N); fi
+    sleep 0.1
+  done
+  read -r u1 s1 < <(ticks "$cpid"); c1=$(switches); w1=$(date +%s%N)
   wait "$gen"
   local answered result
   answered=$(sed -n 's/.*while measuring: [0-9,]* packet-ins, \([0-9,]*\) answered.*/\1/p' "$out" | tr -d ,)
   result=$(grep '^RESULT' "$out" | tail -1)
-  awk -v who="$who" -v c="$c" -v dt=$((t1 - t0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
-    -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+  awk -v who="$who" -v c="$c" -v du=$((u1 - u0)) -v ds=$((s1 - s0)) -v dg=$((gu1 + gs1 - gu0 - gs0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
+    -v gwall=$((gw1 - w0)) -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     -v med="$(sed -n 's/.* answered_median=\([^ ]*\).*/\1/p' <<<"$result")" \
     -v p50="$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$result")" \
-    'BEGIN { printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%%\n",
-             who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1),
-             (wall > 0 ? 100 * dt / hz / (wall / 1e9) : -1) }'
+    'BEGIN { dt = du + ds
+             printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f user_us=%.1f sys_us=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%% gen_busy=%.0f%%\n",
+             who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? du * 1e6 / hz / a : -1),
+             (a > 0 ? ds * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1), (wall > 0 ? 100 * dt / hz / (wall / 1e9) : -1),
+             (gwall > 0 ? 100 * dg / hz / (gwall / 1e9) : -1) }'
 }
 
 whos="this"
 [ -n "$BASE" ] && whos="base this"
 for r in $(seq "$ROUNDS"); do
-  for who in $whos ovs-testcontroller; do
+  for who in $whos ovs-testcontroller ${ceiling:+answer-only}; do
     start "$who"
     for c in $CASES; do
+      [ "$who" = answer-only ] && [ "${c#lat}" = "$c" ] && continue   # it answers in latency mode only
       run "$who" "$c"
     done
     stop

@@ -20,7 +20,7 @@
 # after the other, pinned to the same CPUs (CONTROLLER_CPUS, default "0"), with the generator on the others
 # (GENERATOR_CPUS, default "1"); set both to "" to run unpinned. Everything listens and connects on 127.0.0.1.
 # Environment: OF_PORT (16653), REST_PORT (18080), SB_JAVA_OPTS (none: the launcher's default heap), GEN_JAVA_OPTS
-# (-Xmx1g), SWEEP ("1 16 64 256"), SCALE_SWITCHES (1000),
+# (-Xmx1g), SWEEP ("1 16 64 256"), SCALE_SWITCHES (1000), CEILING_RUNS (3: the ceiling is the best of these),
 # CASES (all: "cbench cbworst cblat cbsweep tput10 lat10 tput13 lat13 sweep scale"),
 # KEEP_LOGS=1 keeps the work directory.
 set -euo pipefail
@@ -38,6 +38,7 @@ GENERATOR_CPUS="${GENERATOR_CPUS-1}"
 SB_JAVA_OPTS="${SB_JAVA_OPTS:-}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--Xmx1g}"
 SWEEP="${SWEEP:-1 16 64 256}"
+CEILING_RUNS="${CEILING_RUNS:-3}"
 SCALE_SWITCHES="${SCALE_SWITCHES:-1000}"
 CASES="${CASES:-cbench cbworst cblat cbsweep tput10 lat10 tput13 lat13 sweep scale}"
 case "$SUITE" in
@@ -252,7 +253,16 @@ fi
 if want cblat; then
   for n in 1 16; do
     both "cblat$n" --mode latency --switches "$n" "${cb[@]}"
-    [ -z "$ceiling_bin" ] || measure "cblat$n" ceiling --mode latency --switches "$n" "${cb[@]}"
+    # the generator's own speed varies from one JVM to the next (its JIT), and the ceiling is its limit: best of 3
+    best=""
+    for _ in $(seq "$([ -n "$ceiling_bin" ] && echo "$CEILING_RUNS" || echo 0)"); do
+      measure "cblat$n" ceiling --mode latency --switches "$n" "${cb[@]}"
+      v="$(field "$result" answered_median)"; bv="$(field "$best" answered_median)"
+      if [ -z "$best" ] || [ "${v:-0}" -gt "${bv:-0}" ]; then
+        best="$result"
+      fi
+    done
+    [ -z "$best" ] || R["cblat$n|ceiling"]="$best"
   done
 fi
 if want cbsweep; then
@@ -315,13 +325,16 @@ lat_row() {  # lat_row LABEL KEY FIELD: ratio = ovs-testcontroller / switchboard
   row "$1" "$(dec "$(field "$s" "$3")")" "$(dec "$(field "$o" "$3")")" "$(ratio "$(field "$o" "$3")" "$(field "$s" "$3")")"
 }
 
-ceiling_row() {  # ceiling_row KEY: each controller's rate as a share of answer-only's, the machine's ceiling
+ceiling_row() {  # ceiling_row KEY: answer-only's rate, the machine's ceiling, and each controller's share of it
   local c="${R[$1|ceiling]:-}" cv
   [ -n "$c" ] || return 0
   cv="$(field "$c" answered_median)"
+  # its ratio to ovs-testcontroller is the most any controller could show in this run
+  row "  ceiling: answer-only.c (answered/s)" "$(num "$cv")" "" \
+    "$(ratio "$cv" "$(field "${R[$1|ovs-testcontroller]:-}" answered_median)")"
   share() { awk -v a="$(field "$1" answered_median)" -v c="$cv" \
     'BEGIN { if (a <= 0 || c <= 0 || a == "") print "n/a"; else printf "%.0f%%", 100 * a / c }'; }
-  row "  share of the ceiling ($(num "$cv")/s)" "$(share "${R[$1|switchboard]:-}")" \
+  row "  share of the ceiling" "$(share "${R[$1|switchboard]:-}")" \
     "$(share "${R[$1|ovs-testcontroller]:-}")" ""
 }
 
@@ -385,7 +398,8 @@ echo
     "($(mb_of "$s" heap_after_gc_kb) MB after a full GC), RSS $(mb_of "$s" rss_kb) MB"
 echo
 [ -z "$ceiling_bin" ] || say "ceiling: the same load against answer-only.c (bench/src/main/c), which answers every" \
-  "packet-in and does nothing else; no controller can pass it on these CPUs"
+  "packet-in and does nothing else, polling without sleep; no controller passes it on these CPUs, and its ratio" \
+  "to ovs-testcontroller is the most any controller could show here"
 say "ratio columns: rates Switchboard / ovs-testcontroller; latencies ovs-testcontroller / Switchboard (above 1: Switchboard is better)"
 say "lost/bogus per run:" "$(for k in "${!R[@]}"; do printf '%s lost=%s bogus=%s; ' "$k" "$(field "${R[$k]}" lost)" "$(field "${R[$k]}" bogus)"; done)"
 say "took $(( $(date +%s) - started_at )) s; load average now $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,12 +4,15 @@
  * flooded (what a learning controller sends for a pair it has already set a flow up for), echo requests with echo replies, and a features
  * reply with a barrier (so the load generator sees the switch programmed); it learns nothing and decodes nothing
  * else. What it costs per answer is the kernel's part of a round trip and almost nothing more, so the rate the load
- * generator reaches against it bounds what any controller can reach on the same machine and CPUs.
+ * generator reaches against it bounds what any controller can reach on the same machine and CPUs. By default it
+ * polls its sockets without ever sleeping (a whole CPU for itself), so the generator's sends never have to wake it
+ * up: the best any controller could do for the generator. With "sleep" it waits in epoll like a controller does,
+ * and its CPU time is then what an answer costs with no work in user space.
  *
- *   cc -O2 -o answer-only answer-only.c && ./answer-only 16653     (listens on 127.0.0.1 only)
+ *   cc -O2 -o answer-only answer-only.c && ./answer-only 16653 [poll|sleep]     (listens on 127.0.0.1 only)
  *
- * bench/run-comparison.sh builds and runs it next to the two controllers in latency mode, when a C compiler is
- * installed. It is not meant for throughput mode: it waits on a switch whose socket is full, and the others wait.
+ * bench/run-comparison.sh (polling) and bench/cost-per-answer.sh (sleeping) build and run it next to the two
+ * controllers in latency mode, when a C compiler is installed. It is not meant for throughput mode: it waits on a switch whose socket is full, and the others wait.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -104,6 +107,7 @@ static int answer(int fd, struct conn *c) {
 
 int main(int argc, char **argv) {
   int port = argc > 1 ? atoi(argv[1]) : 16653, one = 1;
+  int wait_ms = argc > 2 && strcmp(argv[2], "sleep") == 0 ? -1 : 0;
   int ls = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -123,10 +127,10 @@ int main(int argc, char **argv) {
   int ep = epoll_create1(0);
   struct epoll_event ev = {.events = EPOLLIN, .data.fd = ls};
   epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev);
-  fprintf(stderr, "answer-only: listening on 127.0.0.1:%d\n", port);
+  fprintf(stderr, "answer-only: listening on 127.0.0.1:%d, %s\n", port, wait_ms ? "sleeping in epoll" : "polling");
   struct epoll_event ready[256];
   for (;;) {
-    int n = epoll_wait(ep, ready, 256, -1);
+    int n = epoll_wait(ep, ready, 256, wait_ms);
     if (n < 0 && errno != EINTR) {
       perror("answer-only: epoll_wait");
       return 1;
