@@ -103,7 +103,7 @@ ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }   # utime and stime, all thr
 switches() { cat /proc/"$cpid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
 
 # one run: a warm-up (3 s; 10 s in throughput mode, where the pair entries are installed first), then 8 loops of
-# 1 s; the counters are read across the loops
+# 1 s; the counters are read from the end of loop 1 to the end of loop 8, and the answers of loops 2-8 divide them
 run() {
   local who="$1" c="$2" out="$work/gen.out" n mode warmup
   n="${c#lat}"; n="${n#tput}"
@@ -116,22 +116,24 @@ run() {
     "${mode[@]}" --switches "$n" --of 1.0 --macs 1000 --buffered --loop-seconds 1 --loops 8 --warmup "$warmup" --self-warmup 0 \
     >"$out" 2>&1 &
   local gen=$!
-  sleep "$((warmup + 1)).5" # connected and warmed up
+  # the loops begin when the generator's switches are connected, have announced their hosts and warmed up: when
+  # that is depends on the controller, so the window is set by the generator's own loop lines, not by a clock
   local u0 s0 u1 s1 c0 c1 w0 w1 gu0 gs0 gu1 gs1 gw1 gu gs
-  read -r u0 s0 < <(ticks "$cpid"); read -r gu0 gs0 < <(ticks "$gen"); c0=$(switches); w0=$(date +%s%N)
-  gu1=$gu0; gs1=$gs0; gw1=$w0
-  for _ in $(seq 100); do
-    grep -q "while measuring" "$out" && break
-    # the generator exits once it has printed its summary: its last reading is the one before that
-    if read -r gu gs < <(ticks "$gen" 2>/dev/null) && [ -n "$gu" ]; then gu1=$gu; gs1=$gs; gw1=$(date +%s%N); fi
-    sleep 0.1
+  for _ in $(seq 6000); do grep -q "loop 1/8:" "$out" && break; kill -0 "$gen" 2>/dev/null || break; sleep 0.02; done
+  read -r u0 s0 < <(ticks "$cpid"); read -r gu0 gs0 < <(ticks "$gen" 2>/dev/null); c0=$(switches); w0=$(date +%s%N)
+  gu1=${gu0:-0}; gs1=${gs0:-0}; gw1=$w0
+  for _ in $(seq 1000); do
+    grep -q "loop 8/8:" "$out" && break
+    kill -0 "$gen" 2>/dev/null || break
+    sleep 0.02
   done
   read -r u1 s1 < <(ticks "$cpid"); c1=$(switches); w1=$(date +%s%N)
+  if read -r gu gs < <(ticks "$gen" 2>/dev/null) && [ -n "$gu" ]; then gu1=$gu; gs1=$gs; gw1=$w1; fi
   wait "$gen"
   local answered result
-  answered=$(sed -n 's/.*while measuring: [0-9,]* packet-ins, \([0-9,]*\) answered.*/\1/p' "$out" | tr -d ,)
+  answered=$(sed -n 's/.*loop \([2-8]\)\/8: \([0-9,]*\) answered\/s.*/\2/p' "$out" | tr -d , | awk '{s += $1} END {print s + 0}')
   result=$(grep '^RESULT' "$out" | tail -1)
-  awk -v who="$who" -v c="$c" -v du=$((u1 - u0)) -v ds=$((s1 - s0)) -v dg=$((gu1 + gs1 - gu0 - gs0)) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
+  awk -v who="$who" -v c="$c" -v du=$((u1 - u0)) -v ds=$((s1 - s0)) -v dg=$((gu1 + gs1 - ${gu0:-0} - ${gs0:-0})) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
     -v gwall=$((gw1 - w0)) -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     -v med="$(sed -n 's/.* answered_median=\([^ ]*\).*/\1/p' <<<"$result")" \
     -v p50="$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$result")" \

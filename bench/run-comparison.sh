@@ -225,10 +225,12 @@ want() { [[ " $CASES " == *" $1 "* ]]; }
 
 ceiling_bin=""
 if want cblat; then
-  if command -v cc >/dev/null && cc -O2 -o "$work/answer-only" "$here/src/main/c/answer-only.c"; then
+  if ! command -v cc >/dev/null; then
+    say "no C compiler (apt-get install gcc): the latency rows go without their ceiling"
+  elif cc -O2 -o "$work/answer-only" "$here/src/main/c/answer-only.c"; then
     ceiling_bin="$work/answer-only"
   else
-    say "no C compiler (apt-get install gcc): the latency rows go without their ceiling"
+    say "cc could not build bench/src/main/c/answer-only.c: the latency rows go without their ceiling"
   fi
 fi
 

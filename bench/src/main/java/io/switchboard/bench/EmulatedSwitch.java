@@ -400,13 +400,13 @@ public final class EmulatedSwitch extends ChannelInboundHandlerAdapter {
    * An OpenFlow 1.0 flow-mod that releases one of our buffers answers the packet-in it was sent with; only its
    * command and buffer id are read, in place, so that a controller answering with flow-mods costs the generator no
    * more than one answering with packet-outs. Returns false, for the full parse, when the flow-mod has no buffer id
-   * (it is then matched by the MACs it names) or is a delete.
+   * (it is then matched by the MACs it names) or is not an add or modify (a delete, or a command openflowj would
+   * refuse).
    */
   private boolean answerFlowModInPlace(ByteBuf m, long now) {
     int command = Responses.flowModCommand10(m);
     long buffer = Responses.flowModBuffer10(m);
-    if (command < 0 || command == Responses.OFPFC_DELETE || command == Responses.OFPFC_DELETE_STRICT
-        || buffer == Responses.NO_BUFFER) {
+    if (command < Responses.OFPFC_ADD || command > Responses.OFPFC_MODIFY_STRICT || buffer == Responses.NO_BUFFER) {
       return false;
     }
     if (buffered && outstanding.wasSent(buffer)) {

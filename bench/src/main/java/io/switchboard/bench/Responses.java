@@ -21,7 +21,6 @@ final class Responses {
   static final long NO_BUFFER = 0xffff_ffffL;
   static final int OFPFC_ADD = 0;
   static final int OFPFC_MODIFY_STRICT = 2;
-  static final int OFPFC_DELETE = 3;
   static final int OFPFC_DELETE_STRICT = 4;
   /** An OpenFlow 1.0 flow-mod: header (8), match (40), cookie (8), then the command (2). */
   private static final int FLOW_MOD10_COMMAND_AT = 56;
