@@ -158,12 +158,17 @@ start_otc() {
     "ptcp:$OF_PORT:127.0.0.1" >"$log" 2>&1 &
   controller_pid=$!
   controller_name=ovs-testcontroller
+  await_listening "$log"
+}
+
+# await_listening LOG: until $controller_name listens on $OF_PORT (10 s at most)
+await_listening() {
   for _ in $(seq 100); do
     [ -n "$(ss -ltnH "sport = :$OF_PORT" 2>/dev/null)" ] && return 0
-    kill -0 "$controller_pid" 2>/dev/null || { cat "$log" >&2; die "ovs-testcontroller exited on start"; }
+    kill -0 "$controller_pid" 2>/dev/null || { cat "$1" >&2; die "$controller_name exited on start"; }
     sleep 0.1
   done
-  die "ovs-testcontroller did not listen within 10 s"
+  die "$controller_name did not listen within 10 s"
 }
 
 # the ceiling: bench/src/main/c/answer-only.c, a C controller that only answers (latency mode only; needs cc)
@@ -173,12 +178,7 @@ start_ceiling() {
   "${cprefix[@]}" "$ceiling_bin" "$OF_PORT" >"$log" 2>&1 &
   controller_pid=$!
   controller_name=answer-only
-  for _ in $(seq 100); do
-    [ -n "$(ss -ltnH "sport = :$OF_PORT" 2>/dev/null)" ] && return 0
-    kill -0 "$controller_pid" 2>/dev/null || { cat "$log" >&2; die "answer-only exited on start"; }
-    sleep 0.1
-  done
-  die "answer-only did not listen within 10 s"
+  await_listening "$log"
 }
 
 # generate LABEL ARGS...: runs the load generator, shows its progress, keeps its RESULT line in $result

@@ -86,24 +86,25 @@ class LoadGeneratorTest {
   @Test
   void cbenchsUnwindowedModeCountsEveryFlowModAddAndPacketOut() throws Exception {
     try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
-      BenchResult r = run(ctl, "--of", "1.0", "--window", "0", "--buffered", "--macs", "1000");
-      SwitchCounters.Snapshot t = r.total();
-      assertTrue(t.flowMods() > 0 && t.packetOuts() > 0, "the controller alternates flow-mods and packet-outs: "
-          + log());
-      assertEquals(t.flowMods() + t.packetOuts(), t.answered(), log());
-      assertEquals(0, t.bogus(), log());
+      everyFlowModAndPacketOutAnswers(run(ctl, "--of", "1.0", "--window", "0", "--buffered", "--macs", "1000"));
     }
+  }
+
+  /** What a LEARNING controller's run counts: both kinds of answer, each answering a packet-in, none bogus. */
+  SwitchCounters.Snapshot everyFlowModAndPacketOutAnswers(BenchResult r) {
+    SwitchCounters.Snapshot t = r.total();
+    assertTrue(t.flowMods() > 0 && t.packetOuts() > 0, "the controller alternates flow-mods and packet-outs: "
+        + log());
+    assertEquals(t.flowMods() + t.packetOuts(), t.answered(), log());
+    assertEquals(0, t.bogus(), log());
+    return t;
   }
 
   @Test
   void cbenchsLatencyModeCountsBufferedFlowModsAndPacketOutsEachForItsOwnPacketIn() throws Exception {
     try (LoopbackController ctl = new LoopbackController(LoopbackController.Behaviour.LEARNING)) {
-      BenchResult r = run(ctl, "--of", "1.0", "--mode", "latency", "--buffered", "--macs", "1000");
-      SwitchCounters.Snapshot t = r.total();
-      assertTrue(t.flowMods() > 0 && t.packetOuts() > 0, "the controller alternates flow-mods and packet-outs: "
-          + log());
-      assertEquals(t.flowMods() + t.packetOuts(), t.answered(), log());
-      assertEquals(0, t.bogus(), log());
+      SwitchCounters.Snapshot t = everyFlowModAndPacketOutAnswers(run(ctl, "--of", "1.0", "--mode", "latency",
+          "--buffered", "--macs", "1000"));
       assertTrue(t.packetIns() - t.answered() <= 4, "one in flight a switch: " + log());
     }
   }
