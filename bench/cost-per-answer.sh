@@ -3,9 +3,10 @@
 # (OpenFlow 1.0, 1,000 MACs, buffer ids): latency mode (one packet-in outstanding per switch) and throughput mode (no
 # window), for this tree's Switchboard, an
 # optional second tree's (BASE=/path/to/other/checkout, its server/target/switchboard.jar built), and
-# ovs-testcontroller, alternated for ROUNDS rounds; then, when a C compiler is installed, bench/src/main/c/answer-only.c
-# (a controller that answers and does nothing else: the kernel's and the generator's share of an answer alone). Rates on a busy machine follow whatever else runs; the cost per
-# answer, read from the controller's own /proc counters, much less so. docs/performance.md shows results.
+# ovs-testcontroller, alternated for ROUNDS rounds; then, when a C compiler is installed,
+# bench/src/main/c/answer-only.c (a controller that answers and does nothing else: the kernel's and the generator's
+# share of an answer alone). Rates on a busy machine follow whatever else runs; the cost per answer, read from the
+# controller's own /proc counters, much less so. docs/performance.md shows results.
 #
 #   bench/cost-per-answer.sh                         # this tree and ovs-testcontroller, 2 rounds
 #   BASE=/tmp/base ROUNDS=3 bench/cost-per-answer.sh # and another checkout, e.g. `git archive main | tar -x -C /tmp/base`

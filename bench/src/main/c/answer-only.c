@@ -1,18 +1,20 @@
 /*
  * answer-only: the least an OpenFlow 1.0 controller can do, as the ceiling of a benchmark run. It answers every
  * packet-in with the smallest answer the load generator counts, a 24-byte packet-out of the packet-in's buffer id
- * flooded (what a learning controller sends for a pair it has already set a flow up for), echo requests with echo replies, and a features
- * reply with a barrier (so the load generator sees the switch programmed); it learns nothing and decodes nothing
- * else. What it costs per answer is the kernel's part of a round trip and almost nothing more, so the rate the load
- * generator reaches against it bounds what any controller can reach on the same machine and CPUs. By default it
- * polls its sockets without ever sleeping (a whole CPU for itself), so the generator's sends never have to wake it
- * up: the best any controller could do for the generator. With "sleep" it waits in epoll like a controller does,
- * and its CPU time is then what an answer costs with no work in user space.
+ * flooded (what a learning controller sends for a pair it has already set a flow up for), echo requests with echo
+ * replies, and a features reply with a barrier (so the load generator sees the switch programmed); it learns nothing
+ * and decodes nothing else. What it costs per answer is the kernel's part of a round trip and almost nothing more, so
+ * the rate the load generator reaches against it is about the most any controller could reach on the same machine
+ * and CPUs (not a strict bound: the generator's own speed varies from one process to the next). By default it polls
+ * its sockets without ever sleeping (a whole CPU for itself), so the generator's sends never have to wake it up: the
+ * best any controller could do for the generator. With "sleep" it waits in epoll like a controller does, and its CPU
+ * time is then what an answer costs with no work in user space.
  *
  *   cc -O2 -o answer-only answer-only.c && ./answer-only 16653 [poll|sleep]     (listens on 127.0.0.1 only)
  *
  * bench/run-comparison.sh (polling) and bench/cost-per-answer.sh (sleeping) build and run it next to the two
- * controllers in latency mode, when a C compiler is installed. It is not meant for throughput mode: it waits on a switch whose socket is full, and the others wait.
+ * controllers in latency mode, when a C compiler is installed. It is not meant for throughput mode: it waits on a
+ * switch whose socket is full, and the others wait.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
