@@ -181,7 +181,7 @@ public final class OpenFlowServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             ch.pipeline()
                 .addLast("limits", limiter)
-                .addLast("idle", new IdleStateHandler(3 * echoMs, 0, echoMs, TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleStateHandler(echoMs, 0, 0, TimeUnit.MILLISECONDS))
                 .addLast("frame", new OFFrameDecoder())
                 .addLast("decode", new OFMessageDecoder())
                 .addLast("encode", OFMessageEncoder.INSTANCE)

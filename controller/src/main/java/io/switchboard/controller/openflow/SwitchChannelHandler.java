@@ -56,6 +56,12 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
 
   private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, ACTIVE }
 
+  /**
+   * The keepalive, as OVS's own: after an echo interval in which the switch sent nothing, an echo request; after
+   * this many, the connection is closed. Only what is read counts, so the write path carries no timekeeping.
+   */
+  static final int SILENT_INTERVALS = 3;
+
   private final SwitchListener listener;
   private final Workers workers;
   private final List<OFVersion> offered;
@@ -71,6 +77,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> handshakeTimer;
   private long echoSentAt;
   private long echoXid = -1;
+  /** Echo intervals in a row the switch has sent nothing in (the keepalive's reader-idle events). */
+  private int silentIntervals;
 
   public SwitchChannelHandler(SwitchListener listener, Executor pool) {
     this(listener, pool, SUPPORTED);
@@ -320,11 +328,15 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent e) {
-      if (e.state() == IdleState.READER_IDLE) {
-        log.warn("{}: silent for 3 echo intervals, disconnecting",
-            session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress());
+      if (e.state() != IdleState.READER_IDLE) {
+        return;
+      }
+      silentIntervals = e.isFirst() ? 1 : silentIntervals + 1;
+      if (silentIntervals >= SILENT_INTERVALS) {
+        log.warn("{}: silent for {} echo intervals, disconnecting",
+            session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress(), SILENT_INTERVALS);
         ctx.close();
-      } else if (e.state() == IdleState.ALL_IDLE && factory != null) {
+      } else if (factory != null) {
         echoXid = session != null ? session.nextXid() : 5;
         echoSentAt = System.nanoTime();
         ctx.writeAndFlush(factory.buildEchoRequest().setXid(echoXid).setData(new byte[0]).build());
@@ -343,6 +355,14 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
     log.warn("{}: {}; closing the connection",
         session != null ? "switch " + session.dpidText() : ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (session != null) {
+      session.readComplete();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

@@ -54,6 +54,7 @@ public final class FakeSwitch implements AutoCloseable {
   private final java.util.concurrent.BlockingQueue<byte[]> bursts = new java.util.concurrent.ArrayBlockingQueue<>(4);
   private volatile boolean reading = true;
   private volatile boolean endlessFlowStats;
+  private volatile boolean answerEchoes = true;
   private volatile boolean closed;
   /** Every message the controller sent, by type (bounded: only the count is kept past 10,000). */
   public final List<OFMessage> received = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -128,6 +129,11 @@ public final class FakeSwitch implements AutoCloseable {
   /** The controller closed the connection (or it broke). */
   public boolean closedByPeer() {
     return closed;
+  }
+
+  /** Keeps reading and answering, but no longer answers echo requests: a switch that has hung, to the keepalive. */
+  public void ignoreEchoes() {
+    answerEchoes = false;
   }
 
   /** Stops reading from the socket: what the controller sends piles up in its own buffers. */
@@ -255,7 +261,11 @@ public final class FakeSwitch implements AutoCloseable {
         }
       }
       case BARRIER_REQUEST -> send(F.buildBarrierReply().setXid(m.getXid()).build());
-      case ECHO_REQUEST -> send(F.buildEchoReply().setXid(m.getXid()).build());
+      case ECHO_REQUEST -> {
+        if (answerEchoes) {
+          send(F.buildEchoReply().setXid(m.getXid()).build());
+        }
+      }
       case ROLE_REQUEST -> send(F.buildRoleReply().setXid(m.getXid()).setRole(((OFRoleRequest) m).getRole())
           .setGenerationId(((OFRoleRequest) m).getGenerationId()).build());
       case PACKET_OUT -> packetOuts.incrementAndGet();

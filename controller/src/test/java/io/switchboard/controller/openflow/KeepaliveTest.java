@@ -1,0 +1,62 @@
+package io.switchboard.controller.openflow;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.controller.testing.ControllerHarness;
+import io.switchboard.controller.testing.FakeSwitch;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
+
+/**
+ * The keepalive against real sockets: a switch that has sent nothing for an echo interval is sent an echo request,
+ * and one that stays silent for three intervals (here: stops answering them) is disconnected, while one that
+ * answers stays as long as it likes.
+ */
+class KeepaliveTest {
+  static final Duration ECHO = Duration.ofMillis(300);
+
+  @Test
+  void aQuietSwitchIsProbedAndStaysWhileItAnswersOneThatStopsAnsweringIsDropped() throws Exception {
+    Set<Long> up = ConcurrentHashMap.newKeySet();
+    Set<Long> down = ConcurrentHashMap.newKeySet();
+    OpenFlowServer server = new OpenFlowServer();
+    try {
+      int port = server.start("127.0.0.1", 0, ECHO, new SwitchListener() {
+        public void switchUp(SwitchSession s) {
+          up.add(s.dpid());
+        }
+
+        public void switchDown(SwitchSession s) {
+          down.add(s.dpid());
+        }
+
+        public void message(SwitchSession s, OFMessage m) {}
+
+        public void undecodable(SwitchSession s, Undecodable u) {}
+      }, Runnable::run).getPort();
+      try (FakeSwitch answers = FakeSwitch.connect(port, 0xa1); FakeSwitch hung = FakeSwitch.connect(port, 0xa2)) {
+        ControllerHarness.awaitTrue("both switches up", Duration.ofSeconds(5), () -> up.size() == 2);
+        hung.ignoreEchoes();
+        long t0 = System.nanoTime();
+        ControllerHarness.awaitTrue("the switch that no longer answers echoes dropped", Duration.ofSeconds(5),
+            hung::closedByPeer);
+        long tookMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(tookMs >= 2 * ECHO.toMillis(), "not before its third silent interval: " + tookMs + " ms");
+        assertTrue(hung.count(OFType.ECHO_REQUEST) >= 2, "probed before it was dropped");
+        ControllerHarness.awaitTrue("its session down", Duration.ofSeconds(5), () -> down.contains(0xa2L));
+        Thread.sleep(6 * ECHO.toMillis() - Math.min(tookMs, 6 * ECHO.toMillis()));
+        assertFalse(answers.closedByPeer(), "a quiet switch that answers its echoes stays connected");
+        assertFalse(down.contains(0xa1L));
+        assertTrue(answers.count(OFType.ECHO_REQUEST) >= 4,
+            "one echo request per quiet interval: " + answers.count(OFType.ECHO_REQUEST));
+      }
+    } finally {
+      server.close();
+    }
+  }
+}
