@@ -111,6 +111,35 @@ public final class SerialExecutor implements Executor {
     enqueue(task, true);
   }
 
+  /**
+   * Takes the worker's turn on the calling thread, when nothing runs or waits on it, it is not held, and its turns
+   * run on {@code here} (the caller's own executor: a connection's event loop reading for this worker's bridge).
+   * The caller then runs its work at once, as the worker, and ends the turn with {@link #leave}; tasks queued
+   * meanwhile wait for it as they would for any turn. False: queue through {@link #execute} instead.
+   */
+  public boolean enter(Executor here) {
+    synchronized (tasks) {
+      if (running || held || pool != here || !tasks.isEmpty()) {
+        return false;
+      }
+      running = true;
+      endTurn = false;
+      return true;
+    }
+  }
+
+  /** Ends a turn taken with {@link #enter}; what was queued meanwhile runs next, on the pool. */
+  public void leave() {
+    synchronized (tasks) {
+      endTurn = false;
+      if (held || tasks.isEmpty()) {
+        running = false;
+        return;
+      }
+    }
+    schedule();
+  }
+
   /** Queues {@code task}; {@code endTurn}: a running turn ends before it. Starts a turn when none runs. */
   private void enqueue(Runnable task, boolean endTurn) {
     synchronized (tasks) {

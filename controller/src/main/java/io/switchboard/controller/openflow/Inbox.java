@@ -88,6 +88,11 @@ final class Inbox {
     return paused.get();
   }
 
+  /** Whether a drain is scheduled or running. */
+  boolean draining() {
+    return draining.get();
+  }
+
   /** True when the caller must schedule a drain (none is scheduled or running). */
   boolean claimDrain() {
     return draining.compareAndSet(false, true);

@@ -277,9 +277,14 @@ public final class SwitchSession implements FlowProgrammer.Channel {
 
   // ---- receiving
 
-  /** Queues a message of the switch for its worker ({@link SwitchReceiver}). */
+  /** Hands a message of the switch to its worker ({@link SwitchReceiver}): at once when it is idle, else queued. */
   void deliver(Object msg) {
     receiver.deliver(msg);
+  }
+
+  /** On the event loop, after each read batch: sends what the messages handled at once produced. */
+  void readComplete() {
+    receiver.readComplete();
   }
 
   /** Replaces the port list (ports from FEATURES or PORT_DESC). */

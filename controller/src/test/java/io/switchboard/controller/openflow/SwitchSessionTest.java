@@ -165,6 +165,47 @@ class SwitchSessionTest {
     assertEquals(2, flushes.flushes);
   }
 
+  /** A session whose worker runs its turns on the channel's own event loop, as the controller's do. */
+  SwitchSession onLoop() {
+    session = new SwitchSession(channel, F13, 0xab, List.of(port(PortInfo.LOCAL, "br0")),
+        new SerialExecutor(channel.eventLoop(), "test"), listener, OpenFlowLimits.DEFAULTS, null);
+    return session;
+  }
+
+  @Test
+  void anIdleWorkerOnTheLoopHandlesAMessageInTheReadAndTheReadBatchFlushesOnce() {
+    SwitchSession s = onLoop();
+    for (int i = 0; i < 4; i++) {
+      s.deliver(F13.buildEchoRequest().setXid(100 + i).setData(new byte[0]).build());
+      assertEquals(i + 1, handled.size(), "handled within the read, no task in between");
+    }
+    assertEquals(0, s.inboxDepth());
+    assertTrue(channel.outboundMessages().isEmpty(), "the answers wait for the end of the read batch");
+    assertEquals(0, flushes.flushes);
+    s.readComplete();
+    assertEquals(List.of(100L, 101L, 102L, 103L), sent().stream().map(OFMessage::getXid).toList());
+    assertEquals(1, flushes.flushes, "four answers, one flush");
+    s.readComplete();
+    assertEquals(1, flushes.flushes, "nothing handled since: no flush");
+  }
+
+  @Test
+  void whileTheWorkerIsBusyMessagesQueueAndKeepTheirOrderAfterOnesHandledAtOnce() {
+    SwitchSession s = onLoop();
+    s.deliver(F13.buildEchoRequest().setXid(1).setData(new byte[0]).build());
+    s.worker().execute(() -> handled.add(F13.buildEchoReply().setXid(99).setData(new byte[0]).build()));
+    s.deliver(F13.buildEchoRequest().setXid(2).setData(new byte[0]).build()); // the worker has a task waiting
+    s.deliver(F13.buildEchoRequest().setXid(3).setData(new byte[0]).build()); // the inbox has one: behind it
+    assertEquals(List.of(1L), handled.stream().map(OFMessage::getXid).toList());
+    assertEquals(2, s.inboxDepth());
+    channel.runPendingTasks();
+    assertEquals(List.of(1L, 99L, 2L, 3L), handled.stream().map(OFMessage::getXid).toList());
+    s.deliver(F13.buildEchoRequest().setXid(4).setData(new byte[0]).build());
+    assertEquals(5, handled.size(), "idle again: handled at once");
+    s.readComplete();
+    assertEquals(List.of(1L, 2L, 3L, 4L), sent().stream().map(OFMessage::getXid).toList());
+  }
+
   @Test
   void aSwitchThatDoesNotReadIsDisconnected() {
     SwitchSession s = session(F13, limits(65_536, 16_384));
