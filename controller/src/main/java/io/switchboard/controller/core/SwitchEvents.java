@@ -126,8 +126,13 @@ final class SwitchEvents {
       if (owner != null && !Cookies.CORE.equals(owner) && !owner.equals(app.name())) {
         continue;
       }
-      packetInCounters.computeIfAbsent(new PacketInCounter(s, app.name()), k -> metrics.counterRef(
-          "switchboard_packet_ins_total", "app", k.app(), "dpid", s.dpidText())).increment();
+      PacketInCounter key = new PacketInCounter(s, app.name());
+      LongAdder n = packetInCounters.get(key); // per packet-in: no capturing lambda unless the pair is new
+      if (n == null) {
+        n = packetInCounters.computeIfAbsent(key, k -> metrics.counterRef(
+            "switchboard_packet_ins_total", "app", k.app(), "dpid", s.dpidText()));
+      }
+      n.increment();
       try {
         app.onPacketIn(view, in, apps.context(app.name()));
       } catch (RuntimeException e) {
@@ -210,8 +215,13 @@ final class SwitchEvents {
 
   /** Counts a message in or out by type. Any thread; looked up, not built. */
   void counted(boolean in, String type) {
-    (in ? messagesIn : messagesOut).computeIfAbsent(type, t -> metrics.counterRef(
-        in ? "switchboard_messages_in_total" : "switchboard_messages_out_total", "type", t)).increment();
+    Map<String, LongAdder> byType = in ? messagesIn : messagesOut;
+    LongAdder n = byType.get(type); // per message: no capturing lambda unless the type is new
+    if (n == null) {
+      n = byType.computeIfAbsent(type, t -> metrics.counterRef(
+          in ? "switchboard_messages_in_total" : "switchboard_messages_out_total", "type", t));
+    }
+    n.increment();
   }
 
   /** A bound hit: counted, and logged once a minute per switch and limit. Any thread. */

@@ -67,6 +67,9 @@ final class Requests {
    * reply is bounded in parts and bytes; one that streams past either fails and calls the overflow callback.
    */
   boolean reply(OFMessage m, int wireLength) {
+    if (pending.isEmpty()) {
+      return false; // every packet-in asks this: no boxed xid and no lookup when nothing is awaited
+    }
     Pending p = pending.get(m.getXid());
     if (p == null || !p.answeredBy(m.getType())) {
       return false;

@@ -56,8 +56,8 @@ final class SwitchReceiver {
    * for the worker. A full inbox pauses reading itself (through the channel's {@link Inbox.ReadControl}).
    */
   void deliver(Object msg) {
-    if (inbox.size() == 0 && !inbox.draining() && channel.eventLoop().inEventLoop()
-        && worker.enter(channel.eventLoop())) {
+    if ((!handledNow || nowHandled < BATCH) && inbox.size() == 0 && !inbox.draining()
+        && channel.eventLoop().inEventLoop() && worker.enter(channel.eventLoop())) {
       handleNow(msg);
       return;
     }
@@ -71,7 +71,9 @@ final class SwitchReceiver {
    * On the event loop, as the worker's turn ({@link SerialExecutor#enter}): nothing waits before this message, so
    * it is handled at once rather than queued for a task that the same loop would run a moment later (the queue, the
    * task and the hand-over cost about as much as learning from a packet-in). What it sends goes out with the read
-   * batch's flush, in {@link #readComplete}.
+   * batch's flush, in {@link #readComplete}. At most {@value #BATCH} messages of one read batch are handled so; the
+   * rest queue, and the inbox's bound and the workers' turns share the loop among the switches as before (one
+   * read batch can hold thousands of packet-ins, and a flooding switch would otherwise keep the loop that long).
    */
   private void handleNow(Object msg) {
     if (!handledNow) {

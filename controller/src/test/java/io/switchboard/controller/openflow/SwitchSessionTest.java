@@ -190,6 +190,26 @@ class SwitchSessionTest {
   }
 
   @Test
+  void aLongReadBatchIsHandledAtOnceOnlyUpTo256MessagesTheRestTakeTheWorkersTurns() {
+    SwitchSession s = onLoop();
+    for (int i = 0; i < 300; i++) {
+      s.deliver(F13.buildEchoRequest().setXid(i).setData(new byte[0]).build());
+    }
+    assertEquals(256, handled.size(), "the first 256 at once");
+    assertEquals(44, s.inboxDepth(), "the rest queued for the worker");
+    channel.runPendingTasks();
+    s.readComplete();
+    List<Long> order = new ArrayList<>();
+    for (long i = 0; i < 300; i++) {
+      order.add(i);
+    }
+    assertEquals(order, handled.stream().map(OFMessage::getXid).toList());
+    assertEquals(order, sent().stream().map(OFMessage::getXid).toList());
+    s.deliver(F13.buildEchoRequest().setXid(300).setData(new byte[0]).build());
+    assertEquals(301, handled.size(), "the next read batch is handled at once again");
+  }
+
+  @Test
   void whileTheWorkerIsBusyMessagesQueueAndKeepTheirOrderAfterOnesHandledAtOnce() {
     SwitchSession s = onLoop();
     s.deliver(F13.buildEchoRequest().setXid(1).setData(new byte[0]).build());

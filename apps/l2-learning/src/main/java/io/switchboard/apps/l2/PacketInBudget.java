@@ -6,7 +6,9 @@ import java.util.function.LongSupplier;
 
 /**
  * A token bucket per switch: {@code perSecond} packet-ins are handled every second, with bursts up to one second's
- * worth; the rest are refused, so a flood of unknown sources cannot swamp the controller.
+ * worth; the rest are refused, so a flood of unknown sources cannot swamp the controller. A switch's bucket is
+ * only taken from on that switch's worker (the core hands a bridge's packet-ins over one at a time), so it needs no
+ * lock of its own.
  */
 final class PacketInBudget {
   private final int perSecond;
@@ -27,7 +29,11 @@ final class PacketInBudget {
 
   /** Takes one token for this switch; false when its budget is spent. */
   boolean tryAcquire(long dpid) {
-    return buckets.computeIfAbsent(dpid, d -> new Bucket(nanoClock.getAsLong())).take();
+    Bucket b = buckets.get(dpid); // per packet-in: no capturing lambda unless the switch is new
+    if (b == null) {
+      b = buckets.computeIfAbsent(dpid, d -> new Bucket(nanoClock.getAsLong()));
+    }
+    return b.take();
   }
 
   void forget(long dpid) {
@@ -42,7 +48,8 @@ final class PacketInBudget {
       this.lastNanos = now;
     }
 
-    synchronized boolean take() {
+    /** Called by the switch's worker only, one packet-in at a time (its turns hand over with happens-before). */
+    boolean take() {
       long now = nanoClock.getAsLong();
       tokens = Math.min(perSecond, tokens + (now - lastNanos) * perSecond / 1e9);
       lastNanos = now;

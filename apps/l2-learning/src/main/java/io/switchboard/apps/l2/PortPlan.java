@@ -49,12 +49,25 @@ final class PortPlan {
     }
   }
 
+  /** Port numbers up to this are also kept in an array: the packet-in path looks two ports up per packet. */
+  private static final long DIRECT = 4096;
+
   private final Map<Long, Port> ports;
+  /** The same ports by number, up to {@link #DIRECT}: one array read instead of a boxed key and a hash lookup. */
+  private final Port[] direct;
   private final SortedSet<Integer> configuredVlans;
 
   private PortPlan(Map<Long, Port> ports, SortedSet<Integer> configuredVlans) {
     this.ports = ports;
     this.configuredVlans = configuredVlans;
+    long top = ports.keySet().stream().mapToLong(Long::longValue).filter(n -> n >= 0 && n <= DIRECT).max()
+        .orElse(-1);
+    this.direct = new Port[(int) top + 1];
+    ports.forEach((n, p) -> {
+      if (n >= 0 && n <= top) {
+        direct[n.intValue()] = p;
+      }
+    });
   }
 
   static PortPlan of(SwitchView sw, BridgeConfig config) {
@@ -79,7 +92,7 @@ final class PortPlan {
   }
 
   Port port(long number) {
-    return ports.get(number);
+    return number >= 0 && number < direct.length ? direct[(int) number] : ports.get(number);
   }
 
   List<Port> ports() {
@@ -102,7 +115,7 @@ final class PortPlan {
 
   /** Whether a host learned on this port in this VLAN is still valid here. */
   boolean valid(long port, int vlan) {
-    Port p = ports.get(port);
+    Port p = port(port);
     return p != null && p.carries(vlan);
   }
 
@@ -114,7 +127,7 @@ final class PortPlan {
    *                    by then); false for a frame straight off the wire (OpenFlow 1.0)
    */
   OptionalInt ingressVlan(long port, int frameVlan, boolean classified) {
-    Port p = ports.get(port);
+    Port p = port(port);
     if (p == null || frameVlan == 0) {
       return OptionalInt.empty(); // unknown or LOCAL port; priority-tagged frames are not learned
     }
@@ -140,7 +153,7 @@ final class PortPlan {
 
   /** The VLAN of a host entry's VLAN_VID match value, read back from the wire of a port (inverse of wireVid). */
   OptionalInt vlanOfWireVid(long port, long vid) {
-    Port p = ports.get(port);
+    Port p = port(port);
     if (p == null) {
       return OptionalInt.empty();
     }
