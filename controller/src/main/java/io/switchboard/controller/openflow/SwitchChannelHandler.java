@@ -57,8 +57,9 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   private enum State { WAIT_HELLO, WAIT_FEATURES, WAIT_PORT_DESC, ACTIVE }
 
   /**
-   * The keepalive, as OVS's own: after an echo interval in which the switch sent nothing, an echo request; after
-   * this many, the connection is closed. Only what is read counts, so the write path carries no timekeeping.
+   * The keepalive: after an echo interval in which the switch sent nothing, an echo request; after this many silent
+   * intervals, the connection is closed. Only what is read counts (as in OVS's own probes, which disconnect after
+   * one unanswered probe), so the write path carries no timekeeping.
    */
   static final int SILENT_INTERVALS = 3;
 

@@ -29,7 +29,10 @@ final class SwitchReceiver {
   private final SerialExecutor worker;
   private final SwitchListener listener;
   private final Runnable drainTask = this::drainInbox;
-  /** The worker thread while it handles a batch: its sends are flushed once, at the end of the batch. */
+  /**
+   * The worker thread while it handles a batch, or the event loop while it handles a message at once: its sends are
+   * flushed once, at the end of the batch or of the read batch.
+   */
   private volatile Thread batchThread;
   /** Event loop only: messages of the current read batch were handled at once; when the first was; how many. */
   private boolean handledNow;
@@ -46,14 +49,15 @@ final class SwitchReceiver {
     this.listener = listener;
   }
 
-  /** True on the worker while it handles a batch (whose end flushes what was sent meanwhile). */
+  /** True on the worker while it handles a batch or a message at once (the batch's end flushes what it sent). */
   boolean inBatch() {
     return Thread.currentThread() == batchThread;
   }
 
   /**
-   * Called on the event loop for every message of an active switch that is not the answer to a request: queues it
-   * for the worker. A full inbox pauses reading itself (through the channel's {@link Inbox.ReadControl}).
+   * Called on the event loop for every message of an active switch that is not the answer to a request: handles it
+   * at once when the worker is idle on this loop ({@link #handleNow}), else queues it for the worker. A full inbox
+   * pauses reading itself (through the channel's {@link Inbox.ReadControl}).
    */
   void deliver(Object msg) {
     if ((!handledNow || nowHandled < BATCH) && inbox.size() == 0 && !inbox.draining()
@@ -113,7 +117,7 @@ final class SwitchReceiver {
       } else {
         listener.message(session, (OFMessage) m);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // as SerialExecutor does: an app's failure does not close the connection
       log.error("switch {}: handling {} failed", session.dpidText(), m instanceof OFMessage o ? o.getType() : m, e);
     }
   }

@@ -1,6 +1,7 @@
 package io.switchboard.controller.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
@@ -207,6 +208,39 @@ class SerialExecutorTest {
       // drain
     }
     assertEquals(List.of("busy", "parked late", "after"), ran, "the late hold does not park it for good");
+  }
+
+  @Test
+  void aTurnIsTakenOnTheCallersThreadOnlyWhenTheWorkerIsIdleUnheldAndRunsThere() {
+    ManualPool pool = new ManualPool();
+    ManualPool elsewhere = new ManualPool();
+    SerialExecutor worker = new SerialExecutor(pool, "w");
+    List<String> ran = new ArrayList<>();
+    assertFalse(worker.enter(elsewhere), "its turns run on another executor");
+    assertTrue(worker.enter(pool));
+    assertFalse(worker.enter(pool), "one turn at a time");
+    worker.execute(() -> ran.add("queued during the turn"));
+    assertTrue(pool.queued.isEmpty(), "waits for the turn to end");
+    worker.leave();
+    assertTrue(pool.runOne());
+    assertEquals(List.of("queued during the turn"), ran);
+
+    worker.execute(() -> ran.add("waiting"));
+    assertFalse(worker.enter(pool), "a task is waiting: it goes first");
+    while (pool.runOne()) {
+      // drain
+    }
+    worker.hold(() -> ran.add("parked"));
+    assertFalse(worker.enter(pool), "a hold is on its way");
+    while (pool.runOne()) {
+      // drain
+    }
+    assertFalse(worker.enter(pool), "held");
+    worker.resume();
+    assertTrue(worker.enter(pool), "idle again");
+    worker.leave();
+    assertTrue(pool.queued.isEmpty(), "a turn with nothing queued schedules nothing");
+    assertEquals(List.of("queued during the turn", "waiting", "parked"), ran);
   }
 
   @Test

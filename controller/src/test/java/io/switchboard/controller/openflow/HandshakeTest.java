@@ -180,6 +180,35 @@ class HandshakeTest {
   }
 
   @Test
+  void aMessageHandledInTheReadThatBroughtItIsAnsweredWhenTheReadBatchEnds() throws Exception {
+    io.switchboard.controller.core.Workers onLoops = new io.switchboard.controller.core.Workers(Runnable::run);
+    onLoops.runOnLoops(true);
+    List<String> threads = new ArrayList<>();
+    SwitchListener answering = new SwitchListener() {
+      public void switchUp(SwitchSession s) {}
+
+      public void switchDown(SwitchSession s) {}
+
+      public void message(SwitchSession s, OFMessage m) {
+        threads.add(Thread.currentThread().getName());
+        s.send(s.factory().buildEchoRequest().setXid(m.getXid() + 1).setData(new byte[0]).build());
+      }
+
+      public void undecodable(SwitchSession s, Undecodable u) {}
+    };
+    EmbeddedChannel ch = new EmbeddedChannel(new OFFrameDecoder(), new OFMessageDecoder(), OFMessageEncoder.INSTANCE,
+        new SwitchChannelHandler(answering, onLoops, List.of(OFVersion.OF_13),
+            io.switchboard.config.OpenFlowLimits.DEFAULTS));
+    OFFactory f = handshake(ch, helloWithBitmap(OFVersion.OF_13, OFVersion.OF_13), OFVersion.OF_13);
+    // a message nothing awaits: for the switch's worker, idle on this (embedded) loop
+    send(ch, f.buildBarrierReply().setXid(77).build());
+    assertEquals(1, threads.size());
+    OFMessage answer = read(ch); // flushed by channelReadComplete: nothing else flushes a send made in the read
+    assertEquals(78, answer.getXid());
+    assertTrue(ch.isOpen());
+  }
+
+  @Test
   void aMalformedBodyIsSkippedWithoutClosing() throws Exception {
     EmbeddedChannel ch = channel(SwitchChannelHandler.SUPPORTED);
     handshake(ch, helloWithBitmap(OFVersion.OF_13, OFVersion.OF_13), OFVersion.OF_13);

@@ -59,4 +59,42 @@ class KeepaliveTest {
       server.close();
     }
   }
+
+  @Test
+  void aSwitchTheControllerKeepsWritingToIsStillProbedAndStaysWhileItAnswers() throws Exception {
+    java.util.Map<Long, SwitchSession> up = new ConcurrentHashMap<>();
+    OpenFlowServer server = new OpenFlowServer();
+    try {
+      int port = server.start("127.0.0.1", 0, ECHO, new SwitchListener() {
+        public void switchUp(SwitchSession s) {
+          up.put(s.dpid(), s);
+        }
+
+        public void switchDown(SwitchSession s) {
+          up.remove(s.dpid());
+        }
+
+        public void message(SwitchSession s, OFMessage m) {}
+
+        public void undecodable(SwitchSession s, Undecodable u) {}
+      }, Runnable::run).getPort();
+      try (FakeSwitch sw = FakeSwitch.connect(port, 0xa3)) {
+        ControllerHarness.awaitTrue("the switch up", Duration.ofSeconds(5), () -> up.containsKey(0xa3L));
+        SwitchSession s = up.get(0xa3L);
+        long end = System.nanoTime() + 6 * ECHO.toNanos();
+        while (System.nanoTime() < end) { // packet-outs every third of an interval: the switch answers none
+          s.send(s.factory().buildPacketOut().setXid(9).setBufferId(org.projectfloodlight.openflow.types.OFBufferId
+              .NO_BUFFER).setInPort(org.projectfloodlight.openflow.types.OFPort.CONTROLLER).setActions(
+              java.util.List.of()).setData(new byte[60]).build());
+          Thread.sleep(ECHO.toMillis() / 3);
+        }
+        assertFalse(sw.closedByPeer(), "what the switch answers counts, not what the controller writes");
+        assertTrue(up.containsKey(0xa3L));
+        assertTrue(sw.count(OFType.ECHO_REQUEST) >= 3, "probed though written to: " + sw.count(OFType.ECHO_REQUEST));
+        assertTrue(sw.packetOuts.get() > 10);
+      }
+    } finally {
+      server.close();
+    }
+  }
 }

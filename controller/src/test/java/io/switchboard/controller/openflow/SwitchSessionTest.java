@@ -72,6 +72,8 @@ class SwitchSessionTest {
   final EmbeddedChannel channel = new EmbeddedChannel(flushes);
   final List<String> limits = new CopyOnWriteArrayList<>();
   final List<OFMessage> handled = new CopyOnWriteArrayList<>();
+  /** A message with this xid makes the handler throw an Error. */
+  static final long FAILS = 666;
   SwitchSession session;
 
   final SwitchListener listener = new SwitchListener() {
@@ -80,6 +82,9 @@ class SwitchSessionTest {
     public void switchDown(SwitchSession s) {}
 
     public void message(SwitchSession s, OFMessage m) {
+      if (m.getXid() == FAILS) {
+        throw new AssertionError("an app's bug");
+      }
       handled.add(m);
       s.send(F13.buildEchoReply().setXid(m.getXid()).setData(new byte[0]).build()); // one answer each
     }
@@ -187,6 +192,16 @@ class SwitchSessionTest {
     assertEquals(1, flushes.flushes, "four answers, one flush");
     s.readComplete();
     assertEquals(1, flushes.flushes, "nothing handled since: no flush");
+  }
+
+  @Test
+  void anErrorFromTheHandlerOfAMessageHandledAtOnceIsLoggedAndTheNextIsHandled() {
+    SwitchSession s = onLoop();
+    s.deliver(F13.buildEchoRequest().setXid(FAILS).setData(new byte[0]).build());
+    s.deliver(F13.buildEchoRequest().setXid(1).setData(new byte[0]).build());
+    assertEquals(List.of(1L), handled.stream().map(OFMessage::getXid).toList(), "the turn ended; the next went on");
+    assertTrue(s.isOpen());
+    assertTrue(channel.isOpen());
   }
 
   @Test

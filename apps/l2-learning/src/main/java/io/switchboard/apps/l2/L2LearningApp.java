@@ -103,7 +103,7 @@ public final class L2LearningApp implements ControllerApp {
   }
 
   /**
-   * Nothing here waits: the MAC table's and budget's locks guard a few map operations, packet-outs and flow updates
+   * Nothing here waits: the MAC table's lock guards a few map operations, packet-outs and flow updates
    * are queued, the forget timer is its own thread. (Its stores are whatever the controller's are.)
    */
   @Override
