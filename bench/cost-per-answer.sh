@@ -15,10 +15,13 @@
 # CASES ("lat1 lat16 tput16": latency or throughput mode, then the number of switches).
 # Needs bench/target/benchmarks.jar and server/target/switchboard.jar (mvn -B -o -q -pl server,bench -am -DskipTests
 # package). Output: one line per run, e.g.
-#   who=this case=tput16 load=2.90 answered=7331315 median=926940 p50_us=-1.0 cpu_us_per_answer=1.1 user_us=0.6 sys_us=0.5 ctxsw_per_answer=0.00 cpu_busy=100% gen_busy=97%
+#   who=this case=lat16 load=1.42 answered=849016 median=120848 p50_us=105.5 cpu_us_per_answer=7.3 user_us=1.8 sys_us=5.5 ctxsw_per_answer=0.00 cpu_busy=89% gen_busy=87% ctl_cpu=95%(softirq_27%) gen_cpu=94%(softirq_28%)
 # (cpu_busy: the controller's CPU time over the wall time between the two readings; 100% = one whole CPU; user_us and
 # sys_us split cpu_us_per_answer into user space and the kernel; gen_busy: the same for the load generator, whose CPU
-# is the limit when it is near 100%)
+# is the limit when it is near 100%; ctl_cpu and gen_cpu: how busy the controller's and the generator's CPU were as a
+# whole, from /proc/stat, with the part in softirq: on loopback a TCP segment is delivered to the receiving socket
+# on the sender's CPU, so each side also does the other's receiving, and a CPU near 100% is full whatever its process
+# shows)
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -101,6 +104,12 @@ start() {
 }
 
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }   # utime and stime, all threads, in clock ticks
+# one CPU's counters from /proc/stat: busy (everything but idle and iowait) and softirq, in clock ticks; "0 0" when
+# the CPUs are not one plain number (a list or a range is not split up)
+cpu_ticks() {
+  case "$1" in ''|*[!0-9]*) echo "0 0"; return ;; esac
+  awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4 + $7 + $8, $8}' /proc/stat
+}
 switches() { cat /proc/"$cpid"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
 
 # one run: a warm-up (3 s; 10 s in throughput mode, where the pair entries are installed first), then 8 loops of
@@ -119,9 +128,10 @@ run() {
   local gen=$!
   # the loops begin when the generator's switches are connected, have announced their hosts and warmed up: when
   # that is depends on the controller, so the window is set by the generator's own loop lines, not by a clock
-  local u0 s0 u1 s1 c0 c1 w0 w1 gu0 gs0 gu1 gs1 gw1 gu gs
+  local u0 s0 u1 s1 c0 c1 w0 w1 gu0 gs0 gu1 gs1 gw1 gu gs cb0 cq0 cb1 cq1 gb0 gq0 gb1 gq1
   for _ in $(seq 6000); do grep -q "loop 1/8:" "$out" && break; kill -0 "$gen" 2>/dev/null || break; sleep 0.02; done
   read -r u0 s0 < <(ticks "$cpid"); read -r gu0 gs0 < <(ticks "$gen" 2>/dev/null); c0=$(switches); w0=$(date +%s%N)
+  read -r cb0 cq0 < <(cpu_ticks "$CONTROLLER_CPUS"); read -r gb0 gq0 < <(cpu_ticks "$GENERATOR_CPUS")
   gu1=${gu0:-0}; gs1=${gs0:-0}; gw1=$w0
   for _ in $(seq 1000); do
     grep -q "loop 8/8:" "$out" && break
@@ -129,20 +139,22 @@ run() {
     sleep 0.02
   done
   read -r u1 s1 < <(ticks "$cpid"); c1=$(switches); w1=$(date +%s%N)
+  read -r cb1 cq1 < <(cpu_ticks "$CONTROLLER_CPUS"); read -r gb1 gq1 < <(cpu_ticks "$GENERATOR_CPUS")
   if read -r gu gs < <(ticks "$gen" 2>/dev/null) && [ -n "$gu" ]; then gu1=$gu; gs1=$gs; gw1=$w1; fi
   wait "$gen"
   local answered result
   answered=$(sed -n 's/.*loop \([2-8]\)\/8: \([0-9,]*\) answered\/s.*/\2/p' "$out" | tr -d , | awk '{s += $1} END {print s + 0}')
   result=$(grep '^RESULT' "$out" | tail -1)
   awk -v who="$who" -v c="$c" -v du=$((u1 - u0)) -v ds=$((s1 - s0)) -v dg=$((gu1 + gs1 - ${gu0:-0} - ${gs0:-0})) -v dc=$((c1 - c0)) -v a="${answered:-0}" -v wall=$((w1 - w0)) \
-    -v gwall=$((gw1 - w0)) -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    -v gwall=$((gw1 - w0)) -v cb=$((cb1 - cb0)) -v cq=$((cq1 - cq0)) -v gb=$((gb1 - gb0)) -v gq=$((gq1 - gq0)) -v hz="$(getconf CLK_TCK)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
     -v med="$(sed -n 's/.* answered_median=\([^ ]*\).*/\1/p' <<<"$result")" \
     -v p50="$(sed -n 's/.* p50_us=\([^ ]*\).*/\1/p' <<<"$result")" \
     'BEGIN { dt = du + ds
-             printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f user_us=%.1f sys_us=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%% gen_busy=%.0f%%\n",
+             printf "who=%s case=%s load=%s answered=%s median=%s p50_us=%s cpu_us_per_answer=%.1f user_us=%.1f sys_us=%.1f ctxsw_per_answer=%.2f cpu_busy=%.0f%% gen_busy=%.0f%% ctl_cpu=%s gen_cpu=%s\n",
              who, c, load, a, med, p50, (a > 0 ? dt * 1e6 / hz / a : -1), (a > 0 ? du * 1e6 / hz / a : -1),
              (a > 0 ? ds * 1e6 / hz / a : -1), (a > 0 ? dc / a : -1), (wall > 0 ? 100 * dt / hz / (wall / 1e9) : -1),
-             (gwall > 0 ? 100 * dg / hz / (gwall / 1e9) : -1) }'
+             (gwall > 0 ? 100 * dg / hz / (gwall / 1e9) : -1), share(cb, cq), share(gb, gq) }
+     function share(b, q) { return (b > 0 && wall > 0) ? sprintf("%.0f%%(softirq_%.0f%%)", 100 * b / hz / (wall / 1e9), 100 * q / hz / (wall / 1e9)) : "-" }'
 }
 
 whos="this"
