@@ -67,32 +67,38 @@ public class L2PacketInBenchmark {
     ctx = new BenchContext(c, bridges);
     app = new L2LearningApp();
     app.start(ctx);
+    List<Hosts> hosts = new ArrayList<>();
+    for (int s = 0; s < switches; s++) {
+      hosts.add(new Hosts(s, 1000, 1));
+    }
     for (int k = 0; k < 1000; k++) {
       for (int s = 0; s < switches; s++) {
-        Hosts h = new Hosts(s, 1000, 1);
+        Hosts h = hosts.get(s);
         int src = h.source(k);
         int dst = h.destination(k);
-        ByteBuf b = Unpooled.buffer();
-        Frames.write(b, Frames.Kind.IPV4_UDP, h.mac(src), h.ipv4(src), h.mac(dst), h.ipv4(dst), k);
-        byte[] data = new byte[b.readableBytes()];
-        b.readBytes(data);
+        byte[] data = frame(Frames.Kind.IPV4_UDP, h.mac(src), h.ipv4(src), h.mac(dst), h.ipv4(dst), k);
         packets.add(new PacketIn(h.port(src), null, 0, 0, k, data));
       }
     }
     // the destinations announce themselves first; then one pass learns every source and enters every pair
     for (int s = 0; s < switches; s++) {
-      Hosts h = new Hosts(s, 1000, 1);
+      Hosts h = hosts.get(s);
       for (int a = 0; a < h.announced(); a++) {
-        ByteBuf b = Unpooled.buffer();
-        Frames.write(b, Frames.Kind.ARP_ANNOUNCE, h.mac(a), h.ipv4(a), 0, 0, 0);
-        byte[] data = new byte[b.readableBytes()];
-        b.readBytes(data);
+        byte[] data = frame(Frames.Kind.ARP_ANNOUNCE, h.mac(a), h.ipv4(a), 0, 0, 0);
         app.onPacketIn(bridges.get(s), new PacketIn(h.port(a), null, 0, 0, -1, data), ctx);
       }
     }
     for (int i = 0; i < packets.size(); i++) {
       packetIn();
     }
+  }
+
+  private static byte[] frame(Frames.Kind kind, long srcMac, int srcIp, long dstMac, int dstIp, int seq) {
+    ByteBuf b = Unpooled.buffer();
+    Frames.write(b, kind, srcMac, srcIp, dstMac, dstIp, seq);
+    byte[] data = new byte[b.readableBytes()];
+    b.readBytes(data);
+    return data;
   }
 
   @Benchmark
