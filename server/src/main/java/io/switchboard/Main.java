@@ -85,6 +85,7 @@ public final class Main {
   static boolean jvmSettingsValid() {
     try {
       io.switchboard.controller.openflow.OpenFlowServer.eventLoops();
+      io.switchboard.controller.openflow.OpenFlowServer.spinMicros();
       return true;
     } catch (IllegalArgumentException e) {
       System.err.println("switchboard: " + e.getMessage());

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import io.switchboard.controller.core.Workers;
 import java.util.concurrent.Executor;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public final class OpenFlowServer implements AutoCloseable {
    * How many event loops serve the switches' connections (default: one per CPU the JVM may use). Netty's default,
    * two per CPU, suits handlers that block; ours never do, and two loops sharing one CPU take turns at the
    * scheduler's pace: in cbench's latency mode pinned to one CPU, a switch's round trip then waited up to 4 ms
-   * behind the other loop (p99 4.1-4.3 ms with two loops, 0.9-1.3 ms with one; docs/performance.md).
+   * behind the other loop (p99 4.1-4.3 ms with two loops, 0.9-1.3 ms with one; docs/performance-history.md).
    */
   public static final String EVENT_LOOPS_PROPERTY = "switchboard.openflow.event-loops";
   /**
@@ -47,13 +48,20 @@ public final class OpenFlowServer implements AutoCloseable {
    * when the switch's inbox filled up halfway, so this is what a switch can add beyond its inbox's share: 16 KiB is
    * some 200 packet-ins, still far more per read than a system call costs. With 64 KiB reads, 256 flooding switches
    * were each read and answered in rounds of ~1,600 packet-ins, and many got no answer for a second at a time
-   * (docs/performance.md); at 16 switches the two sizes measured the same.
+   * (docs/performance-history.md); at 16 switches the two sizes measured the same.
    */
   static final int MAX_READ = 16 << 10;
+  /**
+   * How long, in microseconds, an idle event loop keeps polling its switches' sockets before it sleeps (0: it
+   * sleeps at once). See {@link SpinBeforeSleep}.
+   */
+  public static final String SPIN_PROPERTY = "switchboard.openflow.spin-us";
+  static final int DEFAULT_SPIN_US = 0;
   private static final boolean EPOLL = useEpoll();
   private final int eventLoops = eventLoops(); // first: a bad setting throws before any thread starts
-  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler());
-  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, ioHandler());
+  private final long spinNanos = TimeUnit.MICROSECONDS.toNanos(spinMicros());
+  private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, ioHandler(0));
+  private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(eventLoops, ioHandler(spinNanos));
   private final List<Channel> serverChannels = new CopyOnWriteArrayList<>();
   /** One for every listener: its bounds are on all OpenFlow connections together. */
   private volatile ConnectionLimiter limiter;
@@ -80,24 +88,38 @@ public final class OpenFlowServer implements AutoCloseable {
 
   /** The number of event loops for switch connections: {@link #EVENT_LOOPS_PROPERTY}, else one per CPU. */
   public static int eventLoops() {
-    String set = System.getProperty(EVENT_LOOPS_PROPERTY, "").trim();
+    return wholeNumber(EVENT_LOOPS_PROPERTY, 1, 1024, "", Runtime.getRuntime().availableProcessors());
+  }
+
+  /** {@link #SPIN_PROPERTY}, else {@link #DEFAULT_SPIN_US}. */
+  public static int spinMicros() {
+    return wholeNumber(SPIN_PROPERTY, 0, 10_000, " of microseconds", DEFAULT_SPIN_US);
+  }
+
+  /** A -D setting that must be a whole number from {@code min} to {@code max}, or {@code unset} when it is not set. */
+  private static int wholeNumber(String property, int min, int max, String unit, int unset) {
+    String set = System.getProperty(property, "").trim();
     if (set.isEmpty()) {
-      return Runtime.getRuntime().availableProcessors();
+      return unset;
     }
     try {
       int n = Integer.parseInt(set);
-      if (n >= 1 && n <= 1024) {
+      if (n >= min && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("-D" + EVENT_LOOPS_PROPERTY + " must be a whole number from 1 to 1024, got '"
-        + set + "'");
+    throw new IllegalArgumentException("-D" + property + " must be a whole number" + unit + " from " + min + " to "
+        + max + ", got '" + set + "'");
   }
 
-  private static IoHandlerFactory ioHandler() {
-    return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  private static IoHandlerFactory ioHandler(long spinNanos) {
+    if (spinNanos <= 0) {
+      return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    }
+    return EPOLL ? EpollIoHandler.newFactory(0, SpinBeforeSleep.factory(spinNanos))
+        : NioIoHandler.newFactory(SelectorProvider.provider(), SpinBeforeSleep.factory(spinNanos));
   }
 
   /** The transport the listeners use: "epoll" or "nio". */
@@ -195,8 +217,9 @@ public final class OpenFlowServer implements AutoCloseable {
     Channel serverChannel = b.bind(host, port).sync().channel();
     serverChannels.add(serverChannel);
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-    log.info("OpenFlow listening on {}:{}{} ({} transport, {} event loop{})", bound.getAddress().getHostAddress(),
-        bound.getPort(), tls != null ? " (TLS)" : "", transport(), eventLoops, eventLoops == 1 ? "" : "s");
+    log.info("OpenFlow listening on {}:{}{} ({} transport, {} event loop{}{})", bound.getAddress().getHostAddress(),
+        bound.getPort(), tls != null ? " (TLS)" : "", transport(), eventLoops, eventLoops == 1 ? "" : "s",
+        spinNanos > 0 ? ", polling " + TimeUnit.NANOSECONDS.toMicros(spinNanos) + " us before sleeping" : "");
     return bound;
   }
 
