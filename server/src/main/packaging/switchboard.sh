@@ -4,7 +4,7 @@
 # SWITCHBOARD_JAVA names the java binary (default: java on the PATH, Java 17 or newer); SWITCHBOARD_WARMUP (default 3s,
 # 0: off) is how long `run` drives its own packet-in path before it listens at least (then on until the JIT has caught
 # up, about 20 s at most), so that the JIT has compiled it. The
-# recompilation cutoffs are raised as the launcher does (JDK-8374307; docs/performance.md), and on two or three CPUs
+# recompilation cutoffs are raised as the launcher does (JDK-8374307; docs/performance-history.md), and on two or three CPUs
 # a second C2 compiler thread is started, as the launcher does (docs/overlay-scale.md).
 jar='@LIBDIR@/switchboard.jar'
 @CONFIG_ENV@
