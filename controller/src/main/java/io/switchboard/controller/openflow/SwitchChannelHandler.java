@@ -59,7 +59,8 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   /**
    * The keepalive: after an echo interval in which the switch sent nothing, an echo request; after this many silent
    * intervals, the connection is closed. Only what is read counts (as in OVS's own probes, which disconnect after
-   * one unanswered probe), so the write path carries no timekeeping.
+   * one unanswered probe), so the write path carries no timekeeping. Intervals in which the controller itself has
+   * stopped reading from the switch do not count.
    */
   static final int SILENT_INTERVALS = 3;
 
@@ -330,6 +331,12 @@ public final class SwitchChannelHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent e) {
       if (e.state() != IdleState.READER_IDLE) {
+        return;
+      }
+      if (!ctx.channel().config().isAutoRead()) {
+        // the controller stopped reading, not the switch: its inbox is full (the switch sent more than the worker
+        // has handled, proof enough of life) or it does not take what is written (the write-stall timeout's case)
+        silentIntervals = 0;
         return;
       }
       silentIntervals = e.isFirst() ? 1 : silentIntervals + 1;

@@ -97,4 +97,63 @@ class KeepaliveTest {
       server.close();
     }
   }
+
+  /**
+   * A switch whose inbox the controller has stopped reading into (its worker is stuck behind the first packet-in)
+   * sends nothing the controller reads, and its echo replies wait behind the backlog: those silent intervals are the
+   * controller's, and the switch stays connected through six of them. Once the worker moves on, everything queued is
+   * handled.
+   */
+  @Test
+  void intervalsInWhichTheControllerStoppedReadingDoNotCount() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
+    Set<Long> up = ConcurrentHashMap.newKeySet();
+    Set<Long> down = ConcurrentHashMap.newKeySet();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    io.switchboard.config.OpenFlowLimits d = io.switchboard.config.OpenFlowLimits.DEFAULTS;
+    io.switchboard.config.OpenFlowLimits limits = new io.switchboard.config.OpenFlowLimits(d.maxConnections(),
+        d.maxHandshakes(), d.maxHandshakesPerSource(), d.handshakeTimeout(), 64, d.inboundTotal(),
+        d.maxOutboundBytes(), d.writeStallTimeout(), d.maxMultipartBytes(), d.maxMultipartParts());
+    OpenFlowServer server = new OpenFlowServer();
+    try {
+      int port = server.start("127.0.0.1", 0, ECHO, limits, new SwitchListener() {
+        public void switchUp(SwitchSession s) {
+          up.add(s.dpid());
+        }
+
+        public void switchDown(SwitchSession s) {
+          down.add(s.dpid());
+        }
+
+        public void message(SwitchSession s, OFMessage m) {
+          if (m.getType() == OFType.PACKET_IN) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            handled.incrementAndGet();
+          }
+        }
+
+        public void undecodable(SwitchSession s, Undecodable u) {}
+      }, pool, null).getPort();
+      try (FakeSwitch sw = FakeSwitch.connect(port, 0xa4)) {
+        ControllerHarness.awaitTrue("the switch up", Duration.ofSeconds(5), () -> up.contains(0xa4L));
+        long sent = sw.flood(ECHO.toMillis());
+        assertTrue(sent > 64, "the flood got out: " + sent);
+        Thread.sleep(6 * ECHO.toMillis());
+        assertFalse(sw.closedByPeer(), "dropped while the controller was the one not reading");
+        assertFalse(down.contains(0xa4L));
+        release.countDown();
+        ControllerHarness.awaitTrue("the backlog handled", Duration.ofSeconds(10), () -> handled.get() > 64);
+        assertFalse(sw.closedByPeer());
+      }
+    } finally {
+      release.countDown();
+      server.close();
+      pool.shutdownNow();
+    }
+  }
 }
