@@ -52,11 +52,13 @@ public final class OpenFlowServer implements AutoCloseable {
    */
   static final int MAX_READ = 16 << 10;
   /**
-   * How long, in microseconds, an idle event loop keeps polling its switches' sockets before it sleeps (0: it
-   * sleeps at once). See {@link SpinBeforeSleep}.
+   * How long, in microseconds, an idle event loop keeps polling its switches' sockets before it sleeps, when its
+   * last wait was that short (0: it sleeps at once). See {@link SpinBeforeSleep}. In cbench's latency mode at one
+   * switch, 50 us made the round trip 26 us instead of 45 us (1.9x ovs-testcontroller's rate instead of 1.1x), at
+   * less CPU an answer than ovs-testcontroller's; an idle controller and traffic with longer gaps do not poll.
    */
   public static final String SPIN_PROPERTY = "switchboard.openflow.spin-us";
-  static final int DEFAULT_SPIN_US = 0;
+  static final int DEFAULT_SPIN_US = 50;
   private static final boolean EPOLL = useEpoll();
   private final int eventLoops = eventLoops(); // first: a bad setting throws before any thread starts
   private final long spinNanos = TimeUnit.MICROSECONDS.toNanos(spinMicros());

@@ -57,6 +57,33 @@ class SpinBeforeSleepTest {
     assertTrue(polls.get() > 1, "polled " + polls.get() + " times");
   }
 
+  @Test
+  void afterALongSleepItSleepsAtOnceUntilASleepIsShortAgain() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    long window = TimeUnit.MILLISECONDS.toNanos(20);
+    SpinBeforeSleep s = new SpinBeforeSleep(window);
+    io.netty.util.IntSupplier nothing = () -> { polls.incrementAndGet(); return 0; };
+    assertEquals(SelectStrategy.SELECT, s.calculateStrategy(nothing, false)); // polled the window through
+    Thread.sleep(200); // a sleep ten windows long: the next message came late
+    polls.set(0);
+    assertEquals(SelectStrategy.SELECT, s.calculateStrategy(nothing, false));
+    assertEquals(1, polls.get(), "one look, then sleep");
+    polls.set(0);
+    assertEquals(SelectStrategy.SELECT, s.calculateStrategy(nothing, false)); // woken at once: a short sleep
+    assertTrue(polls.get() > 1, "polls again after a short sleep: " + polls.get());
+  }
+
+  @Test
+  void aPollThatFindsWorkKeepsItPolling() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    SpinBeforeSleep s = new SpinBeforeSleep(TimeUnit.SECONDS.toNanos(10));
+    for (int round = 0; round < 3; round++) {
+      polls.set(0);
+      assertEquals(1, s.calculateStrategy(() -> polls.incrementAndGet() < 5 ? 0 : 1, false));
+      assertEquals(5, polls.get());
+    }
+  }
+
   /**
    * Loops that poll before they sleep still do everything else a loop does: the handshake, the messages read, and
    * the keepalive's timers (an echo request after a quiet interval).
@@ -95,10 +122,12 @@ class SpinBeforeSleepTest {
   }
 
   @Test
-  void offUnlessTold() {
-    assertEquals(0, OpenFlowServer.spinMicros());
-    System.setProperty(OpenFlowServer.SPIN_PROPERTY, " 50 ");
+  void fiftyMicrosecondsUnlessTold() {
     assertEquals(50, OpenFlowServer.spinMicros());
+    System.setProperty(OpenFlowServer.SPIN_PROPERTY, " 0 ");
+    assertEquals(0, OpenFlowServer.spinMicros());
+    System.setProperty(OpenFlowServer.SPIN_PROPERTY, "200");
+    assertEquals(200, OpenFlowServer.spinMicros());
   }
 
   @Test
