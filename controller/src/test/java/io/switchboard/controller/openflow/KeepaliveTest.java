@@ -3,11 +3,16 @@ package io.switchboard.controller.openflow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.OpenFlowLimits;
 import io.switchboard.controller.testing.ControllerHarness;
 import io.switchboard.controller.testing.FakeSwitch;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFType;
@@ -106,13 +111,13 @@ class KeepaliveTest {
    */
   @Test
   void intervalsInWhichTheControllerStoppedReadingDoNotCount() throws Exception {
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicLong handled = new AtomicLong();
     Set<Long> up = ConcurrentHashMap.newKeySet();
     Set<Long> down = ConcurrentHashMap.newKeySet();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-    io.switchboard.config.OpenFlowLimits d = io.switchboard.config.OpenFlowLimits.DEFAULTS;
-    io.switchboard.config.OpenFlowLimits limits = new io.switchboard.config.OpenFlowLimits(d.maxConnections(),
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    OpenFlowLimits d = OpenFlowLimits.DEFAULTS;
+    OpenFlowLimits limits = new OpenFlowLimits(d.maxConnections(),
         d.maxHandshakes(), d.maxHandshakesPerSource(), d.handshakeTimeout(), 64, d.inboundTotal(),
         d.maxOutboundBytes(), d.writeStallTimeout(), d.maxMultipartBytes(), d.maxMultipartParts());
     OpenFlowServer server = new OpenFlowServer();

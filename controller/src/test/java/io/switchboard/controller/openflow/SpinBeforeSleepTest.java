@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.SelectStrategy;
+import io.netty.util.IntSupplier;
 import io.switchboard.controller.testing.ControllerHarness;
 import io.switchboard.controller.testing.FakeSwitch;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.projectfloodlight.openflow.protocol.OFMessage;
-import org.projectfloodlight.openflow.protocol.OFType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
 
 class SpinBeforeSleepTest {
   @AfterEach
@@ -62,7 +63,7 @@ class SpinBeforeSleepTest {
     AtomicInteger polls = new AtomicInteger();
     long window = TimeUnit.MILLISECONDS.toNanos(20);
     SpinBeforeSleep s = new SpinBeforeSleep(window);
-    io.netty.util.IntSupplier nothing = () -> { polls.incrementAndGet(); return 0; };
+    IntSupplier nothing = () -> { polls.incrementAndGet(); return 0; };
     assertEquals(SelectStrategy.SELECT, s.calculateStrategy(nothing, false)); // polled the window through
     Thread.sleep(200); // a sleep ten windows long: the next message came late
     polls.set(0);
